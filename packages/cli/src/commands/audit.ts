@@ -1,0 +1,75 @@
+import path from "node:path";
+import { audit, loadPolicy, RULES, RULE_DOCS, isSeverity, type AuditResult, type Severity } from "@peptide/workflow";
+import { toGithubCommands, toJsonV1, toSarif, toText, atOrAbove } from "@peptide/report";
+import { InputError } from "@peptide/core";
+import { oneOf, parseCommandArgs } from "../args.js";
+import { EXIT, type CliIO } from "../io.js";
+import { applyFixes } from "./audit-fix.js";
+
+const HELP = `usage: peptide audit [paths...] [options]
+
+Audits GitHub workflow files and action manifests (files or directories; default: .).
+
+options:
+  --format text|json|sarif|github   output format (default: text)
+  --fail-on low|medium|high|critical|none
+                                    exit 1 when a finding is at or above this severity (default: low)
+  --config FILE                     policy file (default: .github/peptide.yml when it exists)
+  --fix                             write minimal permissions and pin actions to commit SHAs
+                                    (resolves tags through GITHUB_API_URL with GITHUB_TOKEN)
+  --no-color                        plain text even on a terminal
+  --debug                           show stack traces of internal errors
+`;
+
+const FORMATS = ["text", "json", "sarif", "github"] as const;
+
+export async function auditCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommandArgs("audit", argv, {
+    format: { type: "string" },
+    "fail-on": { type: "string" },
+    config: { type: "string" },
+    fix: { type: "boolean" },
+    "no-color": { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) {
+    io.stdout(HELP);
+    return EXIT.ok;
+  }
+  const format = oneOf("format", values.format, FORMATS, "text");
+  const failOn = values["fail-on"] ?? "low";
+  if (failOn !== "none" && !isSeverity(failOn)) throw new InputError("INPUT_INVALID", `--fail-on must be one of low, medium, high, critical, none; got "${failOn}"`);
+  const configFile = values.config === undefined ? undefined : path.resolve(io.cwd, values.config);
+  const config = await loadPolicy(configFile ?? path.join(io.cwd, ".github/peptide.yml"), { explicit: configFile !== undefined });
+  const paths = positionals.length > 0 ? positionals : ["."];
+
+  let result = await audit(paths, { cwd: io.cwd, config });
+  if (values.fix) {
+    const fixed = await applyFixes(result, { cwd: io.cwd, env: io.env });
+    for (const line of fixed.log) io.stderr(`${line}\n`);
+    result = await audit(paths, { cwd: io.cwd, config });
+  }
+  io.stdout(render(result, format, io.color && !values["no-color"]));
+  if (failOn === "none") return EXIT.ok;
+  return result.findings.some((f) => atOrAbove(f.severity, failOn as Severity)) ? EXIT.findings : EXIT.ok;
+}
+
+function render(result: AuditResult, format: (typeof FORMATS)[number], color: boolean): string {
+  switch (format) {
+    case "json":
+      return `${JSON.stringify(toJsonV1(result))}\n`;
+    case "sarif":
+      return `${JSON.stringify(toSarif(result, ruleInfo()), null, 2)}\n`;
+    case "github":
+      return toGithubCommands(result.findings);
+    default:
+      return toText(result, { color });
+  }
+}
+
+export function ruleInfo() {
+  return [
+    ...RULES.map((r) => ({ id: r.id, title: r.title, severity: r.severity, confidence: r.confidence, help: RULE_DOCS[r.id] })),
+    { id: "parse-error", title: "File cannot be read as a workflow or action", severity: "high" as const, confidence: "high" as const, help: RULE_DOCS["parse-error"] },
+  ];
+}

@@ -1,0 +1,41 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { InputError } from "@peptide/core";
+import { audit, loadPolicy, SEVERITIES } from "@peptide/workflow";
+import { toText } from "@peptide/report";
+import { EXIT, type CliIO } from "../io.js";
+
+/** The example service shipped in the repository: the demo's embedded input. */
+export function exampleDir(cwd: string): string {
+  const candidates = [
+    path.join(cwd, "examples/payments-service"),
+    fileURLToPath(new URL("../../../examples/payments-service", import.meta.url)),
+  ];
+  const found = candidates.find((c) => existsSync(path.join(c, ".github/workflows")));
+  if (!found) throw new InputError("INPUT_NOT_FOUND", "examples/payments-service not found; run the demo from the repository root");
+  return found;
+}
+
+export async function demoCommand(_argv: string[], io: CliIO): Promise<number> {
+  const dir = exampleDir(io.cwd);
+  const rel = path.relative(io.cwd, dir) || ".";
+  const heading = (text: string) => io.stdout(`\n${io.color ? `\u001b[1m${text}\u001b[0m` : text}\n${"─".repeat(Math.min(text.length, 78))}\n`);
+
+  heading("Peptide demo: the release path of a payments service");
+  io.stdout(`Input: ${rel} (a small payments service with a realistic CI/CD workflow set, some of it deliberately unsafe).\n`);
+
+  heading("1. audit: scoped permissions, verified triggers, pinned inputs, isolated secrets");
+  const config = await loadPolicy(path.join(dir, ".github/peptide.yml"), { explicit: false });
+  const started = performance.now();
+  const result = await audit([path.join(rel, ".github/workflows")], { cwd: io.cwd, config });
+  const ms = performance.now() - started;
+  io.stdout(toText(result, { color: io.color }));
+  const counts = SEVERITIES.map((s) => `${result.findings.filter((f) => f.severity === s).length} ${s}`).reverse().join(", ");
+  io.stdout(`\n${result.files} workflow files audited in ${ms.toFixed(0)} ms: ${counts}.\n`);
+  io.stdout(`Fix the permissions and pins in place with: peptide audit ${rel}/.github/workflows --fix\n`);
+
+  heading("Next links of the chain");
+  io.stdout("scan, sbom, provenance, sign, verify and promote are being built; see README.md for status.\n");
+  return EXIT.ok;
+}

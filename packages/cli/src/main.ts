@@ -1,0 +1,46 @@
+import { errorMessage, isPeptideError } from "@peptide/core";
+import { auditCommand } from "./commands/audit.js";
+import { demoCommand } from "./commands/demo.js";
+import { EXIT, type CliIO } from "./io.js";
+
+type Command = (argv: string[], io: CliIO) => Promise<number>;
+
+const COMMANDS: Record<string, { run: Command; summary: string }> = {
+  audit: { run: auditCommand, summary: "audit workflows and actions (permissions, triggers, pinning, secrets)" },
+  demo: { run: demoCommand, summary: "run the chain on the embedded example" },
+};
+
+export const VERSION = "0.1.0";
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return `usage: peptide <command> [options]\n\ncommands:\n${lines.join("\n")}\n\nRun \`peptide <command> --help\` for a command's options.\n`;
+}
+
+/** Runs the CLI with the given arguments; returns the exit code. Never throws. */
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const debug = argv.includes("--debug");
+  const args = argv.filter((a) => a !== "--debug");
+  const [name, ...rest] = args;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    io.stdout(usage());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === "--version") {
+    io.stdout(`${VERSION}\n`);
+    return EXIT.ok;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr(`peptide: unknown command "${name}"\n${usage()}`);
+    return EXIT.usage;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    if (debug && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);
+    if (isPeptideError(err)) io.stderr(`peptide ${name}: ${err.message}\n`);
+    else io.stderr(`peptide ${name}: internal error: ${errorMessage(err)}${debug ? "" : " (run with --debug for details)"}\n`);
+    return EXIT.usage;
+  }
+}
