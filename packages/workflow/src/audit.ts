@@ -156,8 +156,7 @@ export function sortFindings(findings: Finding[]): Finding[] {
 }
 
 function relative(cwd: string, file: string): string {
-  const rel = path.relative(cwd, file);
-  return (rel.startsWith("..") ? file : rel).split(path.sep).join("/");
+  return path.relative(cwd, file).split(path.sep).join("/");
 }
 
 function firstLine(message: string): string {

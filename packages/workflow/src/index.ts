@@ -12,3 +12,5 @@ export * from "./uses.js";
 export * from "./walk.js";
 export * from "./generated/rule-docs.js";
 export * from "./policy/load.js";
+export * from "./fix/pin.js";
+export * from "./catalog.js";

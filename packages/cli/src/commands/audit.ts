@@ -1,10 +1,11 @@
 import path from "node:path";
-import { audit, loadPolicy, RULES, RULE_DOCS, isSeverity, type AuditResult, type Severity } from "@peptide/workflow";
+import { audit, loadPolicy, ruleCatalog, isSeverity, type AuditResult, type Severity } from "@peptide/workflow";
 import { toGithubCommands, toJsonV1, toSarif, toText, atOrAbove } from "@peptide/report";
 import { InputError } from "@peptide/core";
 import { oneOf, parseCommandArgs } from "../args.js";
 import { EXIT, type CliIO } from "../io.js";
 import { applyFixes } from "./audit-fix.js";
+import { VERSION } from "../version.js";
 
 const HELP = `usage: peptide audit [paths...] [options]
 
@@ -36,10 +37,11 @@ export async function auditCommand(argv: string[], io: CliIO): Promise<number> {
     io.stdout(HELP);
     return EXIT.ok;
   }
-  const format = oneOf("format", values.format, FORMATS, "text");
-  const failOn = values["fail-on"] ?? "low";
+  const format = oneOf("format", str(values.format), FORMATS, "text");
+  const failOn = str(values["fail-on"]) ?? "low";
   if (failOn !== "none" && !isSeverity(failOn)) throw new InputError("INPUT_INVALID", `--fail-on must be one of low, medium, high, critical, none; got "${failOn}"`);
-  const configFile = values.config === undefined ? undefined : path.resolve(io.cwd, values.config);
+  const configArg = str(values.config);
+  const configFile = configArg === undefined ? undefined : path.resolve(io.cwd, configArg);
   const config = await loadPolicy(configFile ?? path.join(io.cwd, ".github/peptide.yml"), { explicit: configFile !== undefined });
   const paths = positionals.length > 0 ? positionals : ["."];
 
@@ -49,17 +51,17 @@ export async function auditCommand(argv: string[], io: CliIO): Promise<number> {
     for (const line of fixed.log) io.stderr(`${line}\n`);
     result = await audit(paths, { cwd: io.cwd, config });
   }
-  io.stdout(render(result, format, io.color && !values["no-color"]));
+  io.stdout(render(result, format, io.color && !values["no-color"], io.cwd));
   if (failOn === "none") return EXIT.ok;
   return result.findings.some((f) => atOrAbove(f.severity, failOn as Severity)) ? EXIT.findings : EXIT.ok;
 }
 
-function render(result: AuditResult, format: (typeof FORMATS)[number], color: boolean): string {
+function render(result: AuditResult, format: (typeof FORMATS)[number], color: boolean, cwd: string): string {
   switch (format) {
     case "json":
       return `${JSON.stringify(toJsonV1(result))}\n`;
     case "sarif":
-      return `${JSON.stringify(toSarif(result, ruleInfo()), null, 2)}\n`;
+      return `${JSON.stringify(toSarif(result, ruleCatalog(), { version: VERSION, srcRoot: cwd }), null, 2)}\n`;
     case "github":
       return toGithubCommands(result.findings);
     default:
@@ -67,9 +69,6 @@ function render(result: AuditResult, format: (typeof FORMATS)[number], color: bo
   }
 }
 
-export function ruleInfo() {
-  return [
-    ...RULES.map((r) => ({ id: r.id, title: r.title, severity: r.severity, confidence: r.confidence, help: RULE_DOCS[r.id] })),
-    { id: "parse-error", title: "File cannot be read as a workflow or action", severity: "high" as const, confidence: "high" as const, help: RULE_DOCS["parse-error"] },
-  ];
+function str(value: string | boolean | undefined): string | undefined {
+  return typeof value === "string" ? value : undefined;
 }

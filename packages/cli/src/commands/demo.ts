@@ -1,17 +1,17 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { InputError } from "@peptide/core";
 import { audit, loadPolicy, SEVERITIES } from "@peptide/workflow";
 import { toText } from "@peptide/report";
 import { EXIT, type CliIO } from "../io.js";
 
-/** The example service shipped in the repository: the demo's embedded input. */
+/** The example service shipped in the repository (found from the working directory up): the demo's embedded input. */
 export function exampleDir(cwd: string): string {
-  const candidates = [
-    path.join(cwd, "examples/payments-service"),
-    fileURLToPath(new URL("../../../examples/payments-service", import.meta.url)),
-  ];
+  const candidates: string[] = [];
+  for (let dir = cwd; candidates.length < 8; dir = path.dirname(dir)) {
+    candidates.push(path.join(dir, "examples/payments-service"));
+    if (path.dirname(dir) === dir) break;
+  }
   const found = candidates.find((c) => existsSync(path.join(c, ".github/workflows")));
   if (!found) throw new InputError("INPUT_NOT_FOUND", "examples/payments-service not found; run the demo from the repository root");
   return found;

@@ -1,0 +1,77 @@
+import { isMap, isPair, isScalar, isSeq, type Node, type Scalar } from "yaml";
+import { contextPaths, findExpressions } from "../expressions.js";
+import { scalarText, type Position, type SourceFile } from "../model/source.js";
+import type { JobModel, WorkflowModel } from "../model/types.js";
+
+/** One read of the `secrets` context. */
+export interface SecretRef {
+  /**
+   * `named`: `secrets.NAME` or `secrets['NAME']`; `dynamic`: `secrets[expr]`; `all`: the whole
+   * context, as in `toJSON(secrets)`.
+   */
+  kind: "named" | "dynamic" | "all";
+  /** Upper-case secret name for `named` refs (GitHub secret names are case-insensitive). */
+  name?: string;
+  /** The `${{ ... }}` text that reads it. */
+  expression: string;
+  /** The scalar holding the expression. */
+  node: Scalar;
+  pos: Position;
+  /** True when only a boolean derived from the secret is used (`secrets.X != ''`). */
+  sanitized: boolean;
+}
+
+/** Every scalar value below a node (map keys excluded), in document order. */
+export function scalarsIn(node: unknown): Scalar[] {
+  const out: Scalar[] = [];
+  const visit = (n: unknown): void => {
+    if (isScalar(n)) out.push(n);
+    else if (isMap(n)) for (const item of n.items) visit(item.value);
+    else if (isSeq(n)) for (const item of n.items) visit(item);
+    else if (isPair(n)) visit(n.value);
+  };
+  visit(node);
+  return out;
+}
+
+/** Reads of the `secrets` context in a scalar's expressions. */
+export function secretRefsOf(source: SourceFile, node: Scalar): SecretRef[] {
+  const text = scalarText(node);
+  if (!text || !text.includes("secrets")) return [];
+  const refs: SecretRef[] = [];
+  const seen = new Map<string, number>();
+  for (const span of findExpressions(text)) {
+    const occurrence = seen.get(span.text) ?? 0;
+    seen.set(span.text, occurrence + 1);
+    for (const { path, sanitized } of contextPaths(span.inner)) {
+      if (path !== "secrets" && !path.startsWith("secrets.")) continue;
+      const rest = path.slice("secrets.".length);
+      const kind = path === "secrets" ? "all" : rest === "*" || rest.startsWith("*") ? "dynamic" : "named";
+      const name = kind === "named" ? rest.split(".")[0]!.toUpperCase() : undefined;
+      refs.push({ kind, name, expression: span.text, node, pos: source.positionIn(node, span.text, occurrence), sanitized });
+    }
+  }
+  return refs;
+}
+
+/** Reads of the `secrets` context anywhere below a node. */
+export function secretRefsIn(source: SourceFile, node: unknown): SecretRef[] {
+  return scalarsIn(node).flatMap((scalar) => secretRefsOf(source, scalar));
+}
+
+/** True for the always-present token, which is not a stored secret. */
+export function isGithubToken(ref: SecretRef): boolean {
+  return ref.kind === "named" && ref.name === "GITHUB_TOKEN";
+}
+
+/** Secret reads that reach a job: its own body plus the workflow-level `env:`. */
+export function jobSecretRefs(workflow: WorkflowModel, job: JobModel): SecretRef[] {
+  const source = workflow.source;
+  const fromWorkflowEnv = [...workflow.env.values()].flatMap((value) => secretRefsIn(source, value));
+  return [...fromWorkflowEnv, ...secretRefsIn(source, job.node)];
+}
+
+/** The value node of an env-like map entry, when it is a scalar. */
+export function scalarValue(node: Node | undefined): Scalar | undefined {
+  return isScalar(node) ? node : undefined;
+}

@@ -1,0 +1,216 @@
+import { isMap, scalarText, valueOf, type Node } from "../model/source.js";
+import type { JobModel, StepModel, WorkflowModel } from "../model/types.js";
+import { actionName, parseUses } from "../uses.js";
+import { eventNames } from "../walk.js";
+import { ACTIONS, REUSABLE_WORKFLOWS, type ActionInputs, type ActionPermissions, type TokenSource } from "./actions.js";
+import { scriptUse } from "./commands.js";
+import { githubScriptUses } from "./github-api.js";
+import { isScope, mergeGrants, type Access, type Grants, type Scope } from "./scopes.js";
+import { stepEnv, tokenKind, tokenVariables, valueText } from "./token.js";
+
+/** What a job needs from its GITHUB_TOKEN. */
+export interface RequiredPermissions {
+  /** The minimal `permissions:` for what we could classify. */
+  scopes: Grants;
+  /** Steps (or the called workflow) that may use the job token in ways we could not classify. */
+  unknown: string[];
+  /** For each needed scope, the steps that need it. */
+  reasons: Partial<Record<Scope, string[]>>;
+  /** Scopes some step uses in some setups: never reported as excessive, not written by --fix. */
+  allowed: Grants;
+}
+
+export interface ComputeOptions {
+  /** Reads the workflow a `jobs.<id>.uses` calls, when the caller can (a local `./.github/workflows/x.yml`). */
+  resolveWorkflow?: (uses: string) => WorkflowModel | undefined;
+}
+
+const PR_EVENTS = new Set(["pull_request", "pull_request_target", "pull_request_review", "pull_request_review_comment"]);
+const ISSUE_EVENTS = new Set(["issues", "issue_comment"]);
+
+/** The GITHUB_TOKEN permissions one job needs, the steps that need each, and what we could not classify. */
+export function requiredPermissions(job: JobModel, workflow: WorkflowModel, options: ComputeOptions = {}): RequiredPermissions {
+  const out: RequiredPermissions = { scopes: {}, unknown: [], reasons: {}, allowed: {} };
+  if (job.uses) {
+    callee(job, options, out);
+    return out;
+  }
+  const events = eventNames(workflow);
+  const pullRequests = [...events].some((e) => PR_EVENTS.has(e)) && ![...events].some((e) => ISSUE_EVENTS.has(e));
+  const state = { gitCredentials: false, ghcrLogin: undefined as string | undefined, pushes: false };
+  containerLogins(job, workflow, out);
+  for (const step of job.steps) {
+    const env = stepEnv(workflow, job, step);
+    if (step.uses) actionStep(step, env, events, pullRequests, state, out);
+    else if (step.run) shellStep(step, scalarText(step.run) ?? "", env, pullRequests, state, out);
+  }
+  if (state.ghcrLogin) {
+    const level: Access = state.pushes || out.unknown.length > 0 ? "write" : "read";
+    need(out, { packages: level }, state.ghcrLogin);
+  }
+  return out;
+}
+
+/** Adds needs with the step that needs them. */
+function need(out: RequiredPermissions, grants: Grants, why: string): void {
+  for (const [scope, access] of Object.entries(grants) as Array<[Scope, Access]>) {
+    mergeGrants(out.scopes, { [scope]: access });
+    const list = (out.reasons[scope] ??= []);
+    if (!list.includes(why)) list.push(why);
+  }
+}
+
+function callee(job: JobModel, options: ComputeOptions, out: RequiredPermissions): void {
+  const raw = scalarText(job.uses) ?? "";
+  const ref = parseUses(raw);
+  const called = `\`${raw.replace(/@.*/, "")}\``;
+  if (ref.kind === "remote") {
+    const known = REUSABLE_WORKFLOWS[actionName(ref)];
+    if (known) {
+      need(out, known.needs, `calls ${called}`);
+      return;
+    }
+  }
+  const model = options.resolveWorkflow?.(raw);
+  if (!model) {
+    out.unknown.push(`${called} (a called workflow; it decides what it needs)`);
+    return;
+  }
+  // The caller must grant what each called job declares, or what it needs when it declares nothing.
+  for (const calleeJob of model.jobs) {
+    const declared = calleeJob.permissions ?? model.permissions;
+    if (declared?.kind === "all") out.unknown.push(`${called} job \`${calleeJob.id}\` (asks for ${declared.level}-all)`);
+    else if (declared?.kind === "map") {
+      for (const [scope, { level }] of declared.scopes) if (level !== "none" && isScope(scope)) need(out, { [scope]: level }, `${called} job \`${calleeJob.id}\``);
+    } else {
+      const inner = requiredPermissions(calleeJob, model, options);
+      for (const [scope, why] of Object.entries(inner.reasons) as Array<[Scope, string[]]>) need(out, { [scope]: inner.scopes[scope] }, `${called}: ${why[0] ?? ""}`);
+      mergeGrants(out.allowed, inner.allowed);
+      out.unknown.push(...inner.unknown.map((u) => `${called}: ${u}`));
+    }
+  }
+}
+
+/** `container:` / `services:` images pulled from ghcr.io with the job token need `packages: read`. */
+function containerLogins(job: JobModel, workflow: WorkflowModel, out: RequiredPermissions): void {
+  const env = stepEnv(workflow, job, undefined);
+  const check = (node: Node | undefined, what: string) => {
+    if (!isMap(node)) return;
+    const image = scalarText(valueOf(node, "image")) ?? "";
+    const password = valueText(valueOf(valueOf(node, "credentials"), "password"));
+    if (/^ghcr\.io\//i.test(image) && tokenKind(password, env) === "job") need(out, { packages: "read" }, `${what} pulls ${image.replace(/[:@].*/, "")}`);
+  };
+  check(job.container, "the job container");
+  if (isMap(job.services)) for (const item of job.services.items) check(item.value as Node | undefined, `service \`${scalarText(item.key) ?? ""}\``);
+}
+
+interface JobState {
+  gitCredentials: boolean;
+  ghcrLogin: string | undefined;
+  pushes: boolean;
+}
+
+function actionStep(step: StepModel, env: Map<string, string>, events: ReadonlySet<string>, pullRequests: boolean, state: JobState, out: RequiredPermissions): void {
+  const raw = scalarText(step.uses) ?? "";
+  const ref = parseUses(raw);
+  const inputs = actionInputs(step, env, events);
+  const handsToken = [...step.with.values()].some((v) => tokenKind(valueText(v), env) === "job") || [...step.env.values()].some((v) => tokenKind(valueText(v), env) === "job");
+  if (ref.kind === "local") {
+    out.unknown.push(`${label(step)} (a local action, not read)`);
+    return;
+  }
+  if (ref.kind === "docker") {
+    if (handsToken) out.unknown.push(`${label(step)} (a container given the job token)`);
+    return;
+  }
+  const name = actionName(ref);
+  const entry = ACTIONS[name];
+  if (!entry) {
+    if (!handsToken && givesOwnToken(step, env)) return; // it uses the credential it is given
+    out.unknown.push(`${label(step)} (not in the knowledge base)`);
+    return;
+  }
+  const why = label(step);
+  const usesJob = usesJobToken(entry.token, inputs, env, state.gitCredentials);
+  if (usesJob && entry.needs) need(out, entry.needs, why);
+  for (const cond of entry.when ?? []) {
+    if ((cond.viaToken === false || usesJob) && cond.test(inputs)) need(out, cond.needs, why);
+  }
+  if (entry.allows) mergeGrants(out.allowed, entry.allows);
+  if (entry.ghcrLogin?.(inputs)) state.ghcrLogin ??= why;
+  if (entry.pushes?.(inputs)) state.pushes = true;
+  if (entry.code) codeInput(step, entry, inputs, usesJob, env, pullRequests, state, out);
+  if (name === "actions/checkout") state.gitCredentials = usesJob && !/^\s*false\s*$/i.test(inputs.input("persist-credentials") ?? "");
+}
+
+function codeInput(step: StepModel, entry: ActionPermissions, inputs: ActionInputs, usesJob: boolean, env: Map<string, string>, pullRequests: boolean, state: JobState, out: RequiredPermissions): void {
+  const code = entry.code;
+  if (!code) return;
+  const text = inputs.input(code.input) ?? "";
+  if (code.kind === "shell") {
+    shellStep(step, text, env, pullRequests, state, out);
+    return;
+  }
+  if (/\bcore\.getIDToken\s*\(/.test(text)) need(out, { "id-token": "write" }, label(step));
+  if (!usesJob) return;
+  for (const use of githubScriptUses(text, pullRequests)) {
+    need(out, use.grants, label(step));
+    if (use.allows) mergeGrants(out.allowed, use.allows);
+    if (use.unknown) out.unknown.push(`${label(step)} (${use.unknown})`);
+  }
+}
+
+function shellStep(step: StepModel, script: string, env: Map<string, string>, pullRequests: boolean, state: JobState, out: RequiredPermissions): void {
+  const tokenVars = tokenVariables(env);
+  const stepTokenVars = new Set([...tokenVars].filter((name) => step.env.has(name)));
+  const use = scriptUse(script, { env, tokenVars, stepTokenVars, gitCredentials: state.gitCredentials, pullRequests });
+  const why = label(step);
+  for (const n of use.needs) need(out, { [n.scope]: n.access }, `${why}: \`${n.why}\``);
+  mergeGrants(out.allowed, use.allows);
+  for (const u of use.unknown) out.unknown.push(`${why} (\`${u}\` gets the job token)`);
+  if (use.ghcrLogin) state.ghcrLogin ??= why;
+  if (use.pushes) state.pushes = true;
+  state.gitCredentials = use.gitCredentials;
+}
+
+/** The job token reaches the action through one of its token inputs, env variables or git. */
+function usesJobToken(source: TokenSource | undefined, inputs: ActionInputs, env: ReadonlyMap<string, string>, gitCredentials: boolean): boolean {
+  if (!source) return false;
+  for (const name of source.inputs ?? []) if (inputs.input(name) !== undefined) return inputs.token(name) === "job";
+  for (const name of source.env ?? []) if (env.has(name)) return tokenKind(env.get(name), env) === "job";
+  if (source.git && gitCredentials) return true;
+  return source.defaultJob === true && (source.inputs !== undefined || source.env === undefined);
+}
+
+/** An unknown action handed a credential of its own (`token: ${{ secrets.PAT }}`) and not the job token. */
+function givesOwnToken(step: StepModel, env: ReadonlyMap<string, string>): boolean {
+  return [...step.with].some(([name, v]) => /token|pat\b|password/i.test(name) && tokenKind(valueText(v), env) === "other");
+}
+
+function actionInputs(step: StepModel, env: ReadonlyMap<string, string>, events: ReadonlySet<string>): ActionInputs {
+  const byName = new Map<string, string>();
+  for (const [name, node] of step.with) byName.set(name.toLowerCase(), valueText(node));
+  const input = (name: string) => {
+    const value = byName.get(name.toLowerCase());
+    return value === undefined ? undefined : substituteEnv(value, env);
+  };
+  return {
+    input,
+    token: (name) => tokenKind(byName.get(name.toLowerCase()), env),
+    events,
+  };
+}
+
+/** `${{ env.REGISTRY }}` → the variable's value, so that `registry: ${{ env.REGISTRY }}` reads as ghcr.io. */
+function substituteEnv(value: string, env: ReadonlyMap<string, string>): string {
+  return value.replace(/\$\{\{\s*env\.([A-Za-z_][\w-]*)\s*\}\}/g, (whole, name: string) => env.get(name) ?? whole);
+}
+
+/** How a step is named in messages: its `name:`, else its action, else its script's first line. */
+export function label(step: StepModel): string {
+  if (step.name) return `step \`${step.name}\``;
+  const uses = scalarText(step.uses);
+  if (uses) return `\`${uses.replace(/@.*/, "")}\``;
+  const first = (scalarText(step.run) ?? "").split("\n").find((l) => l.trim() !== "")?.trim() ?? "";
+  return `\`run: ${first.length > 40 ? `${first.slice(0, 37)}...` : first}\``;
+}

@@ -1,0 +1,166 @@
+import type { Scalar } from "yaml";
+import { scalarText, type Position, type SourceFile } from "./model/source.js";
+
+/** One logical command line of a `run:` script: continuation lines joined, comments removed. */
+export interface ScriptLine {
+  text: string;
+  /** Where the line starts in the file. */
+  pos: Position;
+  /** Where `needle` occurs in the line in the file, falling back to the line start. */
+  find(needle: string): Position;
+}
+
+/**
+ * Splits a `run:` script into logical lines and maps each back to the file. Lines ending in `\`
+ * (sh) or a backtick (pwsh) continue on the next one. Mapping is done by searching the scalar's
+ * source text in order, so block scalars map exactly and escaped quoted scalars fall back to the
+ * scalar's start.
+ */
+export function scriptLines(source: SourceFile, run: Scalar): ScriptLine[] {
+  const value = scalarText(run);
+  if (value === undefined) return [];
+  const range = run.range;
+  const rawStart = range ? range[0] : -1;
+  const raw = range ? source.text.slice(range[0], range[1]) : "";
+  const fallback = source.positionOf(run);
+  const physical = value.split(/\r?\n/);
+  const lines: ScriptLine[] = [];
+  let cursor = 0;
+  let pending: { text: string; start: number; end: number } | undefined;
+  for (const line of physical) {
+    const trimmed = line.trim();
+    let start = -1;
+    let end = -1;
+    if (trimmed && raw) {
+      const at = raw.indexOf(trimmed, cursor);
+      if (at >= 0) {
+        start = at;
+        end = at + trimmed.length;
+        cursor = end;
+      }
+    }
+    const code = stripComment(trimmed);
+    const continues = /(?:\\|`)$/.test(code);
+    const piece = continues ? code.slice(0, -1) : code;
+    if (pending) {
+      pending.text += ` ${piece.trim()}`;
+      if (end >= 0) pending.end = end;
+    } else {
+      pending = { text: piece.trim(), start, end };
+    }
+    if (continues) continue;
+    if (pending.text) lines.push(toLine(source, pending, rawStart, raw, fallback));
+    pending = undefined;
+  }
+  if (pending?.text) lines.push(toLine(source, pending, rawStart, raw, fallback));
+  return lines;
+}
+
+function toLine(source: SourceFile, p: { text: string; start: number; end: number }, rawStart: number, raw: string, fallback: Position): ScriptLine {
+  const pos = p.start >= 0 ? source.position(rawStart + p.start) : fallback;
+  return {
+    text: p.text,
+    pos,
+    find(needle: string): Position {
+      if (p.start < 0) return pos;
+      const at = raw.slice(p.start, p.end).indexOf(needle);
+      return at < 0 ? pos : source.position(rawStart + p.start + at);
+    },
+  };
+}
+
+/** Removes a shell comment: a `#` at the start or after whitespace, outside quotes. */
+function stripComment(line: string): string {
+  let quote: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quote) {
+      if (ch === quote) quote = undefined;
+      else if (ch === "\\" && quote === '"') i++;
+      continue;
+    }
+    if (ch === "'" || ch === '"') quote = ch;
+    else if (ch === "\\") i++;
+    else if (ch === "#" && (i === 0 || /\s/.test(line[i - 1] ?? ""))) return line.slice(0, i).trimEnd();
+  }
+  return line;
+}
+
+/** A simple command of a line and the operator that follows it (`|`, `&&`, `||`, `;`, `&`). */
+export interface ScriptCommand {
+  text: string;
+  next?: string;
+}
+
+/**
+ * The simple commands of a line: split on `;`, `&&`, `||`, `|` and `&` outside quotes, each
+ * trimmed. Enough to tell `npm publish --dry-run` from `npm publish; echo --dry-run`.
+ */
+export function commandsOf(line: string): ScriptCommand[] {
+  const out: ScriptCommand[] = [];
+  let quote: string | undefined;
+  let current = "";
+  const push = (next?: string) => {
+    if (current.trim()) out.push({ text: current.trim(), next });
+    current = "";
+  };
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quote) {
+      if (ch === quote) quote = undefined;
+      else if (ch === "\\" && quote === '"') {
+        current += ch + (line[i + 1] ?? "");
+        i++;
+        continue;
+      }
+      current += ch;
+      continue;
+    }
+    if (ch === "'" || ch === '"') {
+      quote = ch;
+      current += ch;
+    } else if (ch === "\\") {
+      current += ch + (line[i + 1] ?? "");
+      i++;
+    } else if (ch === ";" || ch === "|" || ch === "&") {
+      if (ch === "&" && (line[i - 1] === ">" || line[i + 1] === ">" || line[i - 1] === "<")) {
+        current += ch; // 2>&1, &>, <&
+        continue;
+      }
+      const double = (ch === "|" || ch === "&") && line[i + 1] === ch;
+      push(double ? ch + ch : ch);
+      if (double) i++;
+    } else current += ch;
+  }
+  push();
+  return out;
+}
+
+/** Words of a simple command, quotes removed (no expansion). */
+export function wordsOf(command: string): string[] {
+  const words: string[] = [];
+  let quote: string | undefined;
+  let current = "";
+  let has = false;
+  for (let i = 0; i < command.length; i++) {
+    const ch = command[i]!;
+    if (quote) {
+      if (ch === quote) quote = undefined;
+      else current += ch;
+      continue;
+    }
+    if (ch === "'" || ch === '"') {
+      quote = ch;
+      has = true;
+    } else if (/\s/.test(ch)) {
+      if (has || current) words.push(current);
+      current = "";
+      has = false;
+    } else {
+      current += ch;
+      has = true;
+    }
+  }
+  if (has || current) words.push(current);
+  return words;
+}
