@@ -43,8 +43,8 @@ export interface ActionPermissions {
   allows?: Grants;
   /** It logs in to ghcr.io with the job token: `packages: write` when the job pushes, `read` when it only pulls. */
   ghcrLogin?: (a: ActionInputs) => boolean;
-  /** It pushes to a registry. */
-  pushes?: (a: ActionInputs) => boolean;
+  /** It pushes to a registry: the text naming the target (tags), `""` when unknown, false when it does not push. */
+  pushes?: (a: ActionInputs) => string | false;
   /** Classified from an input holding code: `script` (actions/github-script) or a shell `command`. */
   code?: { input: string; kind: "github-script" | "shell" };
   /** One line for docs/permissions.md when the table alone does not say enough. */
@@ -56,6 +56,7 @@ const isFalse = (value: string | undefined): boolean => value !== undefined && /
 /** True, or an expression that may evaluate to true. */
 const mayBeTrue = (value: string | undefined): boolean => value !== undefined && !isFalse(value) && (isTrue(value) || value.includes("${{"));
 const given = (value: string | undefined): boolean => value !== undefined && value.trim() !== "";
+const staleDays = (a: ActionInputs, kind: "issue" | "pr"): string => (a.input(`days-before-${kind}-stale`) ?? a.input("days-before-stale") ?? "60").trim();
 const PR_EVENTS = new Set(["pull_request", "pull_request_target", "pull_request_review", "pull_request_review_comment"]);
 const onPullRequests = (a: ActionInputs): boolean => [...a.events].some((e) => PR_EVENTS.has(e));
 
@@ -80,7 +81,7 @@ const attest: ActionPermissions = {
   needs: { attestations: "write" },
   when: [{ text: "always (Sigstore signing)", test: () => true, needs: { "id-token": "write" }, viaToken: false }],
   allows: { packages: "write", contents: "read" },
-  pushes: (a) => isTrue(a.input("push-to-registry")),
+  pushes: (a) => isTrue(a.input("push-to-registry")) && (a.input("subject-name") ?? ""),
 };
 
 const comment = (scopes: "pr" | "issue-or-pr"): ActionPermissions => ({
@@ -129,9 +130,12 @@ export const ACTIONS: Readonly<Record<string, ActionPermissions>> = {
   "actions/attest-sbom": attest,
   "actions/stale": {
     token: REPO_TOKEN,
-    needs: { issues: "write", "pull-requests": "write" },
-    when: [{ text: "`delete-branch: true`", test: (a) => isTrue(a.input("delete-branch")), needs: { contents: "write" } }],
-    allows: { actions: "write" },
+    when: [
+      { text: "issues go stale (`days-before-issue-stale`, else `days-before-stale`, is not -1)", test: (a) => staleDays(a, "issue") !== "-1", needs: { issues: "write" } },
+      { text: "pull requests go stale (`days-before-pr-stale`, else `days-before-stale`, is not -1)", test: (a) => staleDays(a, "pr") !== "-1", needs: { "pull-requests": "write" } },
+      { text: "`delete-branch: true`", test: (a) => isTrue(a.input("delete-branch")), needs: { contents: "write" } },
+    ],
+    allows: { actions: "write", issues: "write", "pull-requests": "write" },
     note: "v9 keeps its state in the Actions cache: `actions: write` lets it delete the old entry.",
   },
   "actions/labeler": { token: REPO_TOKEN, needs: { contents: "read", "pull-requests": "write" }, allows: { issues: "write" } },
@@ -184,12 +188,12 @@ export const ACTIONS: Readonly<Record<string, ActionPermissions>> = {
   "docker/build-push-action": {
     token: GITHUB_TOKEN,
     when: [{ text: "`context` is not set (the Git context, fetched with the token)", test: (a) => !given(a.input("context")) || /defaultContext|github\.com/i.test(a.input("context") ?? ""), needs: { contents: "read" } }],
-    pushes: (a) => mayBeTrue(a.input("push")) || /push=true/.test(a.input("outputs") ?? ""),
+    pushes: (a) => (mayBeTrue(a.input("push")) || /push=true/.test(a.input("outputs") ?? "")) && (a.input("tags") ?? ""),
   },
   "docker/bake-action": {
     token: GITHUB_TOKEN,
     when: [{ text: "`source` is the Git context", test: (a) => !given(a.input("source")) || /defaultContext|github\.com/i.test(a.input("source") ?? ""), needs: { contents: "read" } }],
-    pushes: (a) => mayBeTrue(a.input("push")) || /push=true/.test(a.input("set") ?? ""),
+    pushes: (a) => (mayBeTrue(a.input("push")) || /push=true/.test(a.input("set") ?? "")) && "",
   },
   "docker/bake-action/subaction/matrix": NOTHING,
   "docker/bake-action/subaction/list-targets": NOTHING,
@@ -359,7 +363,7 @@ export const ACTIONS: Readonly<Record<string, ActionPermissions>> = {
   "ko-build/setup-ko": { ghcrLogin: () => true, note: "Logs in to ghcr.io with the job token so that `ko build` can push there." },
   "imjasonh/setup-crane": { ghcrLogin: () => true, note: "Logs in to ghcr.io with the job token." },
   "oras-project/setup-oras": setup,
-  "int128/docker-manifest-create-action": { pushes: () => true },
+  "int128/docker-manifest-create-action": { pushes: (a) => a.input("tags") ?? a.input("index-annotations") ?? "" },
   "aws-actions/configure-aws-credentials": {
     when: [
       {
@@ -472,7 +476,7 @@ export const ACTIONS: Readonly<Record<string, ActionPermissions>> = {
       },
     ],
     allows: { packages: "write", "id-token": "write", issues: "write" },
-    pushes: (a) => /\brelease\b/.test(a.input("args") ?? "release") && !/--snapshot/.test(a.input("args") ?? ""),
+    pushes: (a) => /\brelease\b/.test(a.input("args") ?? "release") && !/--snapshot/.test(a.input("args") ?? "") && "",
     note: "What a release publishes (images, signatures) is in `.goreleaser.yml`: `packages` and `id-token: write` are allowed, not required.",
   },
   "jlumbroso/free-disk-space": NOTHING,

@@ -31,8 +31,8 @@ export interface ScriptUse {
   unknown: string[];
   /** The script logs in to ghcr.io with the job token. */
   ghcrLogin: boolean;
-  /** The script pushes to a container or artifact registry. */
-  pushes: boolean;
+  /** Command lines that push to a container or artifact registry (their text names the target). */
+  pushTargets: string[];
   /** Git holds the job token after the script (`gh auth setup-git`, a token in the remote URL). */
   gitCredentials: boolean;
 }
@@ -110,7 +110,7 @@ const OIDC_REQUEST = /ACTIONS_ID_TOKEN_REQUEST_(?:URL|TOKEN)/;
 /** What a `run:` script needs from the job token. */
 export function scriptUse(script: string, ctx: ScriptContext): ScriptUse {
   const text = joinContinuations(stripHeredocs(script));
-  const out: ScriptUse = { needs: [], allows: {}, unknown: [], ghcrLogin: false, pushes: false, gitCredentials: ctx.gitCredentials };
+  const out: ScriptUse = { needs: [], allows: {}, unknown: [], ghcrLogin: false, pushTargets: [], gitCredentials: ctx.gitCredentials };
   const add = (grants: Grants, why: string) => {
     for (const [scope, access] of Object.entries(grants) as Array<[Scope, Access]>) out.needs.push({ scope, access, why });
   };
@@ -129,7 +129,11 @@ export function scriptUse(script: string, ctx: ScriptContext): ScriptUse {
   classifyOidc(text, ctx, add, out);
   classifyReleaseTools(text, tokenReachable, add, out);
 
-  out.pushes = REGISTRY_PUSH.some((re) => re.test(text));
+  for (const line of text.split("\n")) {
+    if (!REGISTRY_PUSH.some((re) => re.test(line))) continue;
+    // ko pushes to $KO_DOCKER_REPO, which ko-build/setup-ko points at ghcr.io when it is not set
+    out.pushTargets.push(/\bko\s/.test(line) ? `${line} ${ctx.env.get("KO_DOCKER_REPO") ?? "ghcr.io"}` : line);
+  }
   out.ghcrLogin = REGISTRY_LOGIN.test(text) && (inline || namesToken);
   if (tokenReachable) out.unknown.push(...opaqueCommands(text, ctx, inline || namesToken));
   return out;

@@ -37,7 +37,7 @@ export function requiredPermissions(job: JobModel, workflow: WorkflowModel, opti
   }
   const events = eventNames(workflow);
   const pullRequests = [...events].some((e) => PR_EVENTS.has(e)) && ![...events].some((e) => ISSUE_EVENTS.has(e));
-  const state = { gitCredentials: false, ghcrLogin: undefined as string | undefined, pushes: false };
+  const state: JobState = { gitCredentials: false, ghcrLogin: undefined, pushesGhcr: false };
   containerLogins(job, workflow, out);
   for (const step of job.steps) {
     const env = stepEnv(workflow, job, step);
@@ -45,7 +45,7 @@ export function requiredPermissions(job: JobModel, workflow: WorkflowModel, opti
     else if (step.run) shellStep(step, scalarText(step.run) ?? "", env, pullRequests, state, out);
   }
   if (state.ghcrLogin) {
-    const level: Access = state.pushes || out.unknown.length > 0 ? "write" : "read";
+    const level: Access = state.pushesGhcr || out.unknown.length > 0 ? "write" : "read";
     need(out, { packages: level }, state.ghcrLogin);
   }
   return out;
@@ -106,8 +106,17 @@ function containerLogins(job: JobModel, workflow: WorkflowModel, out: RequiredPe
 
 interface JobState {
   gitCredentials: boolean;
+  /** The step that logged in to ghcr.io with the job token. */
   ghcrLogin: string | undefined;
-  pushes: boolean;
+  /** Something pushes to a registry that may be ghcr.io. */
+  pushesGhcr: boolean;
+}
+
+/** A push target that is, or may be, ghcr.io: it names it, or it is computed (`${{ steps.meta.outputs.tags }}`, `$IMAGE`). */
+function mayBeGhcr(target: string, env: ReadonlyMap<string, string>): boolean {
+  const resolved = substituteEnv(target, env).replace(/\$\{?([A-Za-z_]\w*)\}?/g, (whole, name: string) => env.get(name) ?? whole);
+  if (/ghcr\.io/i.test(resolved)) return true;
+  return resolved.trim() === "" || /\$\{\{|\$\{?[A-Za-z_]/.test(resolved);
 }
 
 function actionStep(step: StepModel, env: Map<string, string>, events: ReadonlySet<string>, pullRequests: boolean, state: JobState, out: RequiredPermissions): void {
@@ -138,7 +147,8 @@ function actionStep(step: StepModel, env: Map<string, string>, events: ReadonlyS
   }
   if (entry.allows) mergeGrants(out.allowed, entry.allows);
   if (entry.ghcrLogin?.(inputs)) state.ghcrLogin ??= why;
-  if (entry.pushes?.(inputs)) state.pushes = true;
+  const target = entry.pushes?.(inputs);
+  if (target !== undefined && target !== false && mayBeGhcr(target, env)) state.pushesGhcr = true;
   if (entry.code) codeInput(step, entry, inputs, usesJob, env, pullRequests, state, out);
   if (name === "actions/checkout") state.gitCredentials = usesJob && !/^\s*false\s*$/i.test(inputs.input("persist-credentials") ?? "");
 }
@@ -169,7 +179,7 @@ function shellStep(step: StepModel, script: string, env: Map<string, string>, pu
   mergeGrants(out.allowed, use.allows);
   for (const u of use.unknown) out.unknown.push(`${why} (\`${u}\` gets the job token)`);
   if (use.ghcrLogin) state.ghcrLogin ??= why;
-  if (use.pushes) state.pushes = true;
+  if (use.pushTargets.some((t) => mayBeGhcr(t, env))) state.pushesGhcr = true;
   state.gitCredentials = use.gitCredentials;
 }
 

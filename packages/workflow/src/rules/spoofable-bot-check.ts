@@ -1,7 +1,7 @@
 import { scalarText, type Scalar } from "../model/source.js";
 import type { JobModel, StepModel } from "../model/types.js";
 import type { Rule, RuleContext } from "../rule.js";
-import { comparison, implies, leaves, literalOf, pathComparison, pathOf, parseCondition, type CondNode } from "../taint/conditions.js";
+import { comparison, implies, suffices, leaves, literalOf, pathComparison, pathOf, parseCondition, type CondNode } from "../taint/conditions.js";
 import { stepLabel } from "../taint/describe.js";
 import { eventNames } from "../walk.js";
 
@@ -47,10 +47,10 @@ function checkIf(ctx: RuleContext, node: Scalar, trigger: string, job: JobModel,
   if (!first) return;
   // already pinned to the PR's author, or to branches of this repository: the spoof does not reach it
   if (implies(cond, (leaf) => authorCheck(leaf) || sameRepository(leaf))) return;
-  const dominating = implies(cond, (leaf) => botCheck(leaf) !== undefined);
+  const dominating = suffices(cond, (leaf) => botCheck(leaf) !== undefined);
   const where = step ? `the if: of ${stepLabel(step, job)}` : `job ${job.id}'s if:`;
   ctx.report({
-    at: ctx.target.source.positionIn(node, first.literal),
+    at: ctx.target.source.positionOf(node),
     job: job.id,
     step: step?.index,
     confidence: dominating ? "high" : "medium",

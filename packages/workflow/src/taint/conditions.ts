@@ -78,17 +78,24 @@ export function implies(node: CondNode | undefined, leaf: (n: CondNode) => boole
   return leaf(node);
 }
 
-/** Every leaf comparison and call of a condition, for searching. */
+/** True when `leaf` holding for the leaves it names is enough to make the whole condition hold. */
+export function suffices(node: CondNode | undefined, leaf: (n: CondNode) => boolean): boolean {
+  if (!node) return false;
+  if ("group" in node) return suffices(node.group as CondNode, leaf);
+  if ("operator" in node && Array.isArray(node.args)) {
+    const args = node.args as CondNode[];
+    return operatorOf(node) === "&&" ? args.every((a) => suffices(a, leaf)) : args.some((a) => suffices(a, leaf));
+  }
+  return leaf(node);
+}
+
+/** The leaves under `&&` / `||` / groups: comparisons, calls, negations (not entered), paths. */
 export function leaves(node: CondNode | undefined, out: CondNode[] = []): CondNode[] {
   if (!node) return out;
   if ("group" in node) return leaves(node.group as CondNode, out);
   if ("operator" in node && Array.isArray(node.args)) {
     for (const a of node.args as CondNode[]) leaves(a, out);
     return out;
-  }
-  if ("operator" in node && "expr" in node && !("index" in node)) {
-    out.push(node);
-    return leaves(node.expr as CondNode, out);
   }
   out.push(node);
   return out;
