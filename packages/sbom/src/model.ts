@@ -34,6 +34,10 @@ export interface Component {
   resolved?: string;
   /** purls of direct dependencies. */
   dependsOn: string[];
+  /** Every file this component was read from, sorted, when a directory scan found it in more than one. */
+  sources?: string[];
+  /** `application` for a project the lockfile describes (a workspace member, a lockfile's root in a directory scan); library when absent. */
+  kind?: "library" | "application";
 }
 
 export interface ReaderResult {
@@ -70,4 +74,6 @@ export interface Sbom {
   /** Dependencies of the subject itself (purls). */
   rootDependsOn: string[];
   warnings: string[];
+  /** Lockfiles read (relative to the scanned path), with the ecosystem and how many components each gave. */
+  inputs?: Array<{ file: string; ecosystem: Ecosystem; components: number }>;
 }

@@ -110,7 +110,9 @@ function walk(node: unknown, sanitized: boolean, out: ContextPath[]): void {
     return;
   }
   if ("operator" in n && Array.isArray(n.args)) {
-    for (const arg of n.args) walk(arg, sanitized, out); // && || yield an operand
+    // || yields an operand; && yields its last operand, or an earlier one only when it is falsy ('')
+    const and = String((n.operator as { lexeme?: string }).lexeme ?? "") === "&&";
+    n.args.forEach((arg, i) => walk(arg, sanitized || (and && i < (n.args as unknown[]).length - 1), out));
     return;
   }
   if ("group" in n) walk(n.group, sanitized, out);

@@ -82,8 +82,13 @@ export const cargoReader: LockfileReader = {
     const tops = local.filter((c) => !dependedOn.has(c));
     const rootCrate = (manifestName ? local.find((c) => c.name === manifestName) : undefined) ?? (tops.length === 1 ? tops[0] : undefined);
 
+    const topSet = new Set(tops);
     const components = new ComponentSet();
-    for (const crate of crates) if (crate !== rootCrate) components.add(crate.component);
+    for (const crate of crates) {
+      if (crate === rootCrate) continue;
+      if (!rootCrate && topSet.has(crate)) crate.component.kind = "application";
+      components.add(crate.component);
+    }
     let root: ReaderResult["root"];
     if (rootCrate) {
       root = { name: rootCrate.name, version: rootCrate.version, purl: rootCrate.component.purl, dependsOn: rootCrate.component.dependsOn };

@@ -110,7 +110,8 @@ function parseLock(text: string, file: string, warnings: string[]): Lock {
       spec = sourceLine(lock, source, spec, indent, body, file, n);
     } else if (section === "DEPENDENCIES") {
       if (indent !== 2) throw new LockfileError(file, `expected a dependency indented by 2 spaces`, n);
-      const name = NAME_VERSION.exec(body)?.[1];
+      // `name`, `name (requirements)`, with `!` after either when pinned to a GIT/PATH source.
+      const name = NAME_VERSION.exec(body.replace(/!$/, ""))?.[1];
       if (!name) throw new LockfileError(file, `"${body.slice(0, 60)}" is not a dependency`, n);
       lock.dependencies.push(name.replace(/!$/, ""));
     } else if (section === "CHECKSUMS") {

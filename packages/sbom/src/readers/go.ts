@@ -172,6 +172,12 @@ function checkVersion(version: string, file: string, line: number): void {
 
 /** Splits a go.mod line into tokens (Go-quoted strings unquoted) and the text of its `//` comment. */
 function tokenize(raw: string, file: string, line: number): { tokens: string[]; comment: string } {
+  if (!raw.includes('"') && !raw.includes("`")) {
+    const slashes = raw.indexOf("//");
+    const code = slashes === -1 ? raw : raw.slice(0, slashes);
+    const tokens = code.split(/[ \t]+/).filter((t) => t !== "");
+    return { tokens, comment: slashes === -1 ? "" : raw.slice(slashes + 2).trim() };
+  }
   const tokens: string[] = [];
   let i = 0;
   while (i < raw.length) {

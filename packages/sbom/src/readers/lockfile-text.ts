@@ -12,7 +12,7 @@ const MAX_TOML_DEPTH = 64;
 /** Parses a TOML lockfile; a syntax error becomes a LockfileError at the line TOML reports. */
 export function parseTomlLockfile(text: string, file: string): Record<string, unknown> {
   try {
-    return parseToml(text, { maxDepth: MAX_TOML_DEPTH }) as Record<string, unknown>;
+    return parseToml(withoutBom(text), { maxDepth: MAX_TOML_DEPTH }) as Record<string, unknown>;
   } catch (cause) {
     if (cause instanceof TomlError) throw new LockfileError(file, `invalid TOML: ${firstLine(cause.message)}`, cause.line, { cause });
     throw new LockfileError(file, `invalid TOML: ${firstLine(String(cause))}`, undefined, { cause });
@@ -22,11 +22,12 @@ export function parseTomlLockfile(text: string, file: string): Record<string, un
 /** Parses a JSON lockfile; a syntax error becomes a LockfileError at the line of the failing position. */
 export function parseJsonLockfile(text: string, file: string): unknown {
   try {
-    return JSON.parse(text) as unknown;
+    return JSON.parse(withoutBom(text)) as unknown;
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
     const position = /at position (\d+)/.exec(message);
-    const line = position?.[1] !== undefined ? lineAt(text, Number(position[1])) : lineAt(text, text.length);
+    const body = withoutBom(text);
+    const line = lineAt(body, position?.[1] !== undefined ? Number(position[1]) : body.length);
     throw new LockfileError(file, `invalid JSON: ${firstLine(message).replace(/ \(line \d+ column \d+\)$/, "")}`, line, { cause });
   }
 }
@@ -39,9 +40,9 @@ export function lineAt(text: string, offset: number): number {
   return line;
 }
 
-/** Each line of the text (without its `\n` or `\r\n`) with its 1-based number. */
+/** Each line of the text (without its `\n` or `\r\n`, nor a leading byte order mark) with its 1-based number. */
 export function* linesOf(text: string): Generator<{ text: string; line: number }> {
-  let start = 0;
+  let start = text.startsWith("\uFEFF") ? 1 : 0;
   let line = 1;
   while (start <= text.length) {
     let end = text.indexOf("\n", start);
@@ -52,6 +53,11 @@ export function* linesOf(text: string): Generator<{ text: string; line: number }
     start = end + 1;
     line++;
   }
+}
+
+/** Editors on Windows prepend a UTF-8 byte order mark that JSON.parse rejects. */
+function withoutBom(text: string): string {
+  return text.startsWith("\uFEFF") ? text.slice(1) : text;
 }
 
 function firstLine(message: string): string {

@@ -41,7 +41,7 @@ export const poetryReader: LockfileReader = {
         version,
         purl: pypiPurl(name, version),
         hashes: hashesOf(arrayAt(raw, "files").length > 0 ? arrayAt(raw, "files") : legacyFilesOf(legacyFiles, name)),
-        scope: lockScope(raw) ?? "required",
+        scope: lockScope(raw),
         source: file,
         ...(resolved ? { resolved } : {}),
         dependsOn: [],
@@ -58,7 +58,7 @@ export const poetryReader: LockfileReader = {
       }
     }
 
-    const lockHasScopes = entries.some(({ raw }) => lockScope(raw) !== undefined);
+    const lockHasScopes = entries.some(({ raw }) => arrayAt(raw, "groups").length > 0 || stringAt(raw, "category") !== undefined);
     if (!lockHasScopes && pyproject) applyDeclaredScopes(entries.map((e) => e.component), byName, pyproject);
 
     const components = new ComponentSet();
@@ -69,14 +69,13 @@ export const poetryReader: LockfileReader = {
 };
 
 /** Scope the lock itself records: 2.1 `groups`, 1.1 `category`, and `optional` for extras. */
-function lockScope(raw: Dict): Scope | undefined {
+function lockScope(raw: Dict): Scope {
   const groups = arrayAt(raw, "groups").filter((g): g is string => typeof g === "string");
   const category = stringAt(raw, "category");
-  let scope: Scope | undefined;
+  let scope: Scope = "required";
   if (groups.length > 0) scope = groups.includes("main") ? "required" : "dev";
   else if (category) scope = category === "dev" ? "dev" : "required";
-  if (own(raw, "optional") === true && scope !== "dev") scope = "optional";
-  return scope;
+  return own(raw, "optional") === true && scope !== "dev" ? "optional" : scope;
 }
 
 function applyDeclaredScopes(components: Component[], byName: Map<string, Component[]>, declared: PyprojectDeclarations): void {

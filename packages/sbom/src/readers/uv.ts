@@ -45,30 +45,33 @@ export const uvReader: LockfileReader = {
     });
     if (members.size === 0) for (const entry of locked) entry.member = entry.atRoot;
 
-    const resolve = (dep: unknown): Locked | undefined => resolveDependency(dep, byName);
-    const edges = new Map<Locked, { required: Locked[]; optional: Locked[]; dev: Locked[] }>();
+    const graph = new Map<Locked, Edges>();
     for (const entry of locked) {
-      const required = arrayAt(entry.raw, "dependencies").map(resolve);
-      const optional = entriesOf(dictAt(entry.raw, "optional-dependencies")).flatMap(([, list]) => (Array.isArray(list) ? list.map(resolve) : []));
-      const dev = entriesOf(dictAt(entry.raw, "dev-dependencies")).flatMap(([, list]) => (Array.isArray(list) ? list.map(resolve) : []));
-      const known = (l: Array<Locked | undefined>) => l.filter((x): x is Locked => x !== undefined);
-      edges.set(entry, { required: known(required), optional: known(optional), dev: known(dev) });
-      for (const target of [...known(required), ...known(optional), ...known(dev)]) addEdge(entry.component, target.component.purl);
+      const edges = edgesOf(entry.raw, byName);
+      graph.set(entry, edges);
+      for (const { target } of [...edges.required, ...[...edges.optional.values()].flat(), ...edges.dev]) addEdge(entry.component, target.component.purl);
     }
 
     const memberEntries = locked.filter((e) => e.member);
     if (memberEntries.length > 0) {
-      const scopes = scopesByReach((e: Locked) => [...(edges.get(e)?.required ?? []), ...(edges.get(e)?.optional ?? [])], {
-        required: memberEntries.flatMap((m) => [m, ...(edges.get(m)?.required ?? [])]),
-        optional: memberEntries.flatMap((m) => edges.get(m)?.optional ?? []),
-        dev: memberEntries.flatMap((m) => edges.get(m)?.dev ?? []),
+      // A dependency on `pkg[extra]` also reaches what pkg's optional group `extra` lists.
+      const reach = (deps: Dependency[]): Locked[] =>
+        deps.flatMap(({ target, extras }) => [target, ...extras.flatMap((x) => (graph.get(target)?.optional.get(x) ?? []).map((d) => d.target))]);
+      const scopes = scopesByReach((e: Locked) => reach(graph.get(e)?.required ?? []), {
+        required: memberEntries.flatMap((m) => [m, ...reach(graph.get(m)?.required ?? [])]),
+        optional: memberEntries.flatMap((m) => reach([...(graph.get(m)?.optional.values() ?? [])].flat())),
+        dev: memberEntries.flatMap((m) => reach(graph.get(m)?.dev ?? [])),
       });
       for (const entry of locked) entry.component.scope = scopes.get(entry) ?? "required";
     }
 
     const rootEntry = locked.find((e) => e.member && e.atRoot) ?? (memberEntries.length === 1 ? memberEntries[0] : undefined);
     const components = new ComponentSet();
-    for (const entry of locked) if (entry !== rootEntry) components.add(entry.component);
+    for (const entry of locked) {
+      if (entry === rootEntry) continue;
+      if (entry.member) entry.component.kind = "application";
+      components.add(entry.component);
+    }
     const root = rootEntry
       ? {
           name: rootEntry.component.name,
@@ -110,6 +113,39 @@ function lockedOf(raw: unknown, file: string, members: Set<string>): Locked | un
     sourceKey: sourceKeyOf(source),
     member: local !== undefined && members.has(normalizePythonName(name)),
     atRoot: local === ".",
+  };
+}
+
+interface Dependency {
+  target: Locked;
+  /** Extras the dependency asks for (`extra = ["http2"]`). */
+  extras: string[];
+}
+
+interface Edges {
+  required: Dependency[];
+  /** By extra name. */
+  optional: Map<string, Dependency[]>;
+  /** All dev groups together. */
+  dev: Dependency[];
+}
+
+function edgesOf(raw: Dict, byName: Map<string, Locked[]>): Edges {
+  const list = (deps: unknown): Dependency[] => {
+    if (!Array.isArray(deps)) return [];
+    const out: Dependency[] = [];
+    for (const dep of deps) {
+      const target = resolveDependency(dep, byName);
+      if (target) out.push({ target, extras: arrayAt(dep, "extra").filter((x): x is string => typeof x === "string") });
+    }
+    return out;
+  };
+  const optional = new Map<string, Dependency[]>();
+  for (const [extra, deps] of entriesOf(dictAt(raw, "optional-dependencies"))) optional.set(extra, list(deps));
+  return {
+    required: list(own(raw, "dependencies")),
+    optional,
+    dev: entriesOf(dictAt(raw, "dev-dependencies")).flatMap(([, deps]) => list(deps)),
   };
 }
 

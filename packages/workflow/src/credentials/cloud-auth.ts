@@ -1,6 +1,6 @@
 import { pairOf, type Position, type SourceFile } from "../model/source.js";
 import type { PermissionsModel, StepModel } from "../model/types.js";
-import { input, stepAction } from "./checkout.js";
+import { input, stepAction } from "../step-inputs.js";
 
 /** How a step authenticates to a cloud: with a federated OIDC token, or with a stored key. */
 export interface CloudAuth {

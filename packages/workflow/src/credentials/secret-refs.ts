@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, type Node, type Scalar } from "yaml";
+import { isMap, isPair, isScalar, isSeq, type Scalar } from "yaml";
 import { contextPaths, findExpressions } from "../expressions.js";
 import { scalarText, type Position, type SourceFile } from "../model/source.js";
 import type { JobModel, WorkflowModel } from "../model/types.js";
@@ -71,7 +71,3 @@ export function jobSecretRefs(workflow: WorkflowModel, job: JobModel): SecretRef
   return [...fromWorkflowEnv, ...secretRefsIn(source, job.node)];
 }
 
-/** The value node of an env-like map entry, when it is a scalar. */
-export function scalarValue(node: Node | undefined): Scalar | undefined {
-  return isScalar(node) ? node : undefined;
-}

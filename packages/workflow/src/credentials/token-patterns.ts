@@ -61,7 +61,7 @@ export function looksRandom(value: string, minLength = 16): boolean {
   const v = value.trim();
   if (v.length < minLength || /\s/.test(v) || isPlaceholder(v)) return false;
   if (/^(?:\.{0,2}\/|~\/|[a-z][a-z0-9+.-]*:\/\/|arn:|projects\/)/i.test(v)) return false; // paths, URLs, ARNs, resource names
-  if ((v.match(/\//g) ?? []).length >= 2 || v.includes("@") || /^v?\d+(?:\.\d+)+/.test(v)) return false;
+  if ((v.match(/\//g) ?? []).length >= 2 || /[@:,*[\](){}]/.test(v) || v.startsWith("-") || /=[^=]/.test(v) || /^v?\d+(?:\.\d+)+/.test(v)) return false;
   if (!/[0-9]/.test(v) || !/[A-Za-z]/.test(v)) return false;
   if (/^[a-z0-9]+(?:[-_.][a-z0-9]+)+$/.test(v) && !/[0-9]{4,}[a-z]|[a-z][0-9][a-z][0-9]/.test(v)) return false; // kebab-case identifiers
   return entropy(v) >= 3.5;

@@ -1,7 +1,7 @@
-import { entries, scalarText, textOf, type Position, type SourceFile } from "../model/source.js";
+import { entries, scalarText, textOf, valueOf, type Position, type SourceFile } from "../model/source.js";
 import type { JobModel, StepModel } from "../model/types.js";
 import { commandsOf, scriptLines, wordsOf } from "../script-lines.js";
-import { input, stepAction } from "../credentials/checkout.js";
+import { input, stepAction } from "../step-inputs.js";
 
 /**
  * What a step ships: `deploy` (changes a running environment), `publish` (a package to a
@@ -127,8 +127,8 @@ const COMMANDS: CommandRule[] = [
   { re: new RegExp(`${LEAD}vercel\\b.*\\s--prod${END}`), kind: "deploy", what: () => "vercel --prod" },
   { re: new RegExp(`${LEAD}heroku${ARGS}(container:release|releases:promote)${END}`), kind: "deploy", what: (m) => `heroku ${m[1]}` },
   { re: new RegExp(`${LEAD}mike${ARGS}deploy\\b.*\\s--push${END}`), kind: "pages", what: () => "mike deploy --push" },
-  { re: new RegExp(`${LEAD}(npm|pnpm|lerna)${ARGS}publish${END}`), kind: "publish", what: (m) => `${m[1]} publish`, unless: /--dry-run|(?:^|\s)-n\b/ },
   { re: new RegExp(`${LEAD}yarn(?:\\s+npm)?\\s+publish${END}`), kind: "publish", what: () => "yarn publish", unless: /--dry-run/ },
+  { re: new RegExp(`${LEAD}(npm|pnpm|lerna)${ARGS}publish${END}`), kind: "publish", what: (m) => `${m[1]} publish`, unless: /--dry-run|(?:^|\s)-n\b/ },
   { re: new RegExp(`${LEAD}changeset${ARGS}publish\\b|${LEAD}changeset\\s+publish${END}`), kind: "publish", what: () => "changeset publish" },
   { re: new RegExp(`${LEAD}twine${ARGS}upload${END}`), kind: "publish", what: () => "twine upload" },
   { re: new RegExp(`${LEAD}(poetry|uv|hatch|flit|pdm)${ARGS}publish${END}`), kind: "publish", what: (m) => `${m[1]} publish`, unless: /--dry-run/ },
@@ -193,6 +193,7 @@ export function deploySteps(source: SourceFile, steps: readonly StepModel[], job
     const action = stepAction(step);
     if (action !== undefined) {
       const verdict = ACTIONS[action]?.(step);
+      if (verdict?.kind === "image-push" && pushesLocally(source, step, steps, job)) continue;
       if (verdict) out.push({ step, kind: verdict.kind, what: verdict.what, at: source.positionOf(step.uses), conditional: verdict.conditional ?? false });
       continue;
     }
@@ -208,6 +209,26 @@ export function deploySteps(source: SourceFile, steps: readonly StepModel[], job
     }
   }
   return out;
+}
+
+/**
+ * Whether an image-push action targets a throwaway registry. Its `tags:` are followed one step
+ * back (`steps.meta.outputs.tags` → that docker/metadata-action's `images:`) and through `env.X`.
+ * A job's own registry service alone does not decide: jobs often build a base image there and
+ * push the final one to a real registry.
+ */
+function pushesLocally(source: SourceFile, step: StepModel, steps: readonly StepModel[], job: JobModel | undefined): boolean {
+  let target = ["tags", "outputs", "set", "image", "registry"].map((k) => input(step, k) ?? "").join("\n");
+  for (const m of target.matchAll(/steps\.([\w-]+)\.outputs/g)) {
+    const from = steps.find((s) => s.id === m[1]);
+    if (from) target += `\n${input(from, "images") ?? ""}`;
+  }
+  const workflowEnv = valueOf(source.root, "env");
+  for (const m of target.matchAll(/env\.(\w+)/g)) {
+    const name = m[1]!;
+    for (const value of [textOf(workflowEnv, name), scalarText(job?.env.get(name)), scalarText(step.env.get(name))]) target += `\n${value ?? ""}`;
+  }
+  return LOCAL_REGISTRY.test(target);
 }
 
 function matchCommand(line: string, local: { cluster: boolean; registry: boolean }): { kind: DeployKind; what: string; needle: string } | undefined {

@@ -9,6 +9,8 @@ export interface ActionInputs {
   token(name: string): TokenKind;
   /** Events that trigger the workflow. */
   events: ReadonlySet<string>;
+  /** An earlier actions/checkout left the job token in the git config. */
+  gitCredentials: boolean;
 }
 
 /** Where an action takes its GitHub token from. */
@@ -29,6 +31,8 @@ export interface ActionCondition {
   needs: Grants;
   /** The need comes with the job token (default) or without it (an OIDC token request). */
   viaToken?: boolean;
+  /** The scopes may be needed: tolerate them (never called excessive) without requiring them. */
+  mayNeed?: boolean;
 }
 
 /** What one action needs from the GITHUB_TOKEN of its job. */
@@ -41,8 +45,11 @@ export interface ActionPermissions {
   when?: readonly ActionCondition[];
   /** Scopes it uses in some setups (private repositories, optional features): never called excessive, not written by --fix. */
   allows?: Grants;
-  /** It logs in to ghcr.io with the job token: `packages: write` when the job pushes, `read` when it only pulls. */
-  ghcrLogin?: (a: ActionInputs) => boolean;
+  /**
+   * It logs in to ghcr.io with the job token: `packages: write` when the job pushes, `read` when it
+   * only pulls. `"implicit"`: a setup action that logs in on the side; only a push to ghcr.io counts.
+   */
+  ghcrLogin?: (a: ActionInputs) => boolean | "implicit";
   /** It pushes to a registry: the text naming the target (tags), `""` when unknown, false when it does not push. */
   pushes?: (a: ActionInputs) => string | false;
   /** Classified from an input holding code: `script` (actions/github-script) or a shell `command`. */
@@ -183,6 +190,15 @@ export const ACTIONS: Readonly<Record<string, ActionPermissions>> = {
   "docker/metadata-action": NOTHING,
   "docker/login-action": {
     ghcrLogin: (a) => /(^|\/\/)ghcr\.io/i.test(a.input("registry") ?? "") && a.token("password") === "job",
+    when: [
+      {
+        text: "`registry` is computed and `password` a secret (it may be ghcr.io with a caller's job token)",
+        test: (a) => /\$\{\{/.test(a.input("registry") ?? "") && a.token("password") !== "none",
+        needs: { packages: "write" },
+        viaToken: false,
+        mayNeed: true,
+      },
+    ],
     note: "Logging in to ghcr.io with the job token needs `packages: write` when the job pushes, `packages: read` when it only pulls.",
   },
   "docker/build-push-action": {
@@ -217,6 +233,12 @@ export const ACTIONS: Readonly<Record<string, ActionPermissions>> = {
   "google-github-actions/release-please-action": { token: TOKEN, needs: { contents: "write", "pull-requests": "write" }, allows: { issues: "write" } },
   "changesets/action": { token: { env: ["GITHUB_TOKEN"] }, needs: { contents: "write", "pull-requests": "write" }, allows: { "id-token": "write", issues: "write" } },
   "peter-evans/create-pull-request": { token: TOKEN, needs: { contents: "write", "pull-requests": "write" } },
+  "korthout/backport-action": {
+    token: { inputs: ["github_token"], defaultJob: true },
+    needs: { "pull-requests": "write" },
+    when: [{ text: "actions/checkout left the job token in git (it pushes the backport branch with it)", test: (a) => a.gitCredentials, needs: { contents: "write" }, viaToken: false }],
+    allows: { issues: "write" },
+  },
   "peter-evans/create-or-update-comment": comment("issue-or-pr"),
   "peter-evans/find-comment": {
     token: TOKEN,
@@ -249,8 +271,9 @@ export const ACTIONS: Readonly<Record<string, ActionPermissions>> = {
   "pozil/auto-assign-issue": { token: { inputs: ["repo-token"], defaultJob: true }, needs: { issues: "write" } },
   "mheap/github-action-required-labels": { token: TOKEN, needs: { "pull-requests": "read" }, when: [{ text: "`add_comment: true`", test: (a) => isTrue(a.input("add_comment")), needs: { "pull-requests": "write" } }] },
   "wagoid/commitlint-github-action": { token: TOKEN, needs: { contents: "read", "pull-requests": "read" } },
-  "feelepxyz/dependabot-changesets": { token: { git: true }, needs: { contents: "write" } },
+  "feelepxyz/dependabot-changesets": { token: GITHUB_TOKEN, needs: { contents: "write", "pull-requests": "read" }, note: "Checks out and pushes with its `github-token`." },
   "endbug/add-and-commit": { token: { inputs: ["github_token"], defaultJob: true, git: true }, needs: { contents: "write" } },
+  "ad-m/github-push-action": { token: { inputs: ["github_token"], defaultJob: true }, needs: { contents: "write" } },
   "stefanzweifel/git-auto-commit-action": { token: { git: true }, needs: { contents: "write" }, note: "Pushes with the credentials actions/checkout left behind." },
   "mislav/bump-homebrew-formula-action": { token: { env: ["COMMITTER_TOKEN"] }, needs: { contents: "write" } },
   "crazy-max/ghaction-github-labeler": { token: GITHUB_TOKEN, needs: { issues: "write" } },
@@ -310,10 +333,21 @@ export const ACTIONS: Readonly<Record<string, ActionPermissions>> = {
   },
   "zizmorcore/zizmor-action": {
     token: TOKEN,
-    when: [{ text: "`advanced-security` is not `false` (uploads SARIF)", test: (a) => !isFalse(a.input("advanced-security")), needs: { "security-events": "write", contents: "read", actions: "read" } }],
+    when: [
+      {
+        text: "`advanced-security` is not `false` (uploads SARIF with the job token, whatever `token` is)",
+        test: (a) => !isFalse(a.input("advanced-security")),
+        needs: { "security-events": "write", actions: "read", contents: "read" },
+        viaToken: false,
+      },
+    ],
     allows: { contents: "read" },
   },
   "boostsecurityio/poutine-action": NOTHING,
+  "revanite-io/osps-baseline-action": {
+    when: [{ text: "`upload-sarif: true` (uploads with the job token whatever `token` is)", test: (a) => mayBeTrue(a.input("upload-sarif")), needs: { "security-events": "write" }, viaToken: false }],
+    allows: { actions: "read", contents: "read" },
+  },
   "step-security/harden-runner": NOTHING,
   "step-security/wait-for-secrets": { when: [{ text: "always (OIDC)", test: () => true, needs: { "id-token": "write" }, viaToken: false }] },
   "aquasecurity/trivy-action": { token: { inputs: ["github-pat"], defaultJob: false }, when: [{ text: "`format: github` (dependency snapshot)", test: (a) => /^github$/i.test(a.input("format") ?? ""), needs: { contents: "write" } }] },
@@ -341,7 +375,11 @@ export const ACTIONS: Readonly<Record<string, ActionPermissions>> = {
   "sigstore/scaffolding/actions/setup": NOTHING,
   "slsa-framework/slsa-verifier/actions/installer": setup,
   "slsa-framework/slsa-github-generator/actions/delegator/setup-generic": { when: [{ text: "always (reads the caller from the OIDC token)", test: () => true, needs: { "id-token": "write" }, viaToken: false }] },
-  "slsa-framework/slsa-github-generator/.github/actions/detect-workflow-js": { when: [{ text: "always (reads the caller from the OIDC token)", test: () => true, needs: { "id-token": "write" }, viaToken: false }] },
+  "slsa-framework/slsa-github-generator/.github/actions/detect-workflow-js": {
+    token: TOKEN,
+    needs: { actions: "read" },
+    when: [{ text: "always (reads the caller from the OIDC token)", test: () => true, needs: { "id-token": "write" }, viaToken: false }],
+  },
   "slsa-framework/slsa-github-generator/.github/actions/secure-builder-checkout": { token: TOKEN, needs: { contents: "read" } },
   "slsa-framework/slsa-github-generator/.github/actions/secure-project-checkout": { token: TOKEN, needs: { contents: "read" } },
   "slsa-framework/slsa-github-generator/.github/actions/secure-download-artifact": NOTHING,
@@ -349,7 +387,7 @@ export const ACTIONS: Readonly<Record<string, ActionPermissions>> = {
   "slsa-framework/slsa-github-generator/.github/actions/secure-upload-folder": NOTHING,
   "slsa-framework/slsa-github-generator/.github/actions/secure-download-folder": NOTHING,
   "slsa-framework/slsa-github-generator/.github/actions/rng": NOTHING,
-  "slsa-framework/slsa-github-generator/.github/actions/verify-token": NOTHING,
+  "slsa-framework/slsa-github-generator/.github/actions/verify-token": { token: TOKEN, needs: { actions: "read" } },
   "slsa-framework/slsa-github-generator/.github/actions/privacy-check": NOTHING,
   "slsa-framework/slsa-github-generator/.github/actions/generate-attestations": NOTHING,
   "slsa-framework/slsa-github-generator/.github/actions/generate-builder": { token: TOKEN, needs: { contents: "read" } },
@@ -360,8 +398,8 @@ export const ACTIONS: Readonly<Record<string, ActionPermissions>> = {
   "step-security/secure-repo/automate-pr": { token: GITHUB_TOKEN, needs: { contents: "write", "pull-requests": "write", issues: "write" } },
 
   // ---- registries and cloud credentials
-  "ko-build/setup-ko": { ghcrLogin: () => true, note: "Logs in to ghcr.io with the job token so that `ko build` can push there." },
-  "imjasonh/setup-crane": { ghcrLogin: () => true, note: "Logs in to ghcr.io with the job token." },
+  "ko-build/setup-ko": { ghcrLogin: () => "implicit", note: "Logs in to ghcr.io with the job token (unless `KO_DOCKER_REPO` is set) so that `ko build` can push there." },
+  "imjasonh/setup-crane": { ghcrLogin: () => "implicit", note: "Logs in to ghcr.io with the job token." },
   "oras-project/setup-oras": setup,
   "int128/docker-manifest-create-action": { pushes: (a) => a.input("tags") ?? a.input("index-annotations") ?? "" },
   "aws-actions/configure-aws-credentials": {
@@ -471,12 +509,12 @@ export const ACTIONS: Readonly<Record<string, ActionPermissions>> = {
     when: [
       {
         text: "`args` runs `release` without `--snapshot` or skipping publish",
-        test: (a) => /\brelease\b/.test(a.input("args") ?? "release") && !/--snapshot|--skip[= ]?[\w,]*publish|--skip-publish/.test(a.input("args") ?? ""),
+        test: (a) => !isTrue(a.input("install-only")) && /\brelease\b/.test(a.input("args") ?? "release") && !/--snapshot|--skip[= ]?[\w,]*publish|--skip-publish/.test(a.input("args") ?? ""),
         needs: { contents: "write" },
       },
     ],
     allows: { packages: "write", "id-token": "write", issues: "write" },
-    pushes: (a) => /\brelease\b/.test(a.input("args") ?? "release") && !/--snapshot/.test(a.input("args") ?? "") && "",
+    pushes: (a) => !isTrue(a.input("install-only")) && /\brelease\b/.test(a.input("args") ?? "release") && !/--snapshot/.test(a.input("args") ?? "") && "",
     note: "What a release publishes (images, signatures) is in `.goreleaser.yml`: `packages` and `id-token: write` are allowed, not required.",
   },
   "jlumbroso/free-disk-space": NOTHING,
@@ -505,6 +543,31 @@ export const ACTIONS: Readonly<Record<string, ActionPermissions>> = {
   "benc-uk/workflow-dispatch": { token: TOKEN, needs: { actions: "write" } },
   "kesin11/actions-timeline": { token: GITHUB_TOKEN, needs: { actions: "read" } },
   "tibdex/github-app-token": NOTHING,
+  "imranismail/setup-kustomize": setup,
+  "mikefarah/yq": NOTHING,
+  "bats-core/bats-action": setup,
+  "cyclonedx/gh-gomod-generate-sbom": setup,
+  "cpanato/vault-installer": setup,
+  "fluxcd/flux2/action": setup,
+  "zgosalvez/github-actions-ensure-sha-pinned-actions": NOTHING,
+  "creekorful/goreportcard-action": NOTHING,
+  "rajatjindal/krew-release-bot": NOTHING,
+  "vedantmgoyal9/winget-releaser": { token: { inputs: ["token"], defaultJob: false }, note: "Needs a personal token to fork winget-pkgs; the job token is not used." },
+  "chainguard-dev/actions/donotsubmit": NOTHING,
+  "chainguard-dev/actions/trailing-space": NOTHING,
+  "chainguard-dev/actions/eof-newline": NOTHING,
+  "chainguard-dev/actions/goimports": NOTHING,
+  "chainguard-dev/actions/gofmt": NOTHING,
+  "chainguard-dev/actions/nodiff": NOTHING,
+  "dkershner6/reaction-action": comment("issue-or-pr"),
+  "ben-z/actions-comment-on-issue": comment("issue-or-pr"),
+  "jpmcb/prow-github-actions": { token: { inputs: ["github-token"], defaultJob: true }, needs: { issues: "write", "pull-requests": "write" }, allows: { contents: "write" } },
+  "knqyf263/trivy-issue-action": { token: TOKEN, needs: { issues: "write" } },
+  "stefanprodan/helm-gh-pages": RELEASE,
+  "cbrgm/cleanup-stale-branches-action": { token: { inputs: ["github-token"], defaultJob: true }, needs: { contents: "write", "pull-requests": "read" } },
+  "eps1lon/actions-label-merge-conflict": { token: { inputs: ["repoToken"], defaultJob: false }, needs: { "pull-requests": "write" }, allows: { issues: "write" } },
+  "homebrew/actions/limit-pull-requests": { token: TOKEN, needs: { "pull-requests": "write" } },
+  "devcontainers/ci": { pushes: (a) => !/^never$/i.test(a.input("push") ?? "filter") && (a.input("imageName") ?? "") },
 };
 
 /** An entry whose token comes from one input. */

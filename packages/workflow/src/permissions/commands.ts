@@ -29,6 +29,8 @@ export interface ScriptUse {
   allows: Grants;
   /** Commands that get the job token and that we cannot see into. */
   unknown: string[];
+  /** Commands that run code we cannot see (scripts, test suites), with or without the token. */
+  opaque: string[];
   /** The script logs in to ghcr.io with the job token. */
   ghcrLogin: boolean;
   /** Command lines that push to a container or artifact registry (their text names the target). */
@@ -38,7 +40,7 @@ export interface ScriptUse {
 }
 
 /** `gh <group> <command>`: what each needs from the token gh is given. Absent commands are unknown. */
-const GH: Record<string, Record<string, Grants>> = {
+export const GH_COMMANDS: Readonly<Record<string, Readonly<Record<string, Grants>>>> = {
   pr: {
     view: { "pull-requests": "read" }, list: { "pull-requests": "read" }, diff: { "pull-requests": "read" }, checks: { "pull-requests": "read", checks: "read" }, status: { "pull-requests": "read" },
     checkout: { contents: "read", "pull-requests": "read" },
@@ -64,6 +66,25 @@ const GH: Record<string, Record<string, Grants>> = {
   auth: { status: {}, token: {}, "setup-git": {}, login: {}, logout: {}, switch: {} },
   search: { repos: {}, issues: {}, prs: {}, code: {}, commits: {} },
 };
+/** The other commands `scriptUse` recognises, in words, for docs/permissions.md. Keep in step with the patterns below. */
+export const SCRIPT_COMMANDS: ReadonlyArray<{ command: string; needs: string; when: string }> = [
+  { command: "`git push`", needs: "`contents: write`", when: "git holds the job token: left by `actions/checkout` (its default), put in the remote URL or header, or `gh auth setup-git`" },
+  { command: "`git fetch`, `pull`, `clone`, `ls-remote`", needs: "`contents: read`", when: "git holds the job token" },
+  { command: "`gh api <path>` (`-X`/`--method`, or `-f`/`-F` for POST)", needs: "by path: issues, labels, pulls, releases, git, contents, statuses, check-runs, deployments, actions, pages, code-scanning, attestations, dependency-graph", when: "gh has the job token; GraphQL and admin paths are left unclassified" },
+  { command: "`curl`/`wget` to `api.github.com`, `uploads.github.com` or `$GITHUB_API_URL`", needs: "as `gh api`", when: "the command line carries the job token" },
+  { command: "`docker`/`podman`/`oras`/`helm registry`/`cosign`/`crane auth` `login ghcr.io`", needs: "`packages: write` if the job pushes (or runs code we cannot see), else `packages: read`", when: "the login uses the job token" },
+  { command: "`docker push`, `buildx --push`, `imagetools create`, `crane`/`oras` push, `cosign sign`, `ko build`, `helm push`, `goreleaser release`", needs: "counts as a push for the login above", when: "the target is, or may be, ghcr.io" },
+  { command: "`cosign sign`/`attest`/`sign-blob`/`attest-blob` without `--key`", needs: "`id-token: write`", when: "always (keyless signing)" },
+  { command: "`gitsign`, `sigstore sign`", needs: "`id-token: write`", when: "always" },
+  { command: "`npm`/`pnpm`/`yarn publish --provenance`, or `NPM_CONFIG_PROVENANCE=true`", needs: "`id-token: write`", when: "always" },
+  { command: "`jsr publish`, `deno publish`", needs: "`id-token: write`", when: "always" },
+  { command: "anything naming `ACTIONS_ID_TOKEN_REQUEST_URL` / `_TOKEN`", needs: "`id-token: write`", when: "always" },
+  { command: "`npm publish` (trusted publishing), `uv publish`, `twine upload`", needs: "`id-token: write` tolerated", when: "always" },
+  { command: "`semantic-release`", needs: "`contents`, `issues`, `pull-requests: write`", when: "the job token reaches the step" },
+  { command: "`goreleaser release` (not `--snapshot`, not skipping publish)", needs: "`contents: write`; `packages`, `id-token: write` tolerated", when: "the job token reaches the step" },
+  { command: "scripts, `make`, `mage`, `task`, interpreters given a file, programs named by a variable", needs: "not classified", when: "the job token reaches the step (or the name says release, publish, push, tag, label, comment...)" },
+];
+
 /** gh commands that never use the repository token for anything permissioned. */
 const GH_NEUTRAL = new Set(["browse", "status", "config", "alias", "completion", "help", "version", "--version", "extension", "ext"]);
 
@@ -84,6 +105,7 @@ const REGISTRY_PUSH = [
 ];
 const REGISTRY_LOGIN = /\b(?:docker|podman|buildah|skopeo|oras|cosign|ko|crane\s+auth|helm\s+registry|regctl\s+registry)\s+login\b[^\n]*ghcr\.io|ghcr\.io[^\n]*\|\s*(?:docker|podman|oras|helm\s+registry)\s+login\b/;
 
+const ANY_LOGIN = /\b(?:docker|podman|buildah|skopeo|oras|cosign|ko|crane\s+auth|helm\s+registry|regctl\s+registry)\s+login\b[^\n]*["']?\$\{?\w+/;
 /** Words that suggest a command we cannot see into writes to GitHub with a token it finds in its environment. */
 const WRITE_HINT = /release|publish|deploy|push|label|comment|\btag|upload|sync|bump|backport|milestone|changelog|merge|dispatch|promote/i;
 /** Commands that run code we cannot see: script files, task runners, an interpreter given a file. */
@@ -110,7 +132,7 @@ const OIDC_REQUEST = /ACTIONS_ID_TOKEN_REQUEST_(?:URL|TOKEN)/;
 /** What a `run:` script needs from the job token. */
 export function scriptUse(script: string, ctx: ScriptContext): ScriptUse {
   const text = joinContinuations(stripHeredocs(script));
-  const out: ScriptUse = { needs: [], allows: {}, unknown: [], ghcrLogin: false, pushTargets: [], gitCredentials: ctx.gitCredentials };
+  const out: ScriptUse = { needs: [], allows: {}, unknown: [], opaque: [], ghcrLogin: false, pushTargets: [], gitCredentials: ctx.gitCredentials };
   const add = (grants: Grants, why: string) => {
     for (const [scope, access] of Object.entries(grants) as Array<[Scope, Access]>) out.needs.push({ scope, access, why });
   };
@@ -135,7 +157,11 @@ export function scriptUse(script: string, ctx: ScriptContext): ScriptUse {
     out.pushTargets.push(/\bko\s/.test(line) ? `${line} ${ctx.env.get("KO_DOCKER_REPO") ?? "ghcr.io"}` : line);
   }
   out.ghcrLogin = REGISTRY_LOGIN.test(text) && (inline || namesToken);
-  if (tokenReachable) out.unknown.push(...opaqueCommands(text, ctx, inline || namesToken));
+  // a login to a registry named by a variable may be ghcr.io with a job token passed in as a secret
+  if (ANY_LOGIN.test(text) && !out.ghcrLogin) out.allows.packages = "write";
+  const opaque = opaqueCommands(text, ctx, inline || namesToken);
+  out.opaque.push(...opaque.opaque);
+  if (tokenReachable) out.unknown.push(...opaque.unknown);
   return out;
 }
 
@@ -156,7 +182,7 @@ function classifyGh(text: string, ctx: ScriptContext, add: (g: Grants, why: stri
     const group = match[1] ?? "";
     const command = match[2] ?? "";
     if (group === "api" || GH_NEUTRAL.has(group)) continue;
-    const table = GH[group];
+    const table = GH_COMMANDS[group];
     const grants = table?.[command];
     if (grants) add(grants, `gh ${group} ${command}`);
     else out.unknown.push(`gh ${group}${command ? ` ${command}` : ""}`);
@@ -259,32 +285,86 @@ function classifyReleaseTools(text: string, tokenReachable: boolean, add: (g: Gr
   }
 }
 
-/** Commands that get the job token and run code we cannot see. */
-function opaqueCommands(text: string, ctx: ScriptContext, named: boolean): string[] {
-  const out: string[] = [];
+/** Commands that run code we cannot see; `unknown` when they get the job token. */
+function opaqueCommands(text: string, ctx: ScriptContext, named: boolean): { unknown: string[]; opaque: string[] } {
+  const out = { unknown: [] as string[], opaque: [] as string[] };
   const handed = named || ctx.stepTokenVars.size > 0;
+  const tokenReachable = handed || ctx.tokenVars.size > 0;
   for (const command of simpleCommands(text)) {
-    const words = command.split(/\s+/).filter(Boolean);
-    while (words.length > 0 && (/^[A-Za-z_]\w*=/.test(words[0] ?? "") || ["sudo", "time", "exec", "nohup", "then", "do", "else", "elif", "if", "while", "until", "!", "env", "command"].includes(words[0] ?? ""))) words.shift();
+    const words = shellWords(command);
+    while (words.length > 0 && (/^[A-Za-z_]\w*=/.test(words[0] ?? "") || PREFIXES.has(words[0] ?? ""))) words.shift();
     const name = words[0];
+    if (name && (/^\$\{?\w+\}?\//.test(name) || (/^\$\{?\w+\}?$/.test(name) && words.length > 1))) {
+      // a program named by a variable: "$GITHUB_WORKSPACE/$BUILDER_BINARY" attest
+      out.opaque.push(shorten(words.join(" ")));
+      if (tokenReachable) out.unknown.push(shorten(words.join(" ")));
+      continue;
+    }
     if (!name || !/^[\w./][\w./+-]*$/.test(name) || PLAIN.has(name)) continue;
     const base = name.replace(/^.*\//, "");
     const line = words.join(" ");
     if (RECOGNIZED.has(base) || CLASSIFIED_LINE.test(line)) continue;
+    const runner = RUNNER.test(line) || TEST_RUNNER.test(line);
+    if (runner) out.opaque.push(shorten(line));
+    if (!tokenReachable) continue;
     const usesTokenHere = [...ctx.tokenVars].some((v) => mentionsVariable(line, v)) || embedsJobToken(line);
-    if (usesTokenHere || WRITE_HINT.test(line) || (handed && RUNNER.test(line))) out.push(shorten(line));
+    if (usesTokenHere || WRITE_HINT.test(line) || RUNNER.test(line)) out.unknown.push(shorten(line));
   }
   return out;
 }
 
+const PREFIXES = new Set(["sudo", "time", "exec", "nohup", "then", "do", "else", "elif", "if", "while", "until", "!", "env", "command", "{", "("]);
+/** Package scripts and test runners: they run project code (which could request an OIDC token). */
+const TEST_RUNNER = /^(?:npm|pnpm|yarn|bun)\s+(?:run\s+|exec\s+)?(?:test|[\w:-]*(?:test|e2e|itg|integration|sign|release|publish|deploy)[\w:-]*)\b|^(?:npx|pnpx|bunx)\s|^go\s+(?:test|run)\b|^cargo\s+(?:test|run)\b|^(?:pytest|tox|nox|rspec|jest|vitest|mocha)\b|^(?:\.\/)?gradlew?\s|^mvn\s|^dotnet\s+(?:test|run)\b|^bundle\s+exec\b/;
+
 /** Tools whose token use we classify above (or that never use the GitHub token). */
 const RECOGNIZED = new Set(["gh", "git", "curl", "wget", "cosign", "gitsign", "docker", "podman", "buildah", "crane", "oras", "skopeo", "helm", "regctl", "ko", "jsr", "semantic-release", "goreleaser", "sigstore", "twine", "uv"]);
 
+/** Splits a script into simple commands at newlines, `;`, `&&`, `||`, `|`, outside quotes; command substitutions start a command of their own. */
 function simpleCommands(text: string): string[] {
-  return text
-    .split(/\r?\n|;|&&|\|\||\||\$\(|`/)
-    .map((part) => part.replace(/(^|\s)#.*$/, "").trim())
-    .filter((part) => part !== "");
+  const out: string[] = [];
+  let current = "";
+  let quote: "'" | '"' | undefined;
+  const cut = () => {
+    const part = current.trim();
+    if (part !== "") out.push(part);
+    current = "";
+  };
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] ?? "";
+    const next = text[i + 1] ?? "";
+    if (quote === "'") {
+      if (ch === "'") quote = undefined;
+      current += ch;
+      continue;
+    }
+    if (ch === "$" && next === "(" && text[i + 2] !== "(") {
+      cut();
+      i++;
+      continue;
+    }
+    if (ch === "`") {
+      cut();
+      continue;
+    }
+    if (quote === '"') {
+      if (ch === '"' && text[i - 1] !== "\\") quote = undefined;
+      current += ch;
+      continue;
+    }
+    if (ch === "'" || ch === '"') {
+      quote = ch;
+      current += ch;
+    } else if (ch === "#" && (current === "" || /\s$/.test(current))) {
+      while (i < text.length && text[i] !== "\n") i++;
+      cut();
+    } else if (ch === "\n" || ch === ";" || ch === "|" || ch === ")" || (ch === "&" && next === "&")) {
+      cut();
+      if ((ch === "&" || ch === "|") && next === ch) i++;
+    } else current += ch;
+  }
+  cut();
+  return out;
 }
 
 function joinContinuations(text: string): string {

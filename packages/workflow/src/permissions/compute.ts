@@ -18,6 +18,11 @@ export interface RequiredPermissions {
   reasons: Partial<Record<Scope, string[]>>;
   /** Scopes some step uses in some setups: never reported as excessive, not written by --fix. */
   allowed: Grants;
+  /**
+   * Steps that run code we cannot see (scripts, test suites) without the job token. They cannot
+   * use its scopes, but they can request an OIDC token when the job has `id-token: write`.
+   */
+  opaque: string[];
 }
 
 export interface ComputeOptions {
@@ -25,19 +30,21 @@ export interface ComputeOptions {
   resolveWorkflow?: (uses: string) => WorkflowModel | undefined;
 }
 
+/** Script names that suggest a git push. */
+const GIT_WRITE_HINT = /release|publish|push|\btag|bump|version|changelog|commit|sync|backport|merge/i;
 const PR_EVENTS = new Set(["pull_request", "pull_request_target", "pull_request_review", "pull_request_review_comment"]);
 const ISSUE_EVENTS = new Set(["issues", "issue_comment"]);
 
 /** The GITHUB_TOKEN permissions one job needs, the steps that need each, and what we could not classify. */
 export function requiredPermissions(job: JobModel, workflow: WorkflowModel, options: ComputeOptions = {}): RequiredPermissions {
-  const out: RequiredPermissions = { scopes: {}, unknown: [], reasons: {}, allowed: {} };
+  const out: RequiredPermissions = { scopes: {}, unknown: [], reasons: {}, allowed: {}, opaque: [] };
   if (job.uses) {
     callee(job, options, out);
     return out;
   }
   const events = eventNames(workflow);
   const pullRequests = [...events].some((e) => PR_EVENTS.has(e)) && ![...events].some((e) => ISSUE_EVENTS.has(e));
-  const state: JobState = { gitCredentials: false, ghcrLogin: undefined, pushesGhcr: false };
+  const state: JobState = { gitCredentials: false, ghcrLogin: undefined, implicitLogin: undefined, pushesGhcr: false };
   containerLogins(job, workflow, out);
   for (const step of job.steps) {
     const env = stepEnv(workflow, job, step);
@@ -45,8 +52,12 @@ export function requiredPermissions(job: JobModel, workflow: WorkflowModel, opti
     else if (step.run) shellStep(step, scalarText(step.run) ?? "", env, pullRequests, state, out);
   }
   if (state.ghcrLogin) {
-    const level: Access = state.pushesGhcr || out.unknown.length > 0 ? "write" : "read";
+    const level: Access = state.pushesGhcr || out.unknown.length > 0 || out.opaque.length > 0 ? "write" : "read";
     need(out, { packages: level }, state.ghcrLogin);
+  } else if (state.implicitLogin) {
+    // setup-ko / setup-crane log in whether or not anything is pushed
+    if (state.pushesGhcr) need(out, { packages: "write" }, state.implicitLogin);
+    else mergeGrants(out.allowed, { packages: "write" });
   }
   return out;
 }
@@ -108,6 +119,8 @@ interface JobState {
   gitCredentials: boolean;
   /** The step that logged in to ghcr.io with the job token. */
   ghcrLogin: string | undefined;
+  /** A setup action that logged in to ghcr.io on the side. */
+  implicitLogin: string | undefined;
   /** Something pushes to a registry that may be ghcr.io. */
   pushesGhcr: boolean;
 }
@@ -122,35 +135,44 @@ function mayBeGhcr(target: string, env: ReadonlyMap<string, string>): boolean {
 function actionStep(step: StepModel, env: Map<string, string>, events: ReadonlySet<string>, pullRequests: boolean, state: JobState, out: RequiredPermissions): void {
   const raw = scalarText(step.uses) ?? "";
   const ref = parseUses(raw);
-  const inputs = actionInputs(step, env, events);
+  const inputs = actionInputs(step, env, events, state.gitCredentials);
   const handsToken = [...step.with.values()].some((v) => tokenKind(valueText(v), env) === "job") || [...step.env.values()].some((v) => tokenKind(valueText(v), env) === "job");
   if (ref.kind === "local") {
-    out.unknown.push(`${label(step)} (a local action, not read)`);
+    out.unknown.push(unknownAction(step, "a local action, not read"));
     return;
   }
   if (ref.kind === "docker") {
-    if (handsToken) out.unknown.push(`${label(step)} (a container given the job token)`);
+    if (handsToken) out.unknown.push(unknownAction(step, "a container given the job token"));
     return;
   }
   const name = actionName(ref);
   const entry = ACTIONS[name];
   if (!entry) {
-    if (!handsToken && givesOwnToken(step, env)) return; // it uses the credential it is given
-    out.unknown.push(`${label(step)} (not in the knowledge base)`);
+    out.unknown.push(unknownAction(step, "not in the knowledge base"));
     return;
   }
-  const why = label(step);
+  const why = stepLabel(step);
   const usesJob = usesJobToken(entry.token, inputs, env, state.gitCredentials);
   if (usesJob && entry.needs) need(out, entry.needs, why);
   for (const cond of entry.when ?? []) {
-    if ((cond.viaToken === false || usesJob) && cond.test(inputs)) need(out, cond.needs, why);
+    if ((cond.viaToken === false || usesJob) && cond.test(inputs)) {
+      if (cond.mayNeed) mergeGrants(out.allowed, cond.needs);
+      else need(out, cond.needs, why);
+    }
   }
   if (entry.allows) mergeGrants(out.allowed, entry.allows);
-  if (entry.ghcrLogin?.(inputs)) state.ghcrLogin ??= why;
+  const login = entry.ghcrLogin?.(inputs);
+  if (login === "implicit" && !env.has("KO_DOCKER_REPO")) state.implicitLogin ??= why;
+  else if (login === true) state.ghcrLogin ??= why;
   const target = entry.pushes?.(inputs);
   if (target !== undefined && target !== false && mayBeGhcr(target, env)) state.pushesGhcr = true;
   if (entry.code) codeInput(step, entry, inputs, usesJob, env, pullRequests, state, out);
-  if (name === "actions/checkout") state.gitCredentials = usesJob && !/^\s*false\s*$/i.test(inputs.input("persist-credentials") ?? "");
+  if (name === "actions/checkout") {
+    const persisted = usesJob && !/^\s*false\s*$/i.test(inputs.input("persist-credentials") ?? "");
+    // a checkout into a sub-folder leaves the workspace repository's credentials alone
+    const intoRoot = !/\S/.test((inputs.input("path") ?? "").replace(/^\.\/?$/, ""));
+    state.gitCredentials = intoRoot ? persisted : state.gitCredentials || persisted;
+  }
 }
 
 function codeInput(step: StepModel, entry: ActionPermissions, inputs: ActionInputs, usesJob: boolean, env: Map<string, string>, pullRequests: boolean, state: JobState, out: RequiredPermissions): void {
@@ -161,12 +183,17 @@ function codeInput(step: StepModel, entry: ActionPermissions, inputs: ActionInpu
     shellStep(step, text, env, pullRequests, state, out);
     return;
   }
-  if (/\bcore\.getIDToken\s*\(/.test(text)) need(out, { "id-token": "write" }, label(step));
+  if (/\bcore\.getIDToken\s*\(/.test(text)) need(out, { "id-token": "write" }, stepLabel(step));
+  if (/\bexec\.(?:exec|getExecOutput)\s*\(|child_process/.test(text)) {
+    // the commands it runs see the step's environment
+    if (tokenVariables(env).size > 0 && [...step.env.values()].some((v) => tokenKind(valueText(v), env) === "job")) out.unknown.push(`${stepLabel(step)} (runs commands with the job token)`);
+    else out.opaque.push(`${stepLabel(step)} (runs commands)`);
+  }
   if (!usesJob) return;
   for (const use of githubScriptUses(text, pullRequests)) {
-    need(out, use.grants, label(step));
+    need(out, use.grants, stepLabel(step));
     if (use.allows) mergeGrants(out.allowed, use.allows);
-    if (use.unknown) out.unknown.push(`${label(step)} (${use.unknown})`);
+    if (use.unknown) out.unknown.push(`${stepLabel(step)} (${use.unknown})`);
   }
 }
 
@@ -174,10 +201,17 @@ function shellStep(step: StepModel, script: string, env: Map<string, string>, pu
   const tokenVars = tokenVariables(env);
   const stepTokenVars = new Set([...tokenVars].filter((name) => step.env.has(name)));
   const use = scriptUse(script, { env, tokenVars, stepTokenVars, gitCredentials: state.gitCredentials, pullRequests });
-  const why = label(step);
+  const why = stepLabel(step);
   for (const n of use.needs) need(out, { [n.scope]: n.access }, `${why}: \`${n.why}\``);
   mergeGrants(out.allowed, use.allows);
-  for (const u of use.unknown) out.unknown.push(`${why} (\`${u}\` gets the job token)`);
+  const command = (cmd: string, what: string) => (step.name ? `${why} (\`${cmd}\` ${what})` : `\`${cmd}\` (${what})`);
+  for (const u of use.unknown) out.unknown.push(command(u, "gets the job token"));
+  for (const o of use.opaque) {
+    out.opaque.push(command(o, "runs code we cannot see"));
+    // the job token sits in the git config: a release script may push with it
+    if (state.gitCredentials && GIT_WRITE_HINT.test(o) && !use.unknown.includes(o)) out.unknown.push(command(o, "may push with the token actions/checkout left in git"));
+    else if (state.gitCredentials) mergeGrants(out.allowed, { contents: "write" });
+  }
   if (use.ghcrLogin) state.ghcrLogin ??= why;
   if (use.pushTargets.some((t) => mayBeGhcr(t, env))) state.pushesGhcr = true;
   state.gitCredentials = use.gitCredentials;
@@ -192,12 +226,7 @@ function usesJobToken(source: TokenSource | undefined, inputs: ActionInputs, env
   return source.defaultJob === true && (source.inputs !== undefined || source.env === undefined);
 }
 
-/** An unknown action handed a credential of its own (`token: ${{ secrets.PAT }}`) and not the job token. */
-function givesOwnToken(step: StepModel, env: ReadonlyMap<string, string>): boolean {
-  return [...step.with].some(([name, v]) => /token|pat\b|password/i.test(name) && tokenKind(valueText(v), env) === "other");
-}
-
-function actionInputs(step: StepModel, env: ReadonlyMap<string, string>, events: ReadonlySet<string>): ActionInputs {
+function actionInputs(step: StepModel, env: ReadonlyMap<string, string>, events: ReadonlySet<string>, gitCredentials: boolean): ActionInputs {
   const byName = new Map<string, string>();
   for (const [name, node] of step.with) byName.set(name.toLowerCase(), valueText(node));
   const input = (name: string) => {
@@ -208,6 +237,7 @@ function actionInputs(step: StepModel, env: ReadonlyMap<string, string>, events:
     input,
     token: (name) => tokenKind(byName.get(name.toLowerCase()), env),
     events,
+    gitCredentials,
   };
 }
 
@@ -216,8 +246,14 @@ function substituteEnv(value: string, env: ReadonlyMap<string, string>): string 
   return value.replace(/\$\{\{\s*env\.([A-Za-z_][\w-]*)\s*\}\}/g, (whole, name: string) => env.get(name) ?? whole);
 }
 
+/** "step `Setup Go` (`./.github/actions/go`, a local action, not read)". */
+function unknownAction(step: StepModel, why: string): string {
+  const uses = (scalarText(step.uses) ?? "").replace(/@.*/, "");
+  return step.name ? `${stepLabel(step)} (\`${uses}\`: ${why})` : `\`${uses}\` (${why})`;
+}
+
 /** How a step is named in messages: its `name:`, else its action, else its script's first line. */
-export function label(step: StepModel): string {
+export function stepLabel(step: StepModel): string {
   if (step.name) return `step \`${step.name}\``;
   const uses = scalarText(step.uses);
   if (uses) return `\`${uses.replace(/@.*/, "")}\``;

@@ -183,11 +183,15 @@ export function githubScriptUses(script: string, pullRequests: boolean): ApiUse[
   for (const match of script.matchAll(OCTOKIT_CALL)) {
     const group = match[1] ?? "";
     if (NOT_GROUPS.has(group)) continue;
-    uses.push(octokitUse(group, match[2] ?? "", pullRequests));
+    const use = octokitUse(group, match[2] ?? "", pullRequests);
+    uses.push(use.unknown ? { ...use, unknown: `calls ${use.unknown}` } : use);
   }
-  for (const match of script.matchAll(OCTOKIT_REQUEST)) uses.push(restUse(match[1] ?? "GET", match[2] ?? "", pullRequests));
-  if (/\b(?:github|octokit)\.graphql\b/.test(script)) uses.push({ grants: {}, unknown: "github.graphql" });
-  if (/\brequire\s*\(|\bimport\s*\(/.test(script)) uses.push({ grants: {}, unknown: "code it require()s" });
-  if (/\bgetOctokit\s*\(/.test(script) && !/getOctokit\s*\(\s*process\.env/.test(script)) uses.push({ grants: {}, unknown: "getOctokit()" });
+  for (const match of script.matchAll(OCTOKIT_REQUEST)) {
+    const use = restUse(match[1] ?? "GET", match[2] ?? "", pullRequests);
+    uses.push(use.unknown ? { ...use, unknown: `calls ${use.unknown}` } : use);
+  }
+  if (/\b(?:github|octokit)\.graphql\b/.test(script)) uses.push({ grants: {}, unknown: "calls github.graphql" });
+  if (/\brequire\s*\(|\bimport\s*\(/.test(script)) uses.push({ grants: {}, unknown: "loads code from a file" });
+  if (/\bgetOctokit\s*\(/.test(script) && !/getOctokit\s*\(\s*process\.env/.test(script)) uses.push({ grants: {}, unknown: "builds its own client with getOctokit()" });
   return uses;
 }

@@ -5,7 +5,8 @@ import type { JobModel, StepModel, WorkflowModel } from "../model/types.js";
 /** Which token a value carries: the job's GITHUB_TOKEN, some other credential, or nothing. */
 export type TokenKind = "job" | "other" | "none";
 
-const JOB_TOKEN_PATHS = new Set(["github.token", "secrets.github_token"]);
+/** `github` and `secrets` as a whole (`toJSON(github)`) carry the token too. */
+const JOB_TOKEN_PATHS = new Set(["github.token", "secrets.github_token", "github", "secrets", "secrets.*", "github.*"]);
 const TEXT_JOB_TOKEN = /\$\{\{[^}]*\b(?:github\.token|secrets\.github_token)\b/i;
 
 /** Environment a step sees: workflow `env:`, then job `env:`, then step `env:` (later wins). */

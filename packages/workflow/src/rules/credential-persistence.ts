@@ -3,7 +3,8 @@ import type { JobModel, StepModel } from "../model/types.js";
 import type { Rule } from "../rule.js";
 import { FIRST_PARTY_OWNERS, isShaRef } from "../uses.js";
 import { PRIVILEGED_TRIGGERS, eventNames } from "../walk.js";
-import { checkoutMajor, checksOutPullRequest, input, isCheckout, persistence, stepAction, stepUses } from "../credentials/checkout.js";
+import { checkoutMajor, checksOutPullRequest, isCheckout, persistence } from "../credentials/checkout.js";
+import { input, stepAction, stepUses } from "../step-inputs.js";
 import { commandsOf, scriptLines, wordsOf } from "../script-lines.js";
 
 /** Actions that push with the credentials `actions/checkout` left behind. */

@@ -1,7 +1,8 @@
 import { scalarText } from "../model/source.js";
 import type { JobModel, WorkflowModel } from "../model/types.js";
 import type { Rule, RuleContext } from "../rule.js";
-import { excludesForks, gatedBy, runsFetchedCode, untrustedFetches, type UntrustedFetch } from "../taint/checkout.js";
+import { runsFetchedCode, untrustedFetches, type UntrustedFetch } from "../taint/checkout.js";
+import { excludesForks, gatedBy } from "../taint/gates.js";
 import { stepLabel } from "../taint/describe.js";
 import { locateInValue } from "../taint/shell.js";
 import { eventNames } from "../walk.js";

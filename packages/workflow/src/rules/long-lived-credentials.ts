@@ -2,7 +2,7 @@ import { entries, scalarText, valueOf, type Position, type SourceFile } from "..
 import type { JobModel, StepModel } from "../model/types.js";
 import type { Rule, RuleContext } from "../rule.js";
 import { cloudAuthOf } from "../credentials/cloud-auth.js";
-import { input, stepAction } from "../credentials/checkout.js";
+import { input, stepAction } from "../step-inputs.js";
 import { isGithubToken, secretRefsIn } from "../credentials/secret-refs.js";
 import { deploySteps } from "../deploy/detect.js";
 

@@ -64,6 +64,7 @@ function workflowEnv(ctx: RuleContext, workflow: WorkflowModel): void {
     const refs = secretRefsIn(source, pair.value).filter((r) => r.kind === "named" && !isGithubToken(r) && !r.sanitized);
     if (refs.length === 0) continue;
     const jobs = workflow.jobs.filter((j) => !j.uses).length;
+    if (jobs === 0) continue; // env: does not reach reusable workflows
     ctx.report({
       at: source.positionOf(pair),
       message: `workflow-level env ${name} puts ${refs.map((r) => `secrets.${r.name}`).join(", ")} in the environment of every step of ${jobs === 1 ? "the job" : `all ${jobs} jobs`}, third-party actions included; set it in the env: of the step that uses it`,

@@ -56,8 +56,13 @@ function checkIf(ctx: RuleContext, node: Scalar, trigger: string, job: JobModel,
     confidence: dominating ? "high" : "medium",
     message:
       `${where} trusts ${first.context} as '${first.literal}' on ${trigger}, but the actor is whoever caused the latest event, which a fork's author can make a bot (by getting it to update their branch); ` +
-      `check github.event.pull_request.user.login == '${first.literal.endsWith("[bot]") ? first.literal : "dependabot[bot]"}' and github.event.pull_request.head.repo.full_name == github.repository instead`,
+      fixFor(trigger, first.literal.endsWith("[bot]") ? first.literal : "dependabot[bot]"),
   });
+}
+
+function fixFor(trigger: string, bot: string): string {
+  if (trigger === "workflow_run") return `require github.event.workflow_run.head_repository.full_name == github.repository, and check the pull request's author (user.login == '${bot}') through the API instead of the actor`;
+  return `check github.event.pull_request.user.login == '${bot}' and github.event.pull_request.head.repo.full_name == github.repository instead`;
 }
 
 interface BotCheck {

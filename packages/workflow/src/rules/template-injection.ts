@@ -12,7 +12,7 @@ import { expressionWithOrigin, whoControls } from "../taint/wording.js";
 import { actionName, parseUses } from "../uses.js";
 import { allSteps } from "../walk.js";
 
-const SHELL_SINK: CodeSink = { inputs: ["run"], envRead: (name) => `"$${name}"` };
+const SHELL_SINK: CodeSink = { inputs: ["run"], language: "shell", envRead: (name) => `"$${name}"` };
 
 /**
  * `${{ }}` is pasted into a script before the script runs: text an outsider chooses (an issue

@@ -6,6 +6,7 @@
 /** Inputs an action runs as code, and how the code reads an environment variable instead. */
 export interface CodeSink {
   inputs: readonly string[];
+  language: "shell" | "javascript" | "powershell" | "python";
   /** How to read an env var in that language, for the fix: `process.env.TITLE`. */
   envRead: (name: string) => string;
 }
@@ -16,19 +17,19 @@ const pwsh = (name: string) => `$env:${name}`;
 const python = (name: string) => `os.environ["${name}"]`;
 
 export const CODE_SINKS: ReadonlyMap<string, CodeSink> = new Map([
-  ["actions/github-script", { inputs: ["script"], envRead: js }],
-  ["cardinalby/js-eval-action", { inputs: ["expression"], envRead: js }],
-  ["amadevus/pwsh-script", { inputs: ["script"], envRead: pwsh }],
-  ["azure/powershell", { inputs: ["inlinescript"], envRead: pwsh }],
-  ["azure/cli", { inputs: ["inlinescript"], envRead: shell }],
-  ["jannekem/run-python-script-action", { inputs: ["script"], envRead: python }],
-  ["appleboy/ssh-action", { inputs: ["script"], envRead: shell }],
-  ["addnab/docker-run-action", { inputs: ["run"], envRead: shell }],
-  ["mikefarah/yq", { inputs: ["cmd"], envRead: shell }],
-  ["nick-fields/retry", { inputs: ["command"], envRead: shell }],
-  ["nick-invision/retry", { inputs: ["command"], envRead: shell }],
-  ["uses-dev/run-on-arch-action", { inputs: ["run"], envRead: shell }],
-  ["uraimo/run-on-arch-action", { inputs: ["run"], envRead: shell }],
+  ["actions/github-script", { inputs: ["script"], language: "javascript", envRead: js }],
+  ["cardinalby/js-eval-action", { inputs: ["expression"], language: "javascript", envRead: js }],
+  ["amadevus/pwsh-script", { inputs: ["script"], language: "powershell", envRead: pwsh }],
+  ["azure/powershell", { inputs: ["inlinescript"], language: "powershell", envRead: pwsh }],
+  ["azure/cli", { inputs: ["inlinescript"], language: "shell", envRead: shell }],
+  ["jannekem/run-python-script-action", { inputs: ["script"], language: "python", envRead: python }],
+  ["appleboy/ssh-action", { inputs: ["script"], language: "shell", envRead: shell }],
+  ["addnab/docker-run-action", { inputs: ["run"], language: "shell", envRead: shell }],
+  ["mikefarah/yq", { inputs: ["cmd"], language: "shell", envRead: shell }],
+  ["nick-fields/retry", { inputs: ["command"], language: "shell", envRead: shell }],
+  ["nick-invision/retry", { inputs: ["command"], language: "shell", envRead: shell }],
+  ["uses-dev/run-on-arch-action", { inputs: ["run"], language: "shell", envRead: shell }],
+  ["uraimo/run-on-arch-action", { inputs: ["run"], language: "shell", envRead: shell }],
 ]);
 
 /** Actions whose outputs carry text from a pull request or a push. */
@@ -50,3 +51,4 @@ const SAFE_OUTPUT_PREFIXES = [
 export function hasSafeOutputs(action: string): boolean {
   return SAFE_OUTPUT_PREFIXES.some((p) => action === p || action.startsWith(p.endsWith("/") || p.endsWith("-") ? p : `${p}/`));
 }
+

@@ -3,9 +3,8 @@ import { contextPaths, findExpressions } from "../expressions.js";
 import { scalarText } from "../model/source.js";
 import type { JobModel, StepModel } from "../model/types.js";
 import { actionName, parseUses } from "../uses.js";
-import { comparison, implies, operatorOf, parseCondition, pathComparison, pathOf, type CondNode } from "./conditions.js";
 import { isRunArtifactDownload } from "./flow.js";
-import { scriptLines, stripComment } from "./shell.js";
+import { scriptLines, stripComment, withoutExpressions } from "./shell.js";
 
 /**
  * Where a job brings in code an outsider wrote (a pull request's head, a fork's artifact) and
@@ -38,15 +37,6 @@ const PR_HEAD_PATHS = [
   /^github\.event\.pull_request\.head\.repo\.(full_name|clone_url|ssh_url)$/,
   /^github\.event\.workflow_run\.head_repository\.(full_name|clone_url)$/,
 ];
-/** A PR number, which names the head only inside `refs/pull/<n>/...`. */
-const PR_NUMBER_PATHS = /^github\.event\.(issue\.number|pull_request\.number|number)$/;
-
-/** Text with each `${{ }}` replaced by a placeholder word, for regular expressions over commands. */
-function withoutExpressions(text: string): string {
-  let out = text;
-  for (const span of findExpressions(text).reverse()) out = out.slice(0, span.start) + "EXPR" + out.slice(span.end);
-  return out;
-}
 
 function namesPrHead(text: string): { yes: boolean; indirect: boolean } {
   if (/refs\/pull\/|(^|[\s:])pull\/[^\s]*\/(head|merge)/.test(withoutExpressions(text))) return { yes: true, indirect: false };
@@ -157,7 +147,8 @@ function commandsOf(code: string): string[] {
 const BUILDING_ACTIONS: ReadonlyArray<{ action: string; when?: (step: StepModel) => boolean; does: string }> = [
   { action: "github/codeql-action/autobuild", does: "builds the project" },
   { action: "gradle/gradle-build-action", does: "runs gradle" },
-  { action: "docker/build-push-action", does: "runs the Dockerfile's RUN commands" },
+  // without `context:` it builds the Git context of github.sha (the base), not the checkout
+  { action: "docker/build-push-action", when: (s) => s.with.has("context"), does: "runs the Dockerfile's RUN commands" },
   { action: "goreleaser/goreleaser-action", does: "runs the project's build hooks" },
   { action: "pypa/cibuildwheel", does: "builds the package" },
   { action: "pre-commit/action", does: "runs the repository's pre-commit hooks" },
@@ -208,49 +199,4 @@ function withMentions(step: StepModel, path: string): boolean {
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-/**
- * An `if:` that keeps forks out, or keeps the job off the privileged triggers, on every branch:
- * `head.repo.full_name == github.repository`, `head.repo.fork == false`, `merged == true`,
- * `workflow_run.event == 'push'`, `github.event_name == 'push'`.
- */
-export function excludesForks(condition: string | undefined, privileged: readonly string[]): boolean {
-  return implies(parseCondition(condition), (leaf) => keepsOutForks(leaf, privileged));
-}
-
-const SAME_REPO = /^github\.event\.(?:pull_request\.head\.repo|workflow_run\.head_repository)\.full_name$/;
-
-function keepsOutForks(leaf: CondNode, privileged: readonly string[]): boolean {
-  const paths = pathComparison(leaf);
-  if (paths && paths.op === "==") {
-    const other = paths.left === "github.repository" ? paths.right : paths.right === "github.repository" ? paths.left : undefined;
-    if (other && SAME_REPO.test(other)) return true;
-  }
-  const c = comparison(leaf);
-  if (c) {
-    const value = typeof c.value === "string" ? c.value.toLowerCase() : c.value;
-    if (/head\.repo\.fork$|head_repository\.fork$/.test(c.path)) return (c.op === "==" && (value === false || value === "false")) || (c.op === "!=" && (value === true || value === "true"));
-    if (c.path === "github.event.pull_request.merged") return c.op === "==" && (value === true || value === "true");
-    if (c.path === "github.event.workflow_run.event") return (c.op === "==" && value !== "pull_request" && value !== "pull_request_target") || (c.op === "!=" && value === "pull_request" && false);
-    if (c.path === "github.event_name" && typeof value === "string") {
-      if (c.op === "==") return !privileged.includes(value);
-      if (c.op === "!=") return privileged.length === 1 && privileged[0] === value;
-    }
-    return false;
-  }
-  if (operatorOf(leaf) === "!" && "expr" in leaf) return /head\.repo\.fork$|head_repository\.fork$/.test(pathOf(leaf.expr) ?? "");
-  return pathOf(leaf) === "github.event.pull_request.merged";
-}
-
-/** A job `if:`, or a check in an earlier step's script, that lets only some people trigger it: a label, an author association, a permission check. */
-export function gatedBy(...conditions: Array<string | undefined>): string | undefined {
-  for (const c of conditions) {
-    if (!c) continue;
-    if (/author_association|authorAssociation/.test(c)) return "an author-association check";
-    if (/getCollaboratorPermissionLevel|collaborators\/[^/]+\/permission/.test(c)) return "a permission check";
-    if (/labels|label\.name/.test(c)) return "a label";
-    if (/github\.(?:triggering_)?actor\s*==/.test(c)) return "an actor check";
-  }
-  return undefined;
 }

@@ -151,8 +151,9 @@ export function arrivingEvent(source: TaintSource, scope: TriggerScope): string 
     if (!scope.events.has(event)) continue;
     if (best === undefined || SEVERITY_ORDER.indexOf(EVENT_SEVERITY[event] ?? "medium") > SEVERITY_ORDER.indexOf(EVENT_SEVERITY[best] ?? "medium")) best = event;
   }
-  if (best !== undefined) return best;
-  return scope.events.has("workflow_call") ? "workflow_call" : undefined;
+  // a caller may run this reusable workflow on any event: at least as bad as workflow_call
+  if (scope.events.has("workflow_call") && (best === undefined || SEVERITY_ORDER.indexOf(EVENT_SEVERITY[best] ?? "medium") < SEVERITY_ORDER.indexOf("high"))) return "workflow_call";
+  return best;
 }
 
 /** Direct taint of a context path (no env/steps/needs/inputs resolution: see flow.ts). */

@@ -130,7 +130,7 @@ function stepOutputTaint(id: string, output: string, path: string, scope: FlowSc
       return [{ origin: `${path} (${known.origin}, from ${name})`, via, severity: via === "action" ? "high" : (EVENT_SEVERITY[via] ?? "medium"), confidence: "high", multiline: known.multiline }];
     }
     if (hasSafeOutputs(name)) return [];
-    if (name === "actions/github-script") return scriptResultTaint(step, path, stepScope, seen);
+    if (name === "actions/github-script") return scriptResultTaint(step, output, path, stepScope, seen);
     return unknownTaint(`${path} (output of ${name})`, scope);
   }
   const script = scalarText(step.run);
@@ -148,8 +148,11 @@ function stepOutputTaint(id: string, output: string, path: string, scope: FlowSc
 }
 
 /** `actions/github-script` returns what its script returns: tainted when the script reads tainted context. */
-function scriptResultTaint(step: StepModel, path: string, scope: FlowScope, seen: Seen): Taint[] {
+function scriptResultTaint(step: StepModel, output: string, path: string, scope: FlowScope, seen: Seen): Taint[] {
   const script = scalarText(step.with.get("script")) ?? "";
+  // core.setOutput('head', pr.head.sha): a SHA, a number or an id carries no text
+  const set = new RegExp(`setOutput\\(\\s*['"\`]${output.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}['"\`]\\s*,\\s*([^)\\n]*)\\)`, "i").exec(script);
+  if (set && set[1] && /(?:\.|\b)(?:sha|number|id|node_id|run_id|count|length|html_url|url)\s*(?:\)|$)|^\s*(?:true|false|\d+)\s*$/i.test(set[1].trim())) return [];
   const taints = textTaint(script, scope, seen);
   const reads = [...script.matchAll(/context\.payload((?:\.[A-Za-z_]\w*)+)/g)].flatMap((m) => contextTaint(`github.event${m[1]!.toLowerCase()}`, scope.triggers));
   const all = dedupe([...taints, ...reads]);

@@ -1,4 +1,5 @@
 import type { Node } from "yaml";
+import { findExpressions } from "../expressions.js";
 import type { Position, SourceFile } from "../model/source.js";
 
 /**
@@ -38,10 +39,22 @@ export function scriptLines(script: string): ScriptLine[] {
   return out;
 }
 
-/** Text of a line without a trailing `# comment` (only when `#` starts a word). */
+/** Text of a line without its `# comment`: a `#` that starts a word outside quotes and `${{ }}`. */
 export function stripComment(text: string): string {
-  if (/^\s*#/.test(text)) return "";
-  return text.replace(/\s+#(?![{!]).*$/, "");
+  let quote: string | undefined;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (text.startsWith("${{", i)) depth++;
+    else if (depth > 0 && text.startsWith("}}", i)) depth--;
+    else if (quote) {
+      if (ch === "\\" && quote === '"') i++;
+      else if (ch === quote) quote = undefined;
+    } else if (ch === "\\") i++;
+    else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === "#" && depth === 0 && (i === 0 || /\s/.test(text[i - 1]!))) return text.slice(0, i).replace(/\s+$/, "");
+  }
+  return text;
 }
 
 /**
@@ -187,4 +200,11 @@ export function readsFile(text: string): boolean {
 export function isValidated(name: string, scriptBefore: string): boolean {
   const use = new RegExp(`\\$\\{?${name}\\b`);
   return scriptLines(scriptBefore).some((l) => use.test(l.text) && /\bgrep\s+-\w*[qx]\w*\s+(?:-\w+\s+)*['"]\^.*\$['"]|=~\s*['"]?\^/.test(l.text));
+}
+
+/** Text with each `${{ }}` replaced by a placeholder word, for regular expressions over commands. */
+export function withoutExpressions(text: string): string {
+  let out = text;
+  for (const span of findExpressions(text).reverse()) out = out.slice(0, span.start) + "EXPR" + out.slice(span.end);
+  return out;
 }
