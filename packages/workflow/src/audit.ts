@@ -134,10 +134,18 @@ export function auditSource(
   return { findings, target };
 }
 
+/** An anchor (`&name`) where YAML allows one; without anchors there are no aliases to expand. */
+const ANCHOR = /(?:^|[\s:[{,-])&[\w-]/m;
+
 function aliasBomb(source: SourceFile): { line: number; column: number } | undefined {
-  if (!source.text.includes("*")) return undefined;
+  if (!ANCHOR.test(source.text) || !source.text.includes("*")) return undefined;
   let hasAlias = false;
-  visit(source.doc, { Alias: () => { hasAlias = true; return visit.BREAK; } });
+  visit(source.doc, {
+    Alias: () => {
+      hasAlias = true;
+      return visit.BREAK;
+    },
+  });
   if (!hasAlias) return undefined;
   try {
     source.doc.toJS({ maxAliasCount: MAX_ALIASES });

@@ -20,3 +20,4 @@ export * from "./permissions/compute.js";
 export * from "./permissions/excess.js";
 export * from "./fix/permissions.js";
 export * from "./permissions/commands.js";
+export * from "./permissions/local.js";

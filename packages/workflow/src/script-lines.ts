@@ -14,15 +14,24 @@ export interface ScriptLine {
  * Splits a `run:` script into logical lines and maps each back to the file. Lines ending in `\`
  * (sh) or a backtick (pwsh) continue on the next one. Mapping is done by searching the scalar's
  * source text in order, so block scalars map exactly and escaped quoted scalars fall back to the
- * scalar's start.
+ * scalar's start. Computed once per scalar and shared by the rules: do not modify the result.
  */
 export function scriptLines(source: SourceFile, run: Scalar): ScriptLine[] {
+  const cached = linesCache.get(run);
+  if (cached && cached.source === source) return cached.lines;
+  const lines = splitLines(source, run);
+  linesCache.set(run, { source, lines });
+  return lines;
+}
+
+const linesCache = new WeakMap<Scalar, { source: SourceFile; lines: ScriptLine[] }>();
+
+function splitLines(source: SourceFile, run: Scalar): ScriptLine[] {
   const value = scalarText(run);
   if (value === undefined) return [];
   const range = run.range;
   const rawStart = range ? range[0] : -1;
   const raw = range ? source.text.slice(range[0], range[1]) : "";
-  const fallback = source.positionOf(run);
   const physical = value.split(/\r?\n/);
   const lines: ScriptLine[] = [];
   let cursor = 0;
@@ -40,7 +49,7 @@ export function scriptLines(source: SourceFile, run: Scalar): ScriptLine[] {
       }
     }
     const code = stripComment(trimmed);
-    const continues = /(?:\\|`)$/.test(code);
+    const continues = code.endsWith("\\") || code.endsWith("`");
     const piece = continues ? code.slice(0, -1) : code;
     if (pending) {
       pending.text += ` ${piece.trim()}`;
@@ -49,24 +58,39 @@ export function scriptLines(source: SourceFile, run: Scalar): ScriptLine[] {
       pending = { text: piece.trim(), start, end };
     }
     if (continues) continue;
-    if (pending.text) lines.push(toLine(source, pending, rawStart, raw, fallback));
+    if (pending.text) lines.push(new MappedLine(source, run, pending, rawStart, raw));
     pending = undefined;
   }
-  if (pending?.text) lines.push(toLine(source, pending, rawStart, raw, fallback));
+  if (pending?.text) lines.push(new MappedLine(source, run, pending, rawStart, raw));
   return lines;
 }
 
-function toLine(source: SourceFile, p: { text: string; start: number; end: number }, rawStart: number, raw: string, fallback: Position): ScriptLine {
-  const pos = p.start >= 0 ? source.position(rawStart + p.start) : fallback;
-  return {
-    text: p.text,
-    pos,
-    find(needle: string): Position {
-      if (p.start < 0) return pos;
-      const at = raw.slice(p.start, p.end).indexOf(needle);
-      return at < 0 ? pos : source.position(rawStart + p.start + at);
-    },
-  };
+/** A logical line whose positions are worked out only when a rule reports on it. */
+class MappedLine implements ScriptLine {
+  readonly text: string;
+  private start?: Position;
+
+  constructor(
+    private readonly source: SourceFile,
+    private readonly run: Scalar,
+    private readonly span: { text: string; start: number; end: number },
+    private readonly rawStart: number,
+    private readonly raw: string,
+  ) {
+    this.text = span.text;
+  }
+
+  get pos(): Position {
+    this.start ??= this.span.start >= 0 ? this.source.position(this.rawStart + this.span.start) : this.source.positionOf(this.run);
+    return this.start;
+  }
+
+  find(needle: string): Position {
+    const { start, end } = this.span;
+    if (start < 0) return this.pos;
+    const at = this.raw.slice(start, end).indexOf(needle);
+    return at < 0 ? this.pos : this.source.position(this.rawStart + start + at);
+  }
 }
 
 /** Removes a shell comment: a `#` at the start or after whitespace, outside quotes. */

@@ -1,3 +1,5 @@
+import { memoizeText } from "./memo.js";
+
 /** A parsed `uses:` reference. */
 export type UsesRef =
   | { kind: "local"; path: string; raw: string }
@@ -6,7 +8,14 @@ export type UsesRef =
 
 const SHA = /^[0-9a-f]{40}$/;
 
+/** Parses a `uses:` value. Results are cached by text and shared: do not modify one. */
 export function parseUses(raw: string): UsesRef {
+  return parsed(raw);
+}
+
+const parsed = memoizeText(parse);
+
+function parse(raw: string): UsesRef {
   const text = raw.trim();
   if (text.startsWith("./") || text.startsWith("../")) return { kind: "local", path: text, raw };
   if (text.startsWith("docker://")) return { kind: "docker", image: text.slice("docker://".length), raw };
@@ -20,8 +29,15 @@ export function parseUses(raw: string): UsesRef {
 
 /** `owner/repo` or `owner/repo/path` without the ref, lower-cased: the key of the knowledge base. */
 export function actionName(ref: UsesRef & { kind: "remote" }): string {
-  return [ref.owner, ref.repo, ref.path].filter(Boolean).join("/").toLowerCase();
+  let name = names.get(ref);
+  if (name === undefined) {
+    name = [ref.owner, ref.repo, ref.path].filter(Boolean).join("/").toLowerCase();
+    names.set(ref, name);
+  }
+  return name;
 }
+
+const names = new WeakMap<UsesRef, string>();
 
 export function isShaRef(ref: string | undefined): boolean {
   return ref !== undefined && SHA.test(ref);

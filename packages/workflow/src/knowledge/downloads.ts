@@ -91,8 +91,12 @@ function executes(code: string, file: string): string | undefined {
   return undefined;
 }
 
+/** Every form below needs one of these; a script without any is skipped at once. */
+const MAY_DOWNLOAD = /curl|wget|\biwr\b|\birm\b|invoke-|gh\s+release\s+download|https?:|git\+/i;
+
 /** Unverified downloads in a `run:` script. */
 export function unverifiedDownloads(script: string): UnverifiedDownload[] {
+  if (!MAY_DOWNLOAD.test(script)) return [];
   const out: UnverifiedDownload[] = [];
   const lines = scriptLines(script);
   const verified = VERIFY.test(script);

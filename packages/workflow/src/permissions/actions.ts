@@ -74,7 +74,6 @@ const GITHUB_TOKEN = token("github-token");
 const REPO_TOKEN = token("repo-token");
 
 const NOTHING: ActionPermissions = {};
-const CONTENTS_READ: ActionPermissions = { token: TOKEN, needs: { contents: "read" } };
 const RELEASE: ActionPermissions = { token: TOKEN, needs: { contents: "write" } };
 
 const codeqlUpload: ActionPermissions = {

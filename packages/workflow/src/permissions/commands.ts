@@ -109,7 +109,7 @@ const ANY_LOGIN = /\b(?:docker|podman|buildah|skopeo|oras|cosign|ko|crane\s+auth
 /** Words that suggest a command we cannot see into writes to GitHub with a token it finds in its environment. */
 const WRITE_HINT = /release|publish|deploy|push|label|comment|\btag|upload|sync|bump|backport|milestone|changelog|merge|dispatch|promote/i;
 /** Commands that run code we cannot see: script files, task runners, an interpreter given a file. */
-const RUNNER = /^(?:\.{0,2}\/\S+|\S+\.(?:sh|bash|py|js|mjs|ts|rb|pl|ps1)|make|mage|task|just|rake)(?:\s|$)|^(?:node|python3?|ruby|perl|bash|sh|pwsh|deno\s+run|go\s+run)\s+\S+\.\w+/;
+const RUNNER = /^(?:\.{0,2}\/\S+|[\w.-]+\/[\w./-]+|\S+\.(?:sh|bash|py|js|mjs|ts|rb|pl|ps1)|make|mage|task|just|rake)(?:\s|$)|^(?:node|python3?|ruby|perl|bash|sh|pwsh|deno\s+run|go\s+run)\s+\S+\.\w+/;
 /** Command lines classified above: not opaque even when they carry a write-sounding word. */
 const CLASSIFIED_LINE = /\b(?:npm|pnpm|yarn|bun)\s+(?:npm\s+)?publish\b|\bjsr\s+publish\b|\bdeno\s+publish\b|semantic-release|\bgoreleaser\b|\buv\s+publish\b|\btwine\s+upload\b/;
 /** Shell builtins and tools that never use a GitHub token. */
@@ -131,13 +131,15 @@ const OIDC_REQUEST = /ACTIONS_ID_TOKEN_REQUEST_(?:URL|TOKEN)/;
 
 /** What a `run:` script needs from the job token. */
 export function scriptUse(script: string, ctx: ScriptContext): ScriptUse {
-  const text = joinContinuations(stripHeredocs(script));
+  const full = joinContinuations(stripHeredocs(script));
+  // what `echo "..."` prints is text, not commands
+  const text = full.replace(/\b(echo|printf)(\s+-\w+)*\s+("[^"\n]*"|'[^'\n]*')/g, "$1 ''");
   const out: ScriptUse = { needs: [], allows: {}, unknown: [], opaque: [], ghcrLogin: false, pushTargets: [], gitCredentials: ctx.gitCredentials };
   const add = (grants: Grants, why: string) => {
     for (const [scope, access] of Object.entries(grants) as Array<[Scope, Access]>) out.needs.push({ scope, access, why });
   };
-  const inline = embedsJobToken(text);
-  const namesToken = [...ctx.tokenVars].some((name) => mentionsVariable(text, name));
+  const inline = embedsJobToken(full);
+  const namesToken = [...ctx.tokenVars].some((name) => mentionsVariable(full, name));
   const ghToken = ghHasJobToken(text, ctx) || inline;
   const tokenReachable = ghToken || inline || namesToken || ctx.stepTokenVars.size > 0;
 

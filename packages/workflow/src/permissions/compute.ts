@@ -1,5 +1,6 @@
-import { isMap, scalarText, valueOf, type Node } from "../model/source.js";
-import type { JobModel, StepModel, WorkflowModel } from "../model/types.js";
+import { Scalar } from "yaml";
+import { entries, isMap, scalarText, textOf, valueOf, type Node } from "../model/source.js";
+import type { ActionModel, JobModel, StepModel, WorkflowModel } from "../model/types.js";
 import { actionName, parseUses } from "../uses.js";
 import { eventNames } from "../walk.js";
 import { ACTIONS, REUSABLE_WORKFLOWS, type ActionInputs, type ActionPermissions, type TokenSource } from "./actions.js";
@@ -28,6 +29,8 @@ export interface RequiredPermissions {
 export interface ComputeOptions {
   /** Reads the workflow a `jobs.<id>.uses` calls, when the caller can (a local `./.github/workflows/x.yml`). */
   resolveWorkflow?: (uses: string) => WorkflowModel | undefined;
+  /** Reads a local action (`uses: ./.github/actions/x`), when the caller can; composite actions are classified step by step. */
+  resolveAction?: (uses: string) => ActionModel | undefined;
 }
 
 /** Script names that suggest a git push. */
@@ -44,13 +47,9 @@ export function requiredPermissions(job: JobModel, workflow: WorkflowModel, opti
   }
   const events = eventNames(workflow);
   const pullRequests = [...events].some((e) => PR_EVENTS.has(e)) && ![...events].some((e) => ISSUE_EVENTS.has(e));
-  const state: JobState = { gitCredentials: false, ghcrLogin: undefined, implicitLogin: undefined, pushesGhcr: false };
+  const state: JobState = { workflow, job, options, events, pullRequests, depth: 0, gitCredentials: false, ghcrLogin: undefined, implicitLogin: undefined, pushesGhcr: false };
   containerLogins(job, workflow, out);
-  for (const step of job.steps) {
-    const env = stepEnv(workflow, job, step);
-    if (step.uses) actionStep(step, env, events, pullRequests, state, out);
-    else if (step.run) shellStep(step, scalarText(step.run) ?? "", env, pullRequests, state, out);
-  }
+  walkSteps(job.steps, state, out);
   if (state.ghcrLogin) {
     const level: Access = state.pushesGhcr || out.unknown.length > 0 || out.opaque.length > 0 ? "write" : "read";
     need(out, { packages: level }, state.ghcrLogin);
@@ -71,6 +70,9 @@ function need(out: RequiredPermissions, grants: Grants, why: string): void {
   }
 }
 
+/** Depth of called workflows being read (a workflow that calls itself stops here). */
+let nestedCalls = 0;
+
 function callee(job: JobModel, options: ComputeOptions, out: RequiredPermissions): void {
   const raw = scalarText(job.uses) ?? "";
   const ref = parseUses(raw);
@@ -82,7 +84,7 @@ function callee(job: JobModel, options: ComputeOptions, out: RequiredPermissions
       return;
     }
   }
-  const model = options.resolveWorkflow?.(raw);
+  const model = nestedCalls < 3 ? options.resolveWorkflow?.(raw) : undefined;
   if (!model) {
     out.unknown.push(`${called} (a called workflow; it decides what it needs)`);
     return;
@@ -94,7 +96,13 @@ function callee(job: JobModel, options: ComputeOptions, out: RequiredPermissions
     else if (declared?.kind === "map") {
       for (const [scope, { level }] of declared.scopes) if (level !== "none" && isScope(scope)) need(out, { [scope]: level }, `${called} job \`${calleeJob.id}\``);
     } else {
-      const inner = requiredPermissions(calleeJob, model, options);
+      nestedCalls++;
+      let inner: RequiredPermissions;
+      try {
+        inner = requiredPermissions(calleeJob, model, options);
+      } finally {
+        nestedCalls--;
+      }
       for (const [scope, why] of Object.entries(inner.reasons) as Array<[Scope, string[]]>) need(out, { [scope]: inner.scopes[scope] }, `${called}: ${why[0] ?? ""}`);
       mergeGrants(out.allowed, inner.allowed);
       out.unknown.push(...inner.unknown.map((u) => `${called}: ${u}`));
@@ -115,7 +123,15 @@ function containerLogins(job: JobModel, workflow: WorkflowModel, out: RequiredPe
   if (isMap(job.services)) for (const item of job.services.items) check(item.value as Node | undefined, `service \`${scalarText(item.key) ?? ""}\``);
 }
 
+/** What the walk over a job's steps carries from one step to the next. */
 interface JobState {
+  workflow: WorkflowModel;
+  job: JobModel;
+  options: ComputeOptions;
+  events: ReadonlySet<string>;
+  pullRequests: boolean;
+  /** Nesting of composite actions being read. */
+  depth: number;
   gitCredentials: boolean;
   /** The step that logged in to ghcr.io with the job token. */
   ghcrLogin: string | undefined;
@@ -132,13 +148,26 @@ function mayBeGhcr(target: string, env: ReadonlyMap<string, string>): boolean {
   return resolved.trim() === "" || /\$\{\{|\$\{?[A-Za-z_]/.test(resolved);
 }
 
-function actionStep(step: StepModel, env: Map<string, string>, events: ReadonlySet<string>, pullRequests: boolean, state: JobState, out: RequiredPermissions): void {
+function walkSteps(steps: readonly StepModel[], state: JobState, out: RequiredPermissions): void {
+  for (const step of steps) {
+    const env = stepEnv(state.workflow, state.job, step);
+    if (step.uses) actionStep(step, env, state, out);
+    else if (step.run) shellStep(step, scalarText(step.run) ?? "", env, state.pullRequests, state, out);
+  }
+}
+
+function actionStep(step: StepModel, env: Map<string, string>, state: JobState, out: RequiredPermissions): void {
   const raw = scalarText(step.uses) ?? "";
   const ref = parseUses(raw);
-  const inputs = actionInputs(step, env, events, state.gitCredentials);
+  const inputs = actionInputs(step, env, state.events, state.gitCredentials);
   const handsToken = [...step.with.values()].some((v) => tokenKind(valueText(v), env) === "job") || [...step.env.values()].some((v) => tokenKind(valueText(v), env) === "job");
   if (ref.kind === "local") {
-    out.unknown.push(unknownAction(step, "a local action, not read"));
+    const local = state.depth < 3 ? state.options.resolveAction?.(ref.path) : undefined;
+    if (local?.using === "composite") {
+      state.depth++;
+      walkSteps(local.steps.map((inner) => withInputs(inner, step, local)), state, out);
+      state.depth--;
+    } else out.unknown.push(unknownAction(step, local ? `a local ${local.using ?? ""} action` : "a local action, not read"));
     return;
   }
   if (ref.kind === "docker") {
@@ -166,7 +195,7 @@ function actionStep(step: StepModel, env: Map<string, string>, events: ReadonlyS
   else if (login === true) state.ghcrLogin ??= why;
   const target = entry.pushes?.(inputs);
   if (target !== undefined && target !== false && mayBeGhcr(target, env)) state.pushesGhcr = true;
-  if (entry.code) codeInput(step, entry, inputs, usesJob, env, pullRequests, state, out);
+  if (entry.code) codeInput(step, entry, inputs, usesJob, env, state.pullRequests, state, out);
   if (name === "actions/checkout") {
     const persisted = usesJob && !/^\s*false\s*$/i.test(inputs.input("persist-credentials") ?? "");
     // a checkout into a sub-folder leaves the workspace repository's credentials alone
@@ -210,7 +239,6 @@ function shellStep(step: StepModel, script: string, env: Map<string, string>, pu
     out.opaque.push(command(o, "runs code we cannot see"));
     // the job token sits in the git config: a release script may push with it
     if (state.gitCredentials && GIT_WRITE_HINT.test(o) && !use.unknown.includes(o)) out.unknown.push(command(o, "may push with the token actions/checkout left in git"));
-    else if (state.gitCredentials) mergeGrants(out.allowed, { contents: "write" });
   }
   if (use.ghcrLogin) state.ghcrLogin ??= why;
   if (use.pushTargets.some((t) => mayBeGhcr(t, env))) state.pushesGhcr = true;
@@ -244,6 +272,25 @@ function actionInputs(step: StepModel, env: ReadonlyMap<string, string>, events:
 /** `${{ env.REGISTRY }}` → the variable's value, so that `registry: ${{ env.REGISTRY }}` reads as ghcr.io. */
 function substituteEnv(value: string, env: ReadonlyMap<string, string>): string {
   return value.replace(/\$\{\{\s*env\.([A-Za-z_][\w-]*)\s*\}\}/g, (whole, name: string) => env.get(name) ?? whole);
+}
+
+/**
+ * A composite action's step as its caller runs it: `${{ inputs.x }}` replaced by what the caller
+ * passed in `with:`, else by the input's default (often `${{ github.token }}`).
+ */
+function withInputs(inner: StepModel, caller: StepModel, action: ActionModel): StepModel {
+  const values = new Map<string, string>();
+  for (const [name, pair] of entries(valueOf(action.source.root, "inputs"))) values.set(name.toLowerCase(), textOf(pair.value, "default") ?? "");
+  for (const [name, node] of caller.with) values.set(name.toLowerCase(), valueText(node));
+  const sub = (text: string) => text.replace(/\$\{\{\s*inputs\.([\w-]+)\s*\}\}/g, (whole, name: string) => values.get(name.toLowerCase()) ?? whole);
+  const map = (m: Map<string, Scalar | Node>) => new Map([...m].map(([k, v]) => [k, new Scalar(sub(valueText(v)))] as [string, Scalar]));
+  return {
+    ...inner,
+    name: inner.name ?? caller.name,
+    with: map(inner.with),
+    env: map(inner.env),
+    run: inner.run ? new Scalar(sub(scalarText(inner.run) ?? "")) : undefined,
+  };
 }
 
 /** "step `Setup Go` (`./.github/actions/go`, a local action, not read)". */

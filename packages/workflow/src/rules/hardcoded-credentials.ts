@@ -33,6 +33,7 @@ export const hardcodedCredentials: Rule = {
 /** Provider token formats anywhere in the file, comments and scripts included. */
 function knownFormats(ctx: RuleContext, reported: Set<number>): void {
   const source = ctx.target.source;
+  if (!TOKEN_PREFILTER.test(source.text)) return;
   const lines = source.text.split("\n");
   lines.forEach((text, i) => {
     for (const pattern of TOKEN_PATTERNS) {
@@ -53,6 +54,9 @@ function knownFormats(ctx: RuleContext, reported: Set<number>): void {
   });
 }
 
+/** Cheap test on the whole file for any token format's fixed part, before the per-line scan. */
+const TOKEN_PREFILTER = /A[KS]IA|AB?IA|ACCA|gh[pousr]_|github_pat_|xox[abposr]-|hooks\.slack\.com|k_live_|npm_|pypi-|glpat-|dckr_pat_|SG\.|AIza/;
+
 /** A match inside `${{ ... }}` is an expression's text, not a value. */
 function expressionAround(line: string, at: number): boolean {
   const open = line.lastIndexOf("${{", at);
@@ -61,6 +65,7 @@ function expressionAround(line: string, at: number): boolean {
 
 /** A PEM private key header followed by key material. */
 function privateKeys(ctx: RuleContext, reported: Set<number>): void {
+  if (!ctx.target.source.text.includes("PRIVATE KEY")) return;
   const lines = ctx.target.source.text.split("\n");
   lines.forEach((text, i) => {
     const m = PRIVATE_KEY_HEADER.exec(text);

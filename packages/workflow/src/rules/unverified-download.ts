@@ -22,11 +22,14 @@ export const unverifiedDownload: Rule = {
   confidence: "high",
   check(ctx) {
     const { target } = ctx;
-    const shipping = target.kind === "workflow" ? shippingJobs(target, releaseTriggers(target).length > 0) : new Map<string, string>();
+    // Which jobs ship is only worked out when a download is found: most workflows have none.
+    let shippingCache: Map<string, string> | undefined;
+    const shippingOf = () => (shippingCache ??= target.kind === "workflow" ? shippingJobs(target, releaseTriggers(target).length > 0) : new Map<string, string>());
     for (const { step, job } of allSteps(target)) {
       for (const node of scriptsOf(step)) {
         const script = scalarText(node) ?? "";
         for (const found of unverifiedDownloads(script)) {
+          const shipping = shippingOf();
           ctx.report({
             at: locateInValue(target.source, node, script, found.line.offset, found.line.first),
             job: job?.id,

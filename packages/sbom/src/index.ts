@@ -1,0 +1,32 @@
+/**
+ * @peptide/sbom: lockfiles to an SBOM model, and the model to CycloneDX 1.6 or SPDX 2.3 JSON.
+ *
+ *     const sbom = await sbomFromPath("path/to/repo");
+ *     const json = writeSbom(sbom, "cyclonedx-json", { sourceDateEpoch: sourceDateEpochFrom(process.env) });
+ */
+import type { Sbom } from "./model.js";
+import { toCycloneDx } from "./writers/cyclonedx.js";
+import type { WriteOptions } from "./writers/reproducible.js";
+import { toSpdx } from "./writers/spdx.js";
+
+export * from "./model.js";
+export { LockfileError, type SbomErrorCode } from "./errors.js";
+export { purlOf, splitNpmName } from "./purl.js";
+export { sbomFromPath, type ScanOptions } from "./scan.js";
+export { ComponentMerger } from "./merge.js";
+export { READERS, readerFor } from "./readers/index.js";
+export { npmReader, readNpmLockfile } from "./readers/npm.js";
+export { yarnReader, readYarnLockfile } from "./readers/yarn.js";
+export { pnpmReader, readPnpmLockfile } from "./readers/pnpm.js";
+export { spdxExpressionOf } from "./readers/license-expression.js";
+export { toCycloneDx } from "./writers/cyclonedx.js";
+export { toSpdx } from "./writers/spdx.js";
+export { sourceDateEpochFrom, type WriteOptions } from "./writers/reproducible.js";
+
+export type SbomFormat = "cyclonedx-json" | "spdx-json";
+export const SBOM_FORMATS: readonly SbomFormat[] = ["cyclonedx-json", "spdx-json"];
+
+/** The SBOM in the given format, as the text of a file. */
+export function writeSbom(sbom: Sbom, format: SbomFormat, options: WriteOptions = {}): string {
+  return format === "spdx-json" ? toSpdx(sbom, options) : toCycloneDx(sbom, options);
+}
