@@ -26,7 +26,7 @@ export interface AuditOutcome {
 
 export async function run(inputs: AuditInputs): Promise<AuditOutcome> {
   const cwd = inputs.workspace;
-  const config = await loadPolicy(inputs.config === undefined ? undefined : path.resolve(cwd, inputs.config), { explicit: inputs.configExplicit });
+  const config = await loadPolicy(inputs.config, { explicit: inputs.configExplicit, cwd });
   const result = await log.group("Audit", () => audit(inputs.paths, { cwd, config }));
   log.info(`${result.files} files audited, ${result.findings.length} findings`);
   for (const skip of result.skipped) log.warning(`${skip.file}: skipped, ${skip.reason}`);

@@ -146,16 +146,18 @@ export class RegistryRepository implements ImageStore {
     if (started.status !== 202 || location === null) throw new OciError("REGISTRY_ERROR", `${what}: upload start answered ${started.status} without a Location`);
     const url = new URL(location, this.base);
     url.searchParams.set("digest", blob.digest);
-    let verifier: DigestVerifier | undefined;
+    // The stream of the latest attempt, checked as it is sent: a mismatch aborts the upload.
+    const attempt: { verifier?: DigestVerifier } = {};
     const body = content instanceof Uint8Array ? content : () => {
-      verifier = new DigestVerifier(blob.digest, { size: blob.size, what });
-      return content().pipe(verifier);
+      const verifier = new DigestVerifier(blob.digest, { size: blob.size, what });
+      attempt.verifier = verifier;
+      return content().on("error", (error) => verifier.destroy(error)).pipe(verifier);
     };
     let done: Response;
     try {
       done = await this.send("PUT", url, "pull,push", { "content-type": "application/octet-stream", "content-length": String(blob.size) }, body);
     } catch (error) {
-      throw verifier?.errored ?? error;
+      throw attempt.verifier?.errored ?? error;
     }
     await done.body?.cancel().catch(() => undefined);
     const stored = done.headers.get("docker-content-digest");

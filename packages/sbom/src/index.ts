@@ -6,7 +6,7 @@
  */
 import type { Sbom } from "./model.js";
 import { toCycloneDx } from "./writers/cyclonedx.js";
-import type { WriteOptions } from "./writers/reproducible.js";
+import { sourceDateEpochFrom, type WriteOptions } from "./writers/reproducible.js";
 import { toSpdx } from "./writers/spdx.js";
 
 export * from "./model.js";
@@ -21,12 +21,17 @@ export { pnpmReader, readPnpmLockfile } from "./readers/pnpm.js";
 export { spdxExpressionOf } from "./readers/license-expression.js";
 export { toCycloneDx } from "./writers/cyclonedx.js";
 export { toSpdx } from "./writers/spdx.js";
-export { sourceDateEpochFrom, type WriteOptions } from "./writers/reproducible.js";
+export { sourceDateEpochFrom, type WriteOptions };
 
 export type SbomFormat = "cyclonedx-json" | "spdx-json";
 export const SBOM_FORMATS: readonly SbomFormat[] = ["cyclonedx-json", "spdx-json"];
 
-/** The SBOM in the given format, as the text of a file. */
+/**
+ * The SBOM in the given format, as the text of a file. Without an explicit `sourceDateEpoch` the
+ * SOURCE_DATE_EPOCH environment variable is honoured, as reproducible-build tools do; the
+ * writers themselves (toCycloneDx, toSpdx) read only their options.
+ */
 export function writeSbom(sbom: Sbom, format: SbomFormat, options: WriteOptions = {}): string {
-  return format === "spdx-json" ? toSpdx(sbom, options) : toCycloneDx(sbom, options);
+  const withEpoch: WriteOptions = options.sourceDateEpoch === undefined ? { ...options, sourceDateEpoch: sourceDateEpochFrom(process.env) } : options;
+  return format === "spdx-json" ? toSpdx(sbom, withEpoch) : toCycloneDx(sbom, withEpoch);
 }

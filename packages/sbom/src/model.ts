@@ -41,7 +41,10 @@ export interface Component {
 }
 
 export interface ReaderResult {
-  /** The project itself, when the lockfile names it (npm root package, Cargo workspace member...). */
+  /**
+   * The project itself, when the lockfile names it (npm root package, Cargo workspace member...).
+   * `name` is empty when only the project's dependencies are known (a pnpm or yarn lockfile with no package.json beside it).
+   */
   root?: { name: string; version?: string; purl?: string; dependsOn: string[] };
   components: Component[];
   warnings: string[];

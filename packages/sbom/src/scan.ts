@@ -70,6 +70,7 @@ async function scanDirectory(root: string, options: ScanOptions): Promise<Sbom> 
       warnings.push(`${message.startsWith(relative) || message.startsWith(full) ? message : `${relative}: ${message}`} (lockfile skipped)`);
     }
   }
+  if (reads.length === 0 && warnings.length === 0) warnings.push(`${root}: no lockfile found (node_modules, vendor and .git are not searched)`);
   return assemble(reads, warnings, options, path.basename(path.resolve(root)));
 }
 

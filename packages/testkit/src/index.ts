@@ -9,3 +9,5 @@ export * from "./github-api.js";
 export * from "./node-runtime.js";
 export * from "./runner.js";
 export * from "./workflow-commands.js";
+export * from "./image-builder.js";
+export * from "./registry.js";

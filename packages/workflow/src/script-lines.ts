@@ -123,42 +123,56 @@ export interface ScriptCommand {
 export function commandsOf(line: string): ScriptCommand[] {
   const out: ScriptCommand[] = [];
   let quote: string | undefined;
-  let current = "";
-  const push = (next?: string) => {
-    if (current.trim()) out.push({ text: current.trim(), next });
-    current = "";
-  };
+  let from = 0;
   for (let i = 0; i < line.length; i++) {
     const ch = line[i]!;
     if (quote) {
       if (ch === quote) quote = undefined;
-      else if (ch === "\\" && quote === '"') {
-        current += ch + (line[i + 1] ?? "");
-        i++;
-        continue;
-      }
-      current += ch;
+      else if (ch === "\\" && quote === '"') i++;
       continue;
     }
-    if (ch === "'" || ch === '"') {
-      quote = ch;
-      current += ch;
-    } else if (ch === "\\") {
-      current += ch + (line[i + 1] ?? "");
-      i++;
-    } else if (ch === ";" || ch === "|" || ch === "&") {
-      if (ch === "&" && (line[i - 1] === ">" || line[i + 1] === ">" || line[i - 1] === "<")) {
-        current += ch; // 2>&1, &>, <&
-        continue;
-      }
+    if (ch === "'" || ch === '"') quote = ch;
+    else if (ch === "\\") i++;
+    else if (ch === ";" || ch === "|" || ch === "&") {
+      if (ch === "&" && (line[i - 1] === ">" || line[i + 1] === ">" || line[i - 1] === "<")) continue; // 2>&1, &>, <&
       const double = (ch === "|" || ch === "&") && line[i + 1] === ch;
-      push(double ? ch + ch : ch);
+      pushCommand(out, line.slice(from, i), double ? ch + ch : ch);
       if (double) i++;
-    } else current += ch;
+      from = i + 1;
+    }
   }
-  push();
+  pushCommand(out, line.slice(from), undefined);
   return out;
 }
+
+function pushCommand(out: ScriptCommand[], text: string, next: string | undefined): void {
+  const trimmed = text.trim();
+  if (trimmed) out.push({ text: trimmed, next });
+}
+
+/** The simple commands of a script line, split once and shared: do not modify the result. */
+export function commandsIn(line: ScriptLine): readonly ScriptCommand[] {
+  let commands = commandsCache.get(line);
+  if (!commands) {
+    commands = commandsOf(line.text);
+    commandsCache.set(line, commands);
+  }
+  return commands;
+}
+
+const commandsCache = new WeakMap<ScriptLine, ScriptCommand[]>();
+
+/** The words of a simple command, split once and shared: do not modify the result. */
+export function wordsIn(command: ScriptCommand): readonly string[] {
+  let words = wordsCache.get(command);
+  if (!words) {
+    words = wordsOf(command.text);
+    wordsCache.set(command, words);
+  }
+  return words;
+}
+
+const wordsCache = new WeakMap<ScriptCommand, string[]>();
 
 /** Words of a simple command, quotes removed (no expansion). */
 export function wordsOf(command: string): string[] {
@@ -176,7 +190,7 @@ export function wordsOf(command: string): string[] {
     if (ch === "'" || ch === '"') {
       quote = ch;
       has = true;
-    } else if (/\s/.test(ch)) {
+    } else if (isSpace(ch)) {
       if (has || current) words.push(current);
       current = "";
       has = false;
@@ -187,4 +201,11 @@ export function wordsOf(command: string): string[] {
   }
   if (has || current) words.push(current);
   return words;
+}
+
+/** `/\s/.test(ch)`, without the regular expression for printable ASCII. */
+function isSpace(ch: string): boolean {
+  const code = ch.charCodeAt(0);
+  if (code > 32 && code < 127) return false;
+  return /\s/.test(ch);
 }

@@ -1,4 +1,3 @@
-import path from "node:path";
 import { audit, loadPolicy, ruleCatalog, isSeverity, type AuditResult, type Severity } from "@peptide/workflow";
 import { toGithubCommands, toJsonV1, toSarif, toText, atOrAbove } from "@peptide/report";
 import { InputError } from "@peptide/core";
@@ -41,8 +40,7 @@ export async function auditCommand(argv: string[], io: CliIO): Promise<number> {
   const failOn = str(values["fail-on"]) ?? "low";
   if (failOn !== "none" && !isSeverity(failOn)) throw new InputError("INPUT_INVALID", `--fail-on must be one of low, medium, high, critical, none; got "${failOn}"`);
   const configArg = str(values.config);
-  const configFile = configArg === undefined ? undefined : path.resolve(io.cwd, configArg);
-  const config = await loadPolicy(configFile ?? path.join(io.cwd, ".github/peptide.yml"), { explicit: configFile !== undefined });
+  const config = await loadPolicy(configArg, { explicit: configArg !== undefined, cwd: io.cwd });
   const paths = positionals.length > 0 ? positionals : ["."];
 
   let result = await audit(paths, { cwd: io.cwd, config });

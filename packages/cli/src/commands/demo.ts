@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { InputError } from "@peptide/core";
-import { audit, loadPolicy, SEVERITIES } from "@peptide/workflow";
+import { audit, loadPolicy } from "@peptide/workflow";
 import { toText } from "@peptide/report";
 import { EXIT, type CliIO } from "../io.js";
 
@@ -26,13 +26,12 @@ export async function demoCommand(_argv: string[], io: CliIO): Promise<number> {
   io.stdout(`Input: ${rel} (a small payments service with a realistic CI/CD workflow set, some of it deliberately unsafe).\n`);
 
   heading("1. audit: scoped permissions, verified triggers, pinned inputs, isolated secrets");
-  const config = await loadPolicy(path.join(dir, ".github/peptide.yml"), { explicit: false });
+  const config = await loadPolicy(path.join(rel, ".github/peptide.yml"), { explicit: false, cwd: io.cwd });
   const started = performance.now();
   const result = await audit([path.join(rel, ".github/workflows")], { cwd: io.cwd, config });
   const ms = performance.now() - started;
   io.stdout(toText(result, { color: io.color }));
-  const counts = SEVERITIES.map((s) => `${result.findings.filter((f) => f.severity === s).length} ${s}`).reverse().join(", ");
-  io.stdout(`\n${result.files} workflow files audited in ${ms.toFixed(0)} ms: ${counts}.\n`);
+  io.stdout(`(audited in ${ms.toFixed(0)} ms)\n`);
   io.stdout(`Fix the permissions and pins in place with: peptide audit ${rel}/.github/workflows --fix\n`);
 
   heading("Next links of the chain");

@@ -3,7 +3,7 @@
  * GPL-3.0-or-later)`, `proprietary`) to SPDX license expressions: known ids get the SPDX list's
  * spelling, operators are upper-cased, anything else becomes a `LicenseRef-`.
  */
-import { SPDX } from "@cyclonedx/cyclonedx-library";
+import * as SPDX from "@cyclonedx/cyclonedx-library/SPDX";
 
 /** One SPDX expression for several licenses offered as alternatives (composer's license array). */
 export function spdxDisjunction(licenses: string[]): string | undefined {

@@ -35,6 +35,12 @@ const EDGE_FIELDS = ["dependencies", "optionalDependencies", "peerDependencies"]
 /** Folders that are projects (root, workspaces, linked sources) also install their dev dependencies. */
 const PROJECT_EDGE_FIELDS = [...EDGE_FIELDS, "devDependencies"] as const;
 const MAX_LINK_HOPS = 16;
+/**
+ * Real trees nest a few dozen levels; a path deeper or longer than this is hostile (resolving
+ * an edge walks the path, so unbounded paths would make the work quadratic) and is left out.
+ */
+const MAX_NESTING = 100;
+const MAX_PATH_LENGTH = 8192;
 
 export function readNpmLockfile(text: string, file: string, context?: ReaderContext): ReaderResult {
   const lock = parseJsonLockfile(text, file);
@@ -63,6 +69,8 @@ interface Tree {
   projects: string[];
   /** v1 without package.json: the root's dependencies are guessed from the tree. */
   guessRoot?: boolean;
+  /** Folders left out for nesting deeper or paths longer than the limits. */
+  tooDeep: number;
 }
 
 function treeFromPackages(packages: Dict, file: string): Tree {
@@ -70,6 +78,7 @@ function treeFromPackages(packages: Dict, file: string): Tree {
   const links = new Map<string, string>();
   const projects: string[] = [];
   let root: Dict = {};
+  let tooDeep = 0;
   for (const [path, entry] of entriesOf(packages)) {
     if (!isDict(entry)) throw new LockfileError(file, `packages[${JSON.stringify(path.slice(0, 200))}] is not an object`);
     if (path === "") {
@@ -81,27 +90,36 @@ function treeFromPackages(packages: Dict, file: string): Tree {
       if (target !== undefined) links.set(path, normalizePath(target));
       continue;
     }
+    if (path.length > MAX_PATH_LENGTH || nesting(path) > MAX_NESTING) {
+      tooDeep++;
+      continue;
+    }
     folders.set(path, { path, entry });
     if (!isInstallPath(path)) projects.push(path);
   }
-  return { folders, links, root, projects };
+  return { folders, links, root, projects, tooDeep };
 }
 
 /** v1: the nested `dependencies` tree, flattened to v2-style folder paths with `requires` as edges. */
 function treeFromV1(lock: Dict, file: string, context: ReaderContext | undefined): Tree {
   const folders = new Map<string, Folder>();
   const links = new Map<string, string>();
-  const stack: Array<{ base: string; deps: Dict }> = [];
+  const stack: Array<{ base: string; deps: Dict; depth: number }> = [];
   const top = dictAt(lock, "dependencies");
-  if (top) stack.push({ base: "", deps: top });
+  if (top) stack.push({ base: "", deps: top, depth: 1 });
+  let tooDeep = 0;
   while (stack.length > 0) {
-    const { base, deps } = stack.pop() as { base: string; deps: Dict };
+    const { base, deps, depth } = stack.pop() as { base: string; deps: Dict; depth: number };
     for (const [name, entry] of entriesOf(deps)) {
       if (!isDict(entry)) throw new LockfileError(file, `dependencies[${JSON.stringify(name.slice(0, 200))}] is not an object`);
       const path = base === "" ? `node_modules/${name}` : `${base}/node_modules/${name}`;
+      if (depth > MAX_NESTING || path.length > MAX_PATH_LENGTH) {
+        tooDeep++;
+        continue;
+      }
       folders.set(path, { path, entry: v1Entry(name, entry) });
       const nested = dictAt(entry, "dependencies");
-      if (nested) stack.push({ base: path, deps: nested });
+      if (nested) stack.push({ base: path, deps: nested, depth: depth + 1 });
     }
   }
   // v1 does not record the root's own dependencies: take them from package.json when it is beside.
@@ -110,7 +128,7 @@ function treeFromV1(lock: Dict, file: string, context: ReaderContext | undefined
   if (manifest) {
     for (const field of PROJECT_EDGE_FIELDS) root[field] = dictAt(manifest, field);
   }
-  return { folders, links, root, projects: [], guessRoot: manifest === undefined };
+  return { folders, links, root, projects: [], guessRoot: manifest === undefined, tooDeep };
 }
 
 /** A v1 entry in v2 terms: `requires` as dependencies, `npm:` aliases and URL versions split out. */
@@ -153,6 +171,7 @@ function readManifest(context: ReaderContext | undefined): Dict | undefined {
 }
 
 function buildResult(tree: Tree, lock: Dict, file: string, warnings: WarningList): ReaderResult {
+  if (tree.tooDeep > 0) warnings.add(`${tree.tooDeep} packages nested deeper than ${MAX_NESTING} levels or with paths over ${MAX_PATH_LENGTH} characters; left out`);
   const byPurl = new Map<string, Component>();
   for (const folder of tree.folders.values()) {
     const made = componentOf(folder, file, warnings);
@@ -316,6 +335,12 @@ function nameFromPath(path: string): string {
   if (at >= 0) return path.slice(at + "node_modules/".length);
   const slash = path.lastIndexOf("/");
   return path.slice(slash + 1);
+}
+
+function nesting(path: string): number {
+  let count = 0;
+  for (let at = path.indexOf("node_modules/"); at !== -1; at = path.indexOf("node_modules/", at + 13)) count++;
+  return count;
 }
 
 function isInstallPath(path: string): boolean {

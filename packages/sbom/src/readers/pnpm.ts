@@ -130,7 +130,8 @@ export function readPnpmLockfile(text: string, file: string, context?: ReaderCon
       for (const [name, ref] of project.direct[kind]) {
         if (ref.startsWith("link:")) {
           const linked = projectByPath.get(joinPath(project.path, ref.slice(5)))?.component;
-          if (linked) (from ? addEdge(from, linked.purl) : rootDeps.add(linked.purl));
+          if (linked && from) addEdge(from, linked.purl);
+          else if (linked) rootDeps.add(linked.purl);
           continue;
         }
         const target = instanceOf(name, ref);

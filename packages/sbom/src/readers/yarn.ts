@@ -272,6 +272,8 @@ function directDependencies(
 ): Direct {
   const direct: Direct = { required: [], optional: [], dev: [] };
   if (manifest) {
+    // Berry rewrites ranges in the workspace entry (`^1` -> `npm:^1`): find a dependency there by name too.
+    const entryRanges = new Map(projectEntry?.dependencies ?? []);
     const kinds: Array<[string, keyof Direct]> = [
       ["dependencies", "required"],
       ["optionalDependencies", "optional"],
@@ -281,7 +283,8 @@ function directDependencies(
     for (const [field, kind] of kinds) {
       for (const [name, range] of entriesOf(dictAt(manifest, field))) {
         if (typeof range !== "string") continue;
-        const target = lookup(name, range) ?? fromProjectEntry(projectEntry, name, lookup);
+        const entryRange = entryRanges.get(name);
+        const target = lookup(name, range) ?? (entryRange === undefined ? undefined : lookup(name, entryRange));
         if (target) direct[kind].push(target);
       }
     }
@@ -298,12 +301,6 @@ function directDependencies(
   for (const edges of edgesOf.values()) for (const [target] of edges) dependedOn.add(target);
   direct.required = entries.filter((e) => !dependedOn.has(e) && e.workspace === undefined);
   return direct;
-}
-
-/** Berry rewrites ranges in the workspace entry (`^1` -> `npm:^1`): find the dependency there by name. */
-function fromProjectEntry(projectEntry: Entry | undefined, name: string, lookup: (name: string, range: string) => Entry | undefined): Entry | undefined {
-  const range = projectEntry?.dependencies.find(([dep]) => dep === name)?.[1];
-  return range === undefined ? undefined : lookup(name, range);
 }
 
 function componentOf(entry: Entry, file: string, context: ReaderContext | undefined, warnings: WarningList): Component | undefined {

@@ -12,7 +12,11 @@
  * - hashes the model calls non-digests (go.sum `h1:`, Yarn's zip checksum) become `peptide:hash:<alg>`
  *   properties; every file a component was read from a `peptide:source` property.
  */
-import { Enums, Models, Serialize, Spec } from "@cyclonedx/cyclonedx-library";
+// Subpath imports load a fraction of the library (its index also loads validation and contrib).
+import * as Enums from "@cyclonedx/cyclonedx-library/Enums";
+import * as Models from "@cyclonedx/cyclonedx-library/Models";
+import * as Serialize from "@cyclonedx/cyclonedx-library/Serialize";
+import * as Spec from "@cyclonedx/cyclonedx-library/Spec";
 import type { Component, Sbom, Scope, Subject } from "../model.js";
 import { spdxExpressionOf } from "../readers/license-expression.js";
 import { groupOf } from "./package-name.js";

@@ -24,20 +24,34 @@ export interface SecretRef {
 /** Every scalar value below a node (map keys excluded), in document order. */
 export function scalarsIn(node: unknown): Scalar[] {
   const out: Scalar[] = [];
-  const visit = (n: unknown): void => {
-    if (isScalar(n)) out.push(n);
-    else if (isMap(n)) for (const item of n.items) visit(item.value);
-    else if (isSeq(n)) for (const item of n.items) visit(item);
-    else if (isPair(n)) visit(n.value);
-  };
-  visit(node);
+  collectScalars(node, out);
   return out;
 }
 
-/** Reads of the `secrets` context in a scalar's expressions. */
+function collectScalars(n: unknown, out: Scalar[]): void {
+  if (isScalar(n)) out.push(n);
+  else if (isMap(n)) for (const item of n.items) collectScalars(item.value, out);
+  else if (isSeq(n)) for (const item of n.items) collectScalars(item, out);
+  else if (isPair(n)) collectScalars(n.value, out);
+}
+
+/**
+ * Reads of the `secrets` context in a scalar's expressions. Worked out once per scalar and shared
+ * by the rules that ask: do not modify the result.
+ */
 export function secretRefsOf(source: SourceFile, node: Scalar): SecretRef[] {
   const text = scalarText(node);
   if (!text || !text.includes("secrets")) return [];
+  const cached = refsCache.get(node);
+  if (cached && cached.source === source) return cached.refs;
+  const refs = findSecretRefs(source, node, text);
+  refsCache.set(node, { source, refs });
+  return refs;
+}
+
+const refsCache = new WeakMap<Scalar, { source: SourceFile; refs: SecretRef[] }>();
+
+function findSecretRefs(source: SourceFile, node: Scalar, text: string): SecretRef[] {
   const refs: SecretRef[] = [];
   const seen = new Map<string, number>();
   for (const span of findExpressions(text)) {
@@ -48,15 +62,40 @@ export function secretRefsOf(source: SourceFile, node: Scalar): SecretRef[] {
       const rest = path.slice("secrets.".length);
       const kind = path === "secrets" ? "all" : rest === "*" || rest.startsWith("*") ? "dynamic" : "named";
       const name = kind === "named" ? rest.split(".")[0]!.toUpperCase() : undefined;
-      refs.push({ kind, name, expression: span.text, node, pos: source.positionIn(node, span.text, occurrence), sanitized });
+      refs.push(new FoundRef(source, kind, name, span.text, node, occurrence, sanitized));
     }
   }
   return refs;
 }
 
+/** A secret read whose position is worked out only when a rule reports it. */
+class FoundRef implements SecretRef {
+  private at?: Position;
+
+  constructor(
+    private readonly source: SourceFile,
+    readonly kind: SecretRef["kind"],
+    readonly name: string | undefined,
+    readonly expression: string,
+    readonly node: Scalar,
+    private readonly occurrence: number,
+    readonly sanitized: boolean,
+  ) {}
+
+  get pos(): Position {
+    this.at ??= this.source.positionIn(this.node, this.expression, this.occurrence);
+    return this.at;
+  }
+}
+
 /** Reads of the `secrets` context anywhere below a node. */
 export function secretRefsIn(source: SourceFile, node: unknown): SecretRef[] {
-  return scalarsIn(node).flatMap((scalar) => secretRefsOf(source, scalar));
+  const out: SecretRef[] = [];
+  for (const scalar of scalarsIn(node)) {
+    const refs = secretRefsOf(source, scalar);
+    for (const ref of refs) out.push(ref);
+  }
+  return out;
 }
 
 /** True for the always-present token, which is not a stored secret. */

@@ -1,6 +1,6 @@
 import { entries, scalarText, textOf, valueOf, type Position, type SourceFile } from "../model/source.js";
 import type { JobModel, StepModel } from "../model/types.js";
-import { commandsOf, scriptLines, wordsOf } from "../script-lines.js";
+import { commandsIn, scriptLines, wordsIn, type ScriptLine } from "../script-lines.js";
 import { input, stepAction } from "../step-inputs.js";
 
 /**
@@ -94,6 +94,11 @@ function pushes(step: StepModel, what: string): Verdict {
 }
 
 interface CommandRule {
+  /**
+   * The words `re` starts with, after LEAD and before a space or a word boundary: a command that
+   * has none of them as a word is not tried.
+   */
+  tools: readonly string[];
   /** Matched against one simple command. */
   re: RegExp;
   kind: DeployKind;
@@ -103,7 +108,7 @@ interface CommandRule {
   /** Only a deploy when the job does not run its own throwaway cluster or registry. */
   local?: "cluster" | "registry";
   /** Extra test on the command's words. */
-  test?: (words: string[]) => boolean;
+  test?: (words: readonly string[]) => boolean;
 }
 
 const LEAD = String.raw`(?:^|[\s/(])`;
@@ -113,44 +118,44 @@ const END = String.raw`(?=\s|$)`;
 
 /** Commands that ship. Each is matched on one simple command of a `run:` line. */
 const COMMANDS: CommandRule[] = [
-  { re: new RegExp(`${LEAD}kubectl${ARGS}(apply|create|replace|patch|set\\s+image|rollout\\s+restart)${END}`), kind: "deploy", what: (m) => `kubectl ${m[1]}`, unless: /--dry-run(?!=none)/, local: "cluster" },
-  { re: new RegExp(`${LEAD}helm${ARGS}(upgrade|install)${END}`), kind: "deploy", what: (m) => `helm ${m[1]}`, unless: /--dry-run/, local: "cluster" },
-  { re: new RegExp(`${LEAD}helm${ARGS}push${END}`), kind: "publish", what: () => "helm push", local: "registry" },
-  { re: new RegExp(`${LEAD}(terraform|tofu|terragrunt)${ARGS}(apply|destroy)${END}`), kind: "deploy", what: (m) => `${m[1]} ${m[2]}` },
-  { re: new RegExp(`${LEAD}pulumi${ARGS}(up|update|destroy)${END}`), kind: "deploy", what: (m) => `pulumi ${m[1]}`, unless: /--preview-only/ },
-  { re: new RegExp(`${LEAD}(cdk|sam|serverless|sls)${ARGS}deploy${END}`), kind: "deploy", what: (m) => `${m[1]} deploy` },
-  { re: new RegExp(`${LEAD}aws${ARGS}(ecs\\s+update-service|lambda\\s+update-function-code|cloudformation\\s+(?:deploy|create-stack|update-stack)|deploy\\s+create-deployment|elasticbeanstalk\\s+update-environment|apprunner\\s+start-deployment)${END}`), kind: "deploy", what: (m) => `aws ${m[1]!.replace(/\s+/g, " ")}` },
-  { re: new RegExp(`${LEAD}aws${ARGS}s3\\s+(sync|cp|mv)${END}`), kind: "deploy", what: (m) => `aws s3 ${m[1]}`, test: (w) => /^s3:\/\//.test(w.filter((x) => !x.startsWith("-")).at(-1) ?? "") },
-  { re: new RegExp(`${LEAD}gcloud${ARGS}((?:run|app|functions)\\s+deploy|run\\s+services\\s+(?:update|replace))${END}`), kind: "deploy", what: (m) => `gcloud ${m[1]!.replace(/\s+/g, " ")}` },
-  { re: new RegExp(`${LEAD}az${ARGS}((?:webapp|functionapp)\\s+(?:deploy|up|deployment\\s+source)|deployment\\s+(?:group|sub)\\s+create|containerapp\\s+(?:update|up))${END}`), kind: "deploy", what: (m) => `az ${m[1]!.replace(/\s+/g, " ")}` },
-  { re: new RegExp(`${LEAD}(firebase|netlify|fly|flyctl|wrangler|vercel)${ARGS}(deploy|publish)${END}`), kind: "deploy", what: (m) => `${m[1]} ${m[2]}` },
-  { re: new RegExp(`${LEAD}vercel\\b.*\\s--prod${END}`), kind: "deploy", what: () => "vercel --prod" },
-  { re: new RegExp(`${LEAD}heroku${ARGS}(container:release|releases:promote)${END}`), kind: "deploy", what: (m) => `heroku ${m[1]}` },
-  { re: new RegExp(`${LEAD}mike${ARGS}deploy\\b.*\\s--push${END}`), kind: "pages", what: () => "mike deploy --push" },
-  { re: new RegExp(`${LEAD}yarn(?:\\s+npm)?\\s+publish${END}`), kind: "publish", what: () => "yarn publish", unless: /--dry-run/ },
-  { re: new RegExp(`${LEAD}(npm|pnpm|lerna)${ARGS}publish${END}`), kind: "publish", what: (m) => `${m[1]} publish`, unless: /--dry-run|(?:^|\s)-n\b/ },
-  { re: new RegExp(`${LEAD}changeset${ARGS}publish\\b|${LEAD}changeset\\s+publish${END}`), kind: "publish", what: () => "changeset publish" },
-  { re: new RegExp(`${LEAD}twine${ARGS}upload${END}`), kind: "publish", what: () => "twine upload" },
-  { re: new RegExp(`${LEAD}(poetry|uv|hatch|flit|pdm)${ARGS}publish${END}`), kind: "publish", what: (m) => `${m[1]} publish`, unless: /--dry-run/ },
-  { re: new RegExp(`${LEAD}maturin${ARGS}(publish|upload)${END}`), kind: "publish", what: (m) => `maturin ${m[1]}` },
-  { re: new RegExp(`${LEAD}cargo${ARGS}publish${END}`), kind: "publish", what: () => "cargo publish", unless: /--dry-run|(?:^|\s)-n\b/ },
-  { re: new RegExp(`${LEAD}gem${ARGS}push${END}`), kind: "publish", what: () => "gem push" },
-  { re: new RegExp(`${LEAD}(dotnet\\s+nuget|nuget)${ARGS}push${END}`), kind: "publish", what: (m) => `${m[1]} push` },
-  { re: new RegExp(`${LEAD}(mvn|mvnw)${ARGS}deploy${END}`), kind: "publish", what: () => "mvn deploy" },
-  { re: new RegExp(`${LEAD}(gradle|gradlew)${ARGS}(publish\\w*)${END}`), kind: "publish", what: (m) => `gradle ${m[2]}` },
-  { re: new RegExp(`${LEAD}(vsce|ovsx)${ARGS}publish${END}`), kind: "publish", what: (m) => `${m[1]} publish` },
-  { re: new RegExp(`${LEAD}pod\\s+trunk\\s+push${END}`), kind: "publish", what: () => "pod trunk push" },
-  { re: new RegExp(`${LEAD}mix\\s+hex\\.publish${END}`), kind: "publish", what: () => "mix hex.publish" },
-  { re: new RegExp(`${LEAD}(docker|podman|buildah)${ARGS}push${END}`), kind: "image-push", what: (m) => `${m[1]} push`, local: "registry" },
-  { re: new RegExp(`${LEAD}docker${ARGS}(buildx\\s+(?:build|bake)|build|bake)\\b.*\\s--push${END}`), kind: "image-push", what: (m) => `docker ${m[1]!.replace(/\s+/g, " ")} --push`, local: "registry" },
-  { re: new RegExp(`${LEAD}docker${ARGS}manifest\\s+push${END}`), kind: "image-push", what: () => "docker manifest push", local: "registry" },
-  { re: new RegExp(`${LEAD}(crane|gcrane)${ARGS}(push|copy|cp|append|tag)${END}`), kind: "image-push", what: (m) => `${m[1]} ${m[2]}`, local: "registry" },
-  { re: new RegExp(`${LEAD}skopeo${ARGS}copy\\b.*\\sdocker://`), kind: "image-push", what: () => "skopeo copy", local: "registry" },
-  { re: new RegExp(`${LEAD}(oras|regctl)${ARGS}(push|copy|image\\s+copy)${END}`), kind: "image-push", what: (m) => `${m[1]} ${m[2]}`, local: "registry" },
-  { re: new RegExp(`${LEAD}ko${ARGS}(build|publish|resolve|apply)${END}`), kind: "image-push", what: (m) => `ko ${m[1]}`, unless: /--push[= ]false|(?:^|\s)(?:-L|--local)\b|ko\.local|kind\.local/, local: "registry" },
-  { re: new RegExp(`${LEAD}gh${ARGS}release\\s+(create|upload|edit)${END}`), kind: "release", what: (m) => `gh release ${m[1]}` },
-  { re: new RegExp(`${LEAD}goreleaser${ARGS}release${END}`), kind: "release", what: () => "goreleaser release", unless: /--snapshot|--skip[= ]?publish|--skip-publish/ },
-  { re: new RegExp(`${LEAD}jreleaser${ARGS}(full-release|release|deploy|publish)${END}`), kind: "release", what: (m) => `jreleaser ${m[1]}`, unless: /--dry-run/ },
+  { tools: ["kubectl"], re: new RegExp(`${LEAD}kubectl${ARGS}(apply|create|replace|patch|set\\s+image|rollout\\s+restart)${END}`), kind: "deploy", what: (m) => `kubectl ${m[1]}`, unless: /--dry-run(?!=none)/, local: "cluster" },
+  { tools: ["helm"], re: new RegExp(`${LEAD}helm${ARGS}(upgrade|install)${END}`), kind: "deploy", what: (m) => `helm ${m[1]}`, unless: /--dry-run/, local: "cluster" },
+  { tools: ["helm"], re: new RegExp(`${LEAD}helm${ARGS}push${END}`), kind: "publish", what: () => "helm push", local: "registry" },
+  { tools: ["terraform", "tofu", "terragrunt"], re: new RegExp(`${LEAD}(terraform|tofu|terragrunt)${ARGS}(apply|destroy)${END}`), kind: "deploy", what: (m) => `${m[1]} ${m[2]}` },
+  { tools: ["pulumi"], re: new RegExp(`${LEAD}pulumi${ARGS}(up|update|destroy)${END}`), kind: "deploy", what: (m) => `pulumi ${m[1]}`, unless: /--preview-only/ },
+  { tools: ["cdk", "sam", "serverless", "sls"], re: new RegExp(`${LEAD}(cdk|sam|serverless|sls)${ARGS}deploy${END}`), kind: "deploy", what: (m) => `${m[1]} deploy` },
+  { tools: ["aws"], re: new RegExp(`${LEAD}aws${ARGS}(ecs\\s+update-service|lambda\\s+update-function-code|cloudformation\\s+(?:deploy|create-stack|update-stack)|deploy\\s+create-deployment|elasticbeanstalk\\s+update-environment|apprunner\\s+start-deployment)${END}`), kind: "deploy", what: (m) => `aws ${m[1]!.replace(/\s+/g, " ")}` },
+  { tools: ["aws"], re: new RegExp(`${LEAD}aws${ARGS}s3\\s+(sync|cp|mv)${END}`), kind: "deploy", what: (m) => `aws s3 ${m[1]}`, test: (w) => /^s3:\/\//.test(w.filter((x) => !x.startsWith("-")).at(-1) ?? "") },
+  { tools: ["gcloud"], re: new RegExp(`${LEAD}gcloud${ARGS}((?:run|app|functions)\\s+deploy|run\\s+services\\s+(?:update|replace))${END}`), kind: "deploy", what: (m) => `gcloud ${m[1]!.replace(/\s+/g, " ")}` },
+  { tools: ["az"], re: new RegExp(`${LEAD}az${ARGS}((?:webapp|functionapp)\\s+(?:deploy|up|deployment\\s+source)|deployment\\s+(?:group|sub)\\s+create|containerapp\\s+(?:update|up))${END}`), kind: "deploy", what: (m) => `az ${m[1]!.replace(/\s+/g, " ")}` },
+  { tools: ["firebase", "netlify", "fly", "flyctl", "wrangler", "vercel"], re: new RegExp(`${LEAD}(firebase|netlify|fly|flyctl|wrangler|vercel)${ARGS}(deploy|publish)${END}`), kind: "deploy", what: (m) => `${m[1]} ${m[2]}` },
+  { tools: ["vercel"], re: new RegExp(`${LEAD}vercel\\b.*\\s--prod${END}`), kind: "deploy", what: () => "vercel --prod" },
+  { tools: ["heroku"], re: new RegExp(`${LEAD}heroku${ARGS}(container:release|releases:promote)${END}`), kind: "deploy", what: (m) => `heroku ${m[1]}` },
+  { tools: ["mike"], re: new RegExp(`${LEAD}mike${ARGS}deploy\\b.*\\s--push${END}`), kind: "pages", what: () => "mike deploy --push" },
+  { tools: ["yarn"], re: new RegExp(`${LEAD}yarn(?:\\s+npm)?\\s+publish${END}`), kind: "publish", what: () => "yarn publish", unless: /--dry-run/ },
+  { tools: ["npm", "pnpm", "lerna"], re: new RegExp(`${LEAD}(npm|pnpm|lerna)${ARGS}publish${END}`), kind: "publish", what: (m) => `${m[1]} publish`, unless: /--dry-run|(?:^|\s)-n\b/ },
+  { tools: ["changeset"], re: new RegExp(`${LEAD}changeset${ARGS}publish\\b|${LEAD}changeset\\s+publish${END}`), kind: "publish", what: () => "changeset publish" },
+  { tools: ["twine"], re: new RegExp(`${LEAD}twine${ARGS}upload${END}`), kind: "publish", what: () => "twine upload" },
+  { tools: ["poetry", "uv", "hatch", "flit", "pdm"], re: new RegExp(`${LEAD}(poetry|uv|hatch|flit|pdm)${ARGS}publish${END}`), kind: "publish", what: (m) => `${m[1]} publish`, unless: /--dry-run/ },
+  { tools: ["maturin"], re: new RegExp(`${LEAD}maturin${ARGS}(publish|upload)${END}`), kind: "publish", what: (m) => `maturin ${m[1]}` },
+  { tools: ["cargo"], re: new RegExp(`${LEAD}cargo${ARGS}publish${END}`), kind: "publish", what: () => "cargo publish", unless: /--dry-run|(?:^|\s)-n\b/ },
+  { tools: ["gem"], re: new RegExp(`${LEAD}gem${ARGS}push${END}`), kind: "publish", what: () => "gem push" },
+  { tools: ["dotnet", "nuget"], re: new RegExp(`${LEAD}(dotnet\\s+nuget|nuget)${ARGS}push${END}`), kind: "publish", what: (m) => `${m[1]} push` },
+  { tools: ["mvn", "mvnw"], re: new RegExp(`${LEAD}(mvn|mvnw)${ARGS}deploy${END}`), kind: "publish", what: () => "mvn deploy" },
+  { tools: ["gradle", "gradlew"], re: new RegExp(`${LEAD}(gradle|gradlew)${ARGS}(publish\\w*)${END}`), kind: "publish", what: (m) => `gradle ${m[2]}` },
+  { tools: ["vsce", "ovsx"], re: new RegExp(`${LEAD}(vsce|ovsx)${ARGS}publish${END}`), kind: "publish", what: (m) => `${m[1]} publish` },
+  { tools: ["pod"], re: new RegExp(`${LEAD}pod\\s+trunk\\s+push${END}`), kind: "publish", what: () => "pod trunk push" },
+  { tools: ["mix"], re: new RegExp(`${LEAD}mix\\s+hex\\.publish${END}`), kind: "publish", what: () => "mix hex.publish" },
+  { tools: ["docker", "podman", "buildah"], re: new RegExp(`${LEAD}(docker|podman|buildah)${ARGS}push${END}`), kind: "image-push", what: (m) => `${m[1]} push`, local: "registry" },
+  { tools: ["docker"], re: new RegExp(`${LEAD}docker${ARGS}(buildx\\s+(?:build|bake)|build|bake)\\b.*\\s--push${END}`), kind: "image-push", what: (m) => `docker ${m[1]!.replace(/\s+/g, " ")} --push`, local: "registry" },
+  { tools: ["docker"], re: new RegExp(`${LEAD}docker${ARGS}manifest\\s+push${END}`), kind: "image-push", what: () => "docker manifest push", local: "registry" },
+  { tools: ["crane", "gcrane"], re: new RegExp(`${LEAD}(crane|gcrane)${ARGS}(push|copy|cp|append|tag)${END}`), kind: "image-push", what: (m) => `${m[1]} ${m[2]}`, local: "registry" },
+  { tools: ["skopeo"], re: new RegExp(`${LEAD}skopeo${ARGS}copy\\b.*\\sdocker://`), kind: "image-push", what: () => "skopeo copy", local: "registry" },
+  { tools: ["oras", "regctl"], re: new RegExp(`${LEAD}(oras|regctl)${ARGS}(push|copy|image\\s+copy)${END}`), kind: "image-push", what: (m) => `${m[1]} ${m[2]}`, local: "registry" },
+  { tools: ["ko"], re: new RegExp(`${LEAD}ko${ARGS}(build|publish|resolve|apply)${END}`), kind: "image-push", what: (m) => `ko ${m[1]}`, unless: /--push[= ]false|(?:^|\s)(?:-L|--local)\b|ko\.local|kind\.local/, local: "registry" },
+  { tools: ["gh"], re: new RegExp(`${LEAD}gh${ARGS}release\\s+(create|upload|edit)${END}`), kind: "release", what: (m) => `gh release ${m[1]}` },
+  { tools: ["goreleaser"], re: new RegExp(`${LEAD}goreleaser${ARGS}release${END}`), kind: "release", what: () => "goreleaser release", unless: /--snapshot|--skip[= ]?publish|--skip-publish/ },
+  { tools: ["jreleaser"], re: new RegExp(`${LEAD}jreleaser${ARGS}(full-release|release|deploy|publish)${END}`), kind: "release", what: (m) => `jreleaser ${m[1]}`, unless: /--dry-run/ },
 ];
 
 /** Hosts of throwaway registries: pushing there ships nothing. */
@@ -185,9 +190,24 @@ function envTexts(env: Map<string, unknown>): string[] {
   return [...env.values()].map(scalarText).filter((v): v is string => v !== undefined);
 }
 
-/** The steps of a job (or composite action) that deploy, publish, push images or write releases. */
+/**
+ * The steps of a job (or composite action) that deploy, publish, push images or write releases.
+ * Worked out once per job and shared by the rules that ask: do not modify the result.
+ */
 export function deploySteps(source: SourceFile, steps: readonly StepModel[], job?: JobModel): DeployStep[] {
-  const local = localTargets(job);
+  const cached = deployCache.get(steps);
+  if (cached && cached.source === source && cached.job === job) return cached.found;
+  const found = findDeploySteps(source, steps, job);
+  deployCache.set(steps, { source, job, found });
+  return found;
+}
+
+const deployCache = new WeakMap<readonly StepModel[], { source: SourceFile; job: JobModel | undefined; found: DeployStep[] }>();
+
+function findDeploySteps(source: SourceFile, steps: readonly StepModel[], job?: JobModel): DeployStep[] {
+  // Whether the job runs its own cluster or registry is only asked when a command would deploy there.
+  let jobLocal: { cluster: boolean; registry: boolean } | undefined;
+  const local = () => (jobLocal ??= localTargets(job));
   const out: DeployStep[] = [];
   for (const step of steps) {
     const action = stepAction(step);
@@ -199,9 +219,20 @@ export function deploySteps(source: SourceFile, steps: readonly StepModel[], job
     }
     if (!step.run) continue;
     const script = scalarText(step.run) ?? "";
-    const stepLocal = LOCAL_REGISTRY.test(script) || envTexts(step.env).some((t) => LOCAL_REGISTRY.test(t));
+    if (!TOOL_IN_SCRIPT.test(script)) continue;
+    // Whether the step pushes to a throwaway registry is only asked when a push is found.
+    let stepLocal: boolean | undefined;
+    const targets = {
+      get cluster(): boolean {
+        return local().cluster;
+      },
+      get registry(): boolean {
+        stepLocal ??= LOCAL_REGISTRY.test(script) || envTexts(step.env).some((t) => LOCAL_REGISTRY.test(t));
+        return local().registry || stepLocal;
+      },
+    };
     for (const line of scriptLines(source, step.run)) {
-      const hit = matchCommand(line.text, { cluster: local.cluster, registry: local.registry || stepLocal });
+      const hit = matchCommand(line, targets);
       if (hit) {
         out.push({ step, kind: hit.kind, what: hit.what, at: line.find(hit.needle), conditional: false });
         break;
@@ -231,20 +262,42 @@ function pushesLocally(source: SourceFile, step: StepModel, steps: readonly Step
   return LOCAL_REGISTRY.test(target);
 }
 
-function matchCommand(line: string, local: { cluster: boolean; registry: boolean }): { kind: DeployKind; what: string; needle: string } | undefined {
-  for (const { text } of commandsOf(line)) {
+function matchCommand(line: ScriptLine, local: { cluster: boolean; registry: boolean }): { kind: DeployKind; what: string; needle: string } | undefined {
+  if (!TOOL_IN_LINE.test(line.text)) return undefined;
+  for (const command of commandsIn(line)) {
+    const { text } = command;
     if (/^(?:echo|printf|#)\b/.test(text)) continue;
+    const tools = toolsIn(text);
+    if (tools.size === 0) continue;
     for (const rule of COMMANDS) {
+      if (!rule.tools.some((tool) => tools.has(tool))) continue;
       const m = rule.re.exec(` ${text}`);
       if (!m) continue;
       if (rule.unless?.test(text)) continue;
       if (rule.local && local[rule.local]) continue;
-      if (rule.test && !rule.test(wordsOf(text))) continue;
+      if (rule.test && !rule.test(wordsIn(command))) continue;
       const needle = m[0].trim().split(/\s+/)[0]!.replace(/^[/(]/, "");
       return { kind: rule.kind, what: rule.what(m), needle };
     }
   }
   return undefined;
+}
+
+const TOOL_NAMES = [...new Set(COMMANDS.flatMap((c) => c.tools))].join("|");
+/**
+ * A tool of the table as a word where a rule can start: after LEAD in a command, or also after
+ * `;`, `|` or `&` in a script or line not yet split into commands. No rule matches without one.
+ */
+const TOOL_IN_SCRIPT = new RegExp(`(?<=^|[\\s/(;|&])(?:${TOOL_NAMES})(?!\\w)`);
+const TOOL_IN_LINE = TOOL_IN_SCRIPT;
+const TOOL_IN_COMMAND = new RegExp(`(?<=^|[\\s/(])(?:${TOOL_NAMES})(?!\\w)`, "g");
+
+/** The tools a command names as words. */
+function toolsIn(text: string): Set<string> {
+  const found = new Set<string>();
+  TOOL_IN_COMMAND.lastIndex = 0;
+  for (let m = TOOL_IN_COMMAND.exec(text); m; m = TOOL_IN_COMMAND.exec(text)) found.add(m[0]);
+  return found;
 }
 
 const UPLOADS = new Set(["actions/upload-artifact", "actions/upload-pages-artifact"]);

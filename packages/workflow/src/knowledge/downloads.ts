@@ -1,3 +1,4 @@
+import { memoizeText } from "../memo.js";
 import { scriptLines, stripComment, withoutExpressions, type ScriptLine } from "../taint/shell.js";
 
 /**
@@ -67,32 +68,62 @@ const BIN_DIR = String.raw`(?:/usr/local/bin|/usr/bin|/opt/[\w.-]+/bin|\$HOME/(?
 
 /** How a later line runs a downloaded file, if it does. */
 function executes(code: string, file: string): string | undefined {
-  const f = file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const name = f.split("/").pop()!;
-  const path = String.raw`(?:\S*/)?${name}\b`;
-  const forms: Array<[RegExp, string]> = [
-    [new RegExp(String.raw`(?:^|[;&|]\s*|\b(?:sudo|then|do|exec)\s+)(?:\./|/)\S*${name}\b`), `runs ./${file.split("/").pop()}`],
-    [new RegExp(String.raw`\b(bash|sh|zsh|source|python3?|perl|ruby|node|pwsh)\s+(?:-\S+\s+)*["']?${path}`), "runs it with $1"],
-    [new RegExp(String.raw`\bchmod\s+(?:\+x|[0-7]*[157][0-7]*|u\+x|a\+x)\s+["']?${path}`), "makes it executable"],
-    [new RegExp(String.raw`\bdpkg\s+-i\s+["']?${path}`), "installs it with dpkg -i"],
-    [new RegExp(String.raw`\bapt(?:-get)?\s+install\b[^;&|]*\s["']?\.?/?${path}`), "installs it with apt"],
-    [new RegExp(String.raw`\brpm\s+-[iU]\w*\s+["']?${path}`), "installs it with rpm"],
-    [new RegExp(String.raw`\binstaller\s+-pkg\s+["']?${path}`), "installs it with installer"],
-    [new RegExp(String.raw`\bmsiexec\b[^;&|]*${path}`, "i"), "installs it with msiexec"],
-    [new RegExp(String.raw`\bStart-Process\b[^;&|]*${path}`, "i"), "starts it"],
-    [new RegExp(String.raw`\bpip3?\s+install\s+(?:-\S+\s+)*["']?${path}`), "installs it with pip"],
-    [new RegExp(String.raw`\btar\b[^;&|]*${path}[^;&|]*-C\s+["']?${BIN_DIR}|\btar\b[^;&|]*-C\s+["']?${BIN_DIR}[^;&|]*${path}`), "unpacks it into a bin directory"],
-    [new RegExp(String.raw`\b(?:mv|cp|install)\b[^;&|]*${path}[^;&|]*\s["']?${BIN_DIR}`), "installs it into a bin directory"],
-  ];
-  for (const [re, what] of forms) {
-    const m = re.exec(code);
-    if (m) return what.replace("$1", m[1] ?? "");
+  const base = file.split("/").pop()!;
+  // Each form names the file (case-sensitively, but for two) and a command of its own: a form
+  // whose words are missing from the line is not compiled or tried.
+  const named = code.includes(base);
+  for (let i = 0; i < RUN_FORMS.length; i++) {
+    const form = RUN_FORMS[i]!;
+    if (form.needs instanceof RegExp ? !form.needs.test(code) : !named || !form.needs.some((word) => code.includes(word))) continue;
+    const m = runForm(i, file).exec(code);
+    if (m) return (typeof form.what === "string" ? form.what : form.what(base)).replace("$1", m[1] ?? "");
   }
   return undefined;
 }
 
-/** Every form below needs one of these; a script without any is skipped at once. */
-const MAY_DOWNLOAD = /curl|wget|\biwr\b|\birm\b|invoke-|gh\s+release\s+download|https?:|git\+/i;
+interface RunForm {
+  /** Words the form cannot match without (besides the file name), or a test for a case-insensitive form. */
+  needs: readonly string[] | RegExp;
+  /** The regular expression for a file, from its escaped base name and a path ending in it. */
+  build: (name: string, path: string) => RegExp;
+  /** For the message; `$1` is the form's first group. */
+  what: string | ((base: string) => string);
+}
+
+const RUN_FORMS: readonly RunForm[] = [
+  { needs: ["/"], build: (name) => new RegExp(String.raw`(?:^|[;&|]\s*|\b(?:sudo|then|do|exec)\s+)(?:\./|/)\S*${name}\b`), what: (base) => `runs ./${base}` },
+  { needs: ["sh", "source", "python", "perl", "ruby", "node"], build: (_, path) => new RegExp(String.raw`\b(bash|sh|zsh|source|python3?|perl|ruby|node|pwsh)\s+(?:-\S+\s+)*["']?${path}`), what: "runs it with $1" },
+  { needs: ["chmod"], build: (_, path) => new RegExp(String.raw`\bchmod\s+(?:\+x|[0-7]*[157][0-7]*|u\+x|a\+x)\s+["']?${path}`), what: "makes it executable" },
+  { needs: ["dpkg"], build: (_, path) => new RegExp(String.raw`\bdpkg\s+-i\s+["']?${path}`), what: "installs it with dpkg -i" },
+  { needs: ["apt"], build: (_, path) => new RegExp(String.raw`\bapt(?:-get)?\s+install\b[^;&|]*\s["']?\.?/?${path}`), what: "installs it with apt" },
+  { needs: ["rpm"], build: (_, path) => new RegExp(String.raw`\brpm\s+-[iU]\w*\s+["']?${path}`), what: "installs it with rpm" },
+  { needs: ["installer"], build: (_, path) => new RegExp(String.raw`\binstaller\s+-pkg\s+["']?${path}`), what: "installs it with installer" },
+  { needs: /msiexec/i, build: (_, path) => new RegExp(String.raw`\bmsiexec\b[^;&|]*${path}`, "i"), what: "installs it with msiexec" },
+  { needs: /Start-Process/i, build: (_, path) => new RegExp(String.raw`\bStart-Process\b[^;&|]*${path}`, "i"), what: "starts it" },
+  { needs: ["pip"], build: (_, path) => new RegExp(String.raw`\bpip3?\s+install\s+(?:-\S+\s+)*["']?${path}`), what: "installs it with pip" },
+  { needs: ["tar"], build: (_, path) => new RegExp(String.raw`\btar\b[^;&|]*${path}[^;&|]*-C\s+["']?${BIN_DIR}|\btar\b[^;&|]*-C\s+["']?${BIN_DIR}[^;&|]*${path}`), what: "unpacks it into a bin directory" },
+  { needs: ["mv", "cp", "install"], build: (_, path) => new RegExp(String.raw`\b(?:mv|cp|install)\b[^;&|]*${path}[^;&|]*\s["']?${BIN_DIR}`), what: "installs it into a bin directory" },
+];
+
+/** Form `index` compiled for `file`, once. */
+function runForm(index: number, file: string): RegExp {
+  return compiledForm(`${index} ${file}`);
+}
+
+const compiledForm = memoizeText((key: string): RegExp => {
+  const space = key.indexOf(" ");
+  const file = key.slice(space + 1);
+  const name = file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").split("/").pop()!;
+  return RUN_FORMS[Number(key.slice(0, space))]!.build(name, String.raw`(?:\S*/)?${name}\b`);
+}, 5000);
+
+const IN_BIN_DIR = new RegExp(`^${BIN_DIR}/`);
+
+/**
+ * Every form below needs one of these; a script without any is skipped at once. (`download`, not
+ * `gh release download`: a continuation line can split the command between its words.)
+ */
+const MAY_DOWNLOAD = /curl|wget|\biwr\b|\birm\b|invoke-|download|https?:/i;
 
 /** Unverified downloads in a `run:` script. */
 export function unverifiedDownloads(script: string): UnverifiedDownload[] {
@@ -124,7 +155,7 @@ export function unverifiedDownloads(script: string): UnverifiedDownload[] {
     // a download straight into a bin directory (curl -Lo /usr/local/bin/tool) is an install
     if (!verified && downloads.length > 0) {
       for (const d of downloads) {
-        if (d.line === line && new RegExp(`^${BIN_DIR}/`).test(d.file) && !immutable(d.url) && !out.some((o) => o.line === line)) {
+        if (d.line === line && IN_BIN_DIR.test(d.file) && !immutable(d.url) && !out.some((o) => o.line === line)) {
           out.push({ line, kind: "install-binary", url: d.url, runner: `writes it to ${d.file}` });
         }
       }
@@ -160,23 +191,26 @@ function packageUrl(code: string): { url: string; runner: string } | undefined {
 }
 
 const ARCHIVE = /\.(?:tar\.gz|tgz|tar\.xz|txz|tar\.bz2|tar\.zst|tar|zip)$/i;
+const PIPE_TO_UNPACK = new RegExp(`${FETCH}[^|;&]*\\|\\s*(?:sudo\\s+)?(?:tar|bsdtar|unzip)\\b`, "i");
+const INSTALLS = new RegExp(String.raw`\bchmod\s+(?:\+x|[0-7]*[157][0-7]*|u\+x|a\+x)\s|\b(?:mv|cp|install)\b[^;&|]*\s["']?(?:${BIN_DIR}|(?:\./)?bin)/?["']?(?:\s|$)`);
+/** `tar`/`unzip` of an archive by its file name, compiled once per name. */
+const unpacks = memoizeText((name: string) => new RegExp(`\\b(?:tar|bsdtar|unzip)\\b[^;&|]*${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`), 1000);
 
 /**
  * An archive downloaded and unpacked (`curl -LO x.tgz; tar xf x.tgz`, `curl URL | tar xz`), then a
  * file made executable or moved into a bin directory: an install of whatever the archive held.
  */
 function archiveInstall(code: string, line: ScriptLine, archives: Array<{ url: string; line: ScriptLine; extracted: boolean; file?: string }>): UnverifiedDownload | undefined {
-  if (new RegExp(`${FETCH}[^|;&]*\\|\\s*(?:sudo\\s+)?(?:tar|bsdtar|unzip)\\b`, "i").test(code)) {
+  if (PIPE_TO_UNPACK.test(code)) {
     archives.push({ url: urlIn(code), line, extracted: true });
   } else {
     for (const file of downloadedFiles(code)) if (ARCHIVE.test(file)) archives.push({ url: urlIn(code), line, extracted: false, file });
   }
   for (const a of archives) {
     const name = a.file?.split("/").pop();
-    if (!a.extracted && name && new RegExp(`\\b(?:tar|bsdtar|unzip)\\b[^;&|]*${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`).test(code)) a.extracted = true;
+    if (!a.extracted && name && code.includes(name) && (code.includes("tar") || code.includes("unzip")) && unpacks(name).test(code)) a.extracted = true;
   }
-  const installs = new RegExp(String.raw`\bchmod\s+(?:\+x|[0-7]*[157][0-7]*|u\+x|a\+x)\s|\b(?:mv|cp|install)\b[^;&|]*\s["']?(?:${BIN_DIR}|(?:\./)?bin)/?["']?(?:\s|$)`);
-  if (!installs.test(code)) return undefined;
+  if (!INSTALLS.test(code)) return undefined;
   const source = archives.find((a) => a.extracted && !immutable(a.url));
   return source ? { line: source.line, kind: "install-binary", url: source.url, runner: "unpacks it and installs what it holds" } : undefined;
 }

@@ -5,7 +5,7 @@ import { FIRST_PARTY_OWNERS, isShaRef } from "../uses.js";
 import { PRIVILEGED_TRIGGERS, eventNames } from "../walk.js";
 import { checkoutMajor, checksOutPullRequest, isCheckout, persistence } from "../credentials/checkout.js";
 import { input, stepAction, stepUses } from "../step-inputs.js";
-import { commandsOf, scriptLines, wordsOf } from "../script-lines.js";
+import { commandsIn, scriptLines, wordsIn } from "../script-lines.js";
 
 /** Actions that push with the credentials `actions/checkout` left behind. */
 const PUSH_ACTIONS = new Set([
@@ -92,10 +92,11 @@ function isThirdParty(step: StepModel): boolean {
 function pushesWithGit(source: SourceFile, step: StepModel): boolean {
   const action = stepAction(step);
   if (action && PUSH_ACTIONS.has(action)) return true;
-  if (!step.run) return false;
+  if (!step.run || !MAY_PUSH.test(scalarText(step.run) ?? "")) return false;
   for (const line of scriptLines(source, step.run)) {
-    for (const { text } of commandsOf(line.text)) {
-      const words = wordsOf(text);
+    for (const command of commandsIn(line)) {
+      if (!MAY_PUSH.test(command.text)) continue;
+      const words = wordsIn(command);
       if (words[0] === "mike" && words.includes("--push")) return true;
       if (gitSubcommand(words) === "push") return true;
     }
@@ -103,8 +104,11 @@ function pushesWithGit(source: SourceFile, step: StepModel): boolean {
   return false;
 }
 
+/** `push` as a word, quotes allowed between the letters: both `git push` and `mike deploy --push` need it. */
+const MAY_PUSH = /p['"]*u['"]*s['"]*h/;
+
 /** The subcommand of a `git` command (`git -C dir -c k=v push` → `push`). */
-function gitSubcommand(words: string[]): string | undefined {
+function gitSubcommand(words: readonly string[]): string | undefined {
   const at = words.findIndex((w) => w === "git" || w.endsWith("/git"));
   if (at < 0) return undefined;
   for (let i = at + 1; i < words.length; i++) {

@@ -1,12 +1,12 @@
 import type { Node } from "yaml";
 import { contextPaths, findExpressions } from "../expressions.js";
-import { entries, valueOf } from "../model/source.js";
+import { entries, scalarText, valueOf } from "../model/source.js";
 import type { JobModel, StepModel, WorkflowModel } from "../model/types.js";
 import type { Rule, RuleContext } from "../rule.js";
 import { PRIVILEGED_TRIGGERS, eventNames } from "../walk.js";
 import { pullRequestCheckoutIndex } from "../credentials/checkout.js";
 import { isGithubToken, secretRefsIn, type SecretRef } from "../credentials/secret-refs.js";
-import { commandsOf, scriptLines, wordsOf } from "../script-lines.js";
+import { commandsIn, scriptLines, wordsIn } from "../script-lines.js";
 
 /**
  * Secrets handed out wider than the step that needs them: the whole `secrets` context, secrets
@@ -90,18 +90,27 @@ const SINK_FIX: Record<Sink, string> = {
 
 /** `echo`/`printf` of a secret to the log, GITHUB_ENV, GITHUB_OUTPUT or the step summary. */
 function scriptSinks(ctx: RuleContext, workflow: WorkflowModel, job: JobModel, step: StepModel): void {
-  if (!step.run) return;
+  const script = scalarText(step.run) ?? "";
+  if (!step.run || !MAY_PRINT.test(script)) return;
   const source = workflow.source;
-  const vars = secretVariables(workflow, job, step);
+  // Which env variables hold secrets is only worked out for a command that prints somewhere, or
+  // here when the script cannot name a secret itself: then it can only print one through them.
+  let vars: Map<string, string> | undefined;
+  if (!/secrets/i.test(script)) {
+    if (!script.includes("$")) return;
+    vars = secretVariables(workflow, job, step);
+    if (vars.size === 0) return;
+  }
   for (const line of scriptLines(source, step.run)) {
-    for (const command of commandsOf(line.text)) {
-      const words = wordsOf(command.text);
+    for (const command of commandsIn(line)) {
+      if (!MAY_START_PRINT.has(command.text[0] ?? "")) continue;
+      const words = wordsIn(command);
       if (words[0] !== "echo" && words[0] !== "printf") continue;
       if (command.text.includes("::add-mask::")) continue;
       if (command.next === "|") continue; // fed to another command's stdin: `| docker login --password-stdin`
       const sink = sinkOf(command.text);
       if (!sink) continue;
-      const hit = secretIn(command.text, vars);
+      const hit = secretIn(command.text, (vars ??= secretVariables(workflow, job, step)));
       if (!hit) continue;
       ctx.report({
         at: line.find(hit.needle),
@@ -114,6 +123,11 @@ function scriptSinks(ctx: RuleContext, workflow: WorkflowModel, job: JobModel, s
     }
   }
 }
+
+/** `echo` or `printf` in a script, quotes allowed between the letters (`e"cho"` is `echo` to the shell). */
+const MAY_PRINT = /e['"]*c['"]*h['"]*o|p['"]*r['"]*i['"]*n['"]*t['"]*f/;
+/** How a command whose first word is `echo` or `printf` can begin. */
+const MAY_START_PRINT = new Set(["e", "p", "'", '"']);
 
 /** Where an echo's output goes; undefined for an ordinary file (writing a credentials file is normal). */
 function sinkOf(command: string): Sink | undefined {
