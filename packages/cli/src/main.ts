@@ -1,6 +1,7 @@
 import { errorMessage, isPeptideError } from "@peptide/core";
 import { auditCommand } from "./commands/audit.js";
 import { demoCommand } from "./commands/demo.js";
+import { sbomCommand } from "./commands/sbom.js";
 import { EXIT, type CliIO } from "./io.js";
 import { VERSION } from "./version.js";
 
@@ -8,6 +9,7 @@ type Command = (argv: string[], io: CliIO) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   audit: { run: auditCommand, summary: "audit workflows and actions (permissions, triggers, pinning, secrets)" },
+  sbom: { run: sbomCommand, summary: "write a CycloneDX or SPDX SBOM of lockfiles or a container image" },
   demo: { run: demoCommand, summary: "run the chain on the embedded example" },
 };
 

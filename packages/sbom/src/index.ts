@@ -35,3 +35,5 @@ export function writeSbom(sbom: Sbom, format: SbomFormat, options: WriteOptions 
   const withEpoch: WriteOptions = options.sourceDateEpoch === undefined ? { ...options, sourceDateEpoch: sourceDateEpochFrom(process.env) } : options;
   return format === "spdx-json" ? toSpdx(sbom, withEpoch) : toCycloneDx(sbom, withEpoch);
 }
+export { generateSboms, type GenerateOptions, type GeneratedSbom } from "./generate.js";
+export { sbomStats, type SbomStats } from "./stats.js";

@@ -1,7 +1,7 @@
 import { audit, loadPolicy, ruleCatalog, isSeverity, type AuditResult, type Severity } from "@peptide/workflow";
 import { toGithubCommands, toJsonV1, toSarif, toText, atOrAbove } from "@peptide/report";
 import { InputError } from "@peptide/core";
-import { oneOf, parseCommandArgs } from "../args.js";
+import { oneOf, parseCommandArgs, stringFlag } from "../args.js";
 import { EXIT, type CliIO } from "../io.js";
 import { applyFixes } from "./audit-fix.js";
 import { VERSION } from "../version.js";
@@ -36,10 +36,10 @@ export async function auditCommand(argv: string[], io: CliIO): Promise<number> {
     io.stdout(HELP);
     return EXIT.ok;
   }
-  const format = oneOf("format", str(values.format), FORMATS, "text");
-  const failOn = str(values["fail-on"]) ?? "low";
+  const format = oneOf("format", stringFlag(values.format), FORMATS, "text");
+  const failOn = stringFlag(values["fail-on"]) ?? "low";
   if (failOn !== "none" && !isSeverity(failOn)) throw new InputError("INPUT_INVALID", `--fail-on must be one of low, medium, high, critical, none; got "${failOn}"`);
-  const configArg = str(values.config);
+  const configArg = stringFlag(values.config);
   const config = await loadPolicy(configArg, { explicit: configArg !== undefined, cwd: io.cwd });
   const paths = positionals.length > 0 ? positionals : ["."];
 
@@ -65,8 +65,4 @@ function render(result: AuditResult, format: (typeof FORMATS)[number], color: bo
     default:
       return toText(result, { color });
   }
-}
-
-function str(value: string | boolean | undefined): string | undefined {
-  return typeof value === "string" ? value : undefined;
 }

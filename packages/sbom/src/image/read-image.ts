@@ -25,6 +25,8 @@ export interface ReadImageOptions {
   reference?: string;
   /** The subject's name; the store's location (`registry/repository`) by default. */
   name?: string;
+  /** The tag to record when `reference` is a digest (`repo:tag@sha256:…`); a tag reference records itself. */
+  tag?: string;
   /** Only this platform of a multi-platform image (`linux/arm64`, `linux/arm/v7`). */
   platform?: string;
   /** One result for all platforms together instead of one per platform. */
@@ -67,7 +69,7 @@ export async function readImage(store: ImageStore, options: ReadImageOptions = {
   const selector = new FileSelector({ isLockfile: (name) => readers.some((r) => r.matches(name)), siblingNames: options.lockfileSiblings ?? LOCKFILE_SIBLINGS });
   const want = options.platform !== undefined ? parsePlatform(options.platform) : undefined;
   const name = options.name ?? store.location;
-  const tag = options.reference !== undefined && !/^sha(256|512):/.test(options.reference) ? options.reference : undefined;
+  const tag = options.reference !== undefined && !/^sha(256|512):/.test(options.reference) ? options.reference : options.tag;
   const repositoryUrl = store instanceof RegistryRepository ? store.location : undefined;
 
   const top = await store.getManifest(options.reference);

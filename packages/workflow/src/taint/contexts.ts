@@ -1,4 +1,5 @@
 import type { Confidence, Severity } from "../finding.js";
+import { memoizeText } from "../memo.js";
 
 /**
  * Context paths whose text a person outside the repository's writers can choose, with the events
@@ -102,16 +103,23 @@ export interface SourceMatch {
 
 /** The taint sources a context path reads, directly or as part of a whole object. */
 export function matchSources(path: string): SourceMatch[] {
+  return sourcesOf(path);
+}
+
+/** Each source with its pattern split into segments, once. */
+const SOURCE_SEGMENTS = TAINT_SOURCES.map((source) => ({ source, pattern: source.pattern.split(".") }));
+
+/** Matches by path, worked out once per path and shared: do not modify the result. */
+const sourcesOf = memoizeText((path: string): SourceMatch[] => {
   const parts = path.split(".");
   const out: SourceMatch[] = [];
-  for (const source of TAINT_SOURCES) {
-    const pattern = source.pattern.split(".");
+  for (const { source, pattern } of SOURCE_SEGMENTS) {
     if (segmentsMatch(parts, pattern)) out.push({ source, whole: false });
     // a whole object: github.event.inputs.* is matched above by github.event.inputs (length differs)
     else if (isAncestor(parts, pattern)) out.push({ source, whole: true });
   }
   return out;
-}
+});
 
 /** Where an attacker's text comes from and how sure and how bad, once resolved against the triggers. */
 export interface Taint {

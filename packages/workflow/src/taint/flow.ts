@@ -1,6 +1,7 @@
 import { contextPaths, findExpressions } from "../expressions.js";
 import { entries, scalarText, textOf, valueOf } from "../model/source.js";
 import type { AuditTarget, JobModel, StepModel, WorkflowModel } from "../model/types.js";
+import { memoize } from "../memo.js";
 import { actionName, parseUses } from "../uses.js";
 import { TAINTED_OUTPUTS, hasSafeOutputs } from "./actions.js";
 import { EVENT_SEVERITY, arrivingEvent, contextTaint, dedupe, type Taint, type TriggerScope } from "./contexts.js";
@@ -18,11 +19,15 @@ export interface FlowScope {
   step?: StepModel;
 }
 
-/** Events of a workflow, or the open set of a composite action. */
+/** Events of a workflow, or the open set of a composite action; worked out once per file and shared. */
 export function triggerScope(target: AuditTarget): TriggerScope {
+  return triggersOf(target);
+}
+
+const triggersOf = memoize((target: AuditTarget): TriggerScope => {
   if (target.kind === "action") return { events: new Set(), kind: "action" };
   return { events: new Set(target.triggers.map((t) => t.event)), kind: "workflow" };
-}
+});
 
 export function scopeFor(target: AuditTarget, job?: JobModel, step?: StepModel): FlowScope {
   return { target, triggers: triggerScope(target), job, step };

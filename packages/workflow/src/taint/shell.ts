@@ -1,5 +1,6 @@
 import type { Node } from "yaml";
 import { findExpressions } from "../expressions.js";
+import { memoizeText } from "../memo.js";
 import type { Position, SourceFile } from "../model/source.js";
 
 /**
@@ -18,7 +19,14 @@ export interface ScriptLine {
   first: string;
 }
 
+/** The logical lines of a script, split once per text and shared: do not modify the result. */
 export function scriptLines(script: string): ScriptLine[] {
+  return linesOf(script);
+}
+
+const linesOf = memoizeText(splitLines, 5000);
+
+function splitLines(script: string): ScriptLine[] {
   const out: ScriptLine[] = [];
   const physical = script.split("\n");
   let offset = 0;
@@ -113,8 +121,14 @@ export interface CommandFileWrite {
 const FILE_REF = "(?:\\$\\{?(GITHUB_ENV|GITHUB_PATH|GITHUB_OUTPUT)\\}?|\\$env:(GITHUB_ENV|GITHUB_PATH|GITHUB_OUTPUT))";
 const REDIRECT = new RegExp(`(?:>>?|\\btee\\s+(?:-a\\s+|--append\\s+)?|\\b(?:Add-Content|Out-File|Set-Content)\\b[^|;]*?(?:-(?:Path|FilePath)\\s+)?)\\s*["']?${FILE_REF}["']?`, "i");
 
-/** Writes to $GITHUB_ENV / $GITHUB_PATH / $GITHUB_OUTPUT in a script. */
+/** Writes to $GITHUB_ENV / $GITHUB_PATH / $GITHUB_OUTPUT in a script, found once per text and shared: do not modify the result. */
 export function commandFileWrites(script: string): CommandFileWrite[] {
+  return writesOf(script);
+}
+
+const writesOf = memoizeText(findCommandFileWrites, 5000);
+
+function findCommandFileWrites(script: string): CommandFileWrite[] {
   const lines = scriptLines(script);
   const out: CommandFileWrite[] = [];
   for (let i = 0; i < lines.length; i++) {
@@ -161,6 +175,7 @@ function nameOf(data: string): { name?: string; bare: boolean } {
 /** Deprecated `::set-output name=x::value` lines (still read for provenance of old workflows). */
 export function setOutputCommands(script: string): Array<{ name: string; data: string }> {
   const out: Array<{ name: string; data: string }> = [];
+  if (!script.includes("::set-output name=")) return out;
   for (const m of script.matchAll(/::set-output name=([\w-]+)::(.*)$/gm)) {
     if (m[1]) out.push({ name: m[1], data: m[2] ?? "" });
   }
