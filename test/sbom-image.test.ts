@@ -4,7 +4,10 @@
  * pushed to the loopback docker-registry; reading it from either lists exactly the packages
  * put in, and records the digest the reference resolved to.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { promisify } from "node:util";
+import { fileURLToPath } from "node:url";
 import os from "node:os";
 import path from "node:path";
 import { PackageURL } from "packageurl-js";
@@ -197,5 +200,22 @@ describe("sbom of a container image", () => {
     expect(purls(combined.images[0])).toEqual(EXPECTED);
     const armOnly = await readImage(store, { reference: "multi", platform: "linux/arm64" });
     expect(armOnly.images.map((i) => i.subject.digest)).toEqual([arm.descriptor.digest]);
+  });
+});
+
+describe("peptide sbom on a container image (the built CLI)", () => {
+  const cli = fileURLToPath(new URL("../packages/cli/bin/peptide.js", import.meta.url));
+  const run = promisify(execFile);
+
+  it.each([
+    ["the OCI layout", () => path.join(work, "layout")],
+    ["the registry reference by tag", () => `${registry.host}/peptide/payments-api:v1`],
+  ])("lists exactly the packages put in, from %s, naming the image digest", async (_what, target) => {
+    const out = path.join(work, `cli-${Math.random().toString(36).slice(2)}.cdx.json`);
+    const { stderr } = await run(process.execPath, [cli, "sbom", target(), "-o", out]);
+    expect(stderr).toContain(image.descriptor.digest);
+    const bom = JSON.parse(await readFile(out, "utf8"));
+    expect(bom.components.map((c: { purl: string }) => c.purl).sort()).toEqual(EXPECTED);
+    expect(JSON.stringify(bom.metadata.component)).toContain(image.descriptor.digest.slice("sha256:".length));
   });
 });

@@ -51,6 +51,7 @@ export async function generateSboms(target: string, options: GenerateOptions = {
   const inspection = await readImage(opened.store, {
     reference: opened.reference,
     name: opened.name,
+    ...(opened.ref?.tag ? { tag: opened.ref.tag } : {}),
     platform: options.platform,
     combine: options.combine,
     limits: options.limits,
