@@ -6,6 +6,8 @@ export interface CliIO {
   stderr: (text: string) => void;
   /** Colour for humans: stdout is a TTY and NO_COLOR is unset. */
   color: boolean;
+  /** The running CLI bundle, when there is one: large audits spread over worker threads running it. */
+  bundle?: string;
 }
 
 export function processIO(): CliIO {

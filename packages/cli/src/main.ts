@@ -1,16 +1,14 @@
 import { errorMessage, isPeptideError } from "@peptide/core";
-import { auditCommand } from "./commands/audit.js";
-import { demoCommand } from "./commands/demo.js";
-import { sbomCommand } from "./commands/sbom.js";
 import { EXIT, type CliIO } from "./io.js";
 import { VERSION } from "./version.js";
 
 type Command = (argv: string[], io: CliIO) => Promise<number>;
 
+/** Each command's module is loaded only when it runs, so `peptide audit` does not pay for the SBOM code. */
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
-  audit: { run: auditCommand, summary: "audit workflows and actions (permissions, triggers, pinning, secrets)" },
-  sbom: { run: sbomCommand, summary: "write a CycloneDX or SPDX SBOM of lockfiles or a container image" },
-  demo: { run: demoCommand, summary: "run the chain on the embedded example" },
+  audit: { run: async (argv, io) => (await import("./commands/audit.js")).auditCommand(argv, io), summary: "audit workflows and actions (permissions, triggers, pinning, secrets)" },
+  sbom: { run: async (argv, io) => (await import("./commands/sbom.js")).sbomCommand(argv, io), summary: "write a CycloneDX or SPDX SBOM of lockfiles or a container image" },
+  demo: { run: async (argv, io) => (await import("./commands/demo.js")).demoCommand(argv, io), summary: "run the chain on the embedded example" },
 };
 
 

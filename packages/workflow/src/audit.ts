@@ -9,6 +9,7 @@ import type { AuditTarget } from "./model/types.js";
 import { EMPTY_POLICY, type PolicyConfig } from "./policy/config.js";
 import { matchesAny } from "./policy/glob.js";
 import { RULES } from "./registry.js";
+import { auditInWorkers, PARALLEL_MIN_FILES, type ParallelOptions } from "./parallel.js";
 import type { Rule } from "./rule.js";
 import { isSuppressed } from "./suppress.js";
 
@@ -19,6 +20,11 @@ export interface AuditOptions {
   cwd?: string;
   config?: PolicyConfig;
   rules?: readonly Rule[];
+  /**
+   * Spread large audits over worker threads running `script` (a bundle whose entry calls
+   * `serveAuditWorker()` in a worker). Results then carry no `targets` (so not with `--fix`).
+   */
+  parallel?: ParallelOptions;
 }
 
 export interface AuditResult {
@@ -35,8 +41,16 @@ export async function audit(paths: readonly string[], options: AuditOptions = {}
   const cwd = options.cwd ?? process.cwd();
   const config = options.config ?? EMPTY_POLICY;
   const { candidates, skipped } = await discover(paths, cwd);
+  const parallel = options.parallel && !options.rules && candidates.length >= PARALLEL_MIN_FILES ? options.parallel : undefined;
+  const part = parallel ? await auditInWorkers(candidates, cwd, config, parallel) : await auditCandidates(candidates, cwd, config, options.rules);
+  return { findings: sortFindings(part.findings), files: part.files, skipped: [...skipped, ...part.skipped], targets: part.targets };
+}
+
+/** Reads and audits a list of candidates in this thread. */
+export async function auditCandidates(candidates: readonly Candidate[], cwd: string, config: PolicyConfig, rules?: readonly Rule[]): Promise<AuditResult> {
   const findings: Finding[] = [];
   const targets: AuditTarget[] = [];
+  const skipped: Skip[] = [];
   let files = 0;
   const results = await Promise.all(candidates.map((c) => readCandidate(c, cwd, config)));
   for (const result of results) {
@@ -49,11 +63,11 @@ export async function audit(paths: readonly string[], options: AuditOptions = {}
       findings.push(result.finding);
       continue;
     }
-    const out = auditSource(result.source, result.fileKind, { config, rules: options.rules, explicit: result.explicit });
+    const out = auditSource(result.source, result.fileKind, { config, rules, explicit: result.explicit });
     findings.push(...out.findings);
     if (out.target) targets.push(out.target);
   }
-  return { findings: sortFindings(findings), files, skipped, targets };
+  return { findings, files, skipped, targets };
 }
 
 type ReadResult =

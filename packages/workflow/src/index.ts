@@ -21,3 +21,4 @@ export * from "./permissions/excess.js";
 export * from "./fix/permissions.js";
 export * from "./permissions/commands.js";
 export * from "./permissions/local.js";
+export * from "./parallel.js";

@@ -68,7 +68,7 @@ function splitLines(source: SourceFile, run: Scalar): ScriptLine[] {
 /** A logical line whose positions are worked out only when a rule reports on it. */
 class MappedLine implements ScriptLine {
   readonly text: string;
-  private start?: Position;
+  private startPos?: Position;
 
   constructor(
     private readonly source: SourceFile,
@@ -81,8 +81,8 @@ class MappedLine implements ScriptLine {
   }
 
   get pos(): Position {
-    this.start ??= this.span.start >= 0 ? this.source.position(this.rawStart + this.span.start) : this.source.positionOf(this.run);
-    return this.start;
+    this.startPos ??= this.span.start >= 0 ? this.source.position(this.rawStart + this.span.start) : this.source.positionOf(this.run);
+    return this.startPos;
   }
 
   find(needle: string): Position {

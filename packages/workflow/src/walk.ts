@@ -1,13 +1,20 @@
+import { memoize } from "./memo.js";
 import type { JobModel, StepModel, AuditTarget, WorkflowModel } from "./model/types.js";
 
-/** Every step of a workflow's jobs or of a composite action, with its job when there is one. */
-export function* allSteps(target: AuditTarget): Generator<{ step: StepModel; job?: JobModel }> {
-  if (target.kind === "action") {
-    for (const step of target.steps) yield { step };
-    return;
-  }
-  for (const job of target.jobs) for (const step of job.steps) yield { step, job };
+/**
+ * Every step of a workflow's jobs or of a composite action, with its job when there is one.
+ * Listed once per file and shared by the rules: do not modify the result.
+ */
+export function allSteps(target: AuditTarget): ReadonlyArray<{ step: StepModel; job?: JobModel }> {
+  return stepsOf(target);
 }
+
+const stepsOf = memoize((target: AuditTarget): Array<{ step: StepModel; job?: JobModel }> => {
+  if (target.kind === "action") return target.steps.map((step) => ({ step }));
+  const out: Array<{ step: StepModel; job?: JobModel }> = [];
+  for (const job of target.jobs) for (const step of job.steps) out.push({ step, job });
+  return out;
+});
 
 export function eventNames(workflow: WorkflowModel): Set<string> {
   return new Set(workflow.triggers.map((t) => t.event));

@@ -54,6 +54,27 @@ describe("deploy table: run commands", () => {
   });
 });
 
+describe("deploy table: tool words (commands are only tried when a tool of the table stands as a word)", () => {
+  it.each([
+    ["x=1;kubectl apply -f k8s/", "deploy: kubectl apply"],
+    ["(cd infra && terraform apply -auto-approve)", "deploy: terraform apply"],
+    ["sudo flyctl deploy --remote-only", "deploy: flyctl deploy"],
+    ["/usr/local/bin/helm upgrade --install x ./c", "deploy: helm upgrade"],
+    ["$(docker push ghcr.io/o/x:1)", "image-push: docker push"],
+    ["./mvnw -B deploy", "publish: mvn deploy"],
+    ["gradlew publishPlugins", "publish: gradle publishPlugins"],
+    ["gcrane copy a b", "image-push: gcrane copy"],
+    ["dotnet nuget push x.nupkg", "publish: dotnet nuget push"],
+    ["terragrunt apply", "deploy: terragrunt apply"],
+    ["sls deploy", "deploy: sls deploy"],
+    ['"kubectl" apply -f k8s/', undefined],
+    ["mykubectl apply -f x", undefined],
+    ["kubectl-apply", undefined],
+  ])("%s", (run, expected) => {
+    expect(detect(run)).toBe(expected);
+  });
+});
+
 describe("deploy table: actions", () => {
   const steps = (uses: string, withs: Record<string, string>) => {
     const text = ["on: push", "jobs:", "  j:", "    runs-on: ubuntu-latest", "    steps:", `      - uses: ${uses}`, "        with:", ...Object.entries(withs).map(([k, v]) => `          ${k}: ${JSON.stringify(v)}`), ""].join("\n");

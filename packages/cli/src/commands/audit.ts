@@ -43,7 +43,10 @@ export async function auditCommand(argv: string[], io: CliIO): Promise<number> {
   const config = await loadPolicy(configArg, { explicit: configArg !== undefined, cwd: io.cwd });
   const paths = positionals.length > 0 ? positionals : ["."];
 
-  let result = await audit(paths, { cwd: io.cwd, config });
+  // Parsed models are needed by --fix and stay in this thread; otherwise big audits use every core.
+  const threads = io.env.PEPTIDE_THREADS ? Number(io.env.PEPTIDE_THREADS) : undefined;
+  const parallel = io.bundle && !values.fix && threads !== 1 ? { script: io.bundle, threads } : undefined;
+  let result = await audit(paths, { cwd: io.cwd, config, parallel });
   if (values.fix) {
     const fixed = await applyFixes(result, { cwd: io.cwd, env: io.env });
     for (const line of fixed.log) io.stderr(`${line}\n`);

@@ -267,10 +267,7 @@ function matchCommand(line: ScriptLine, local: { cluster: boolean; registry: boo
   for (const command of commandsIn(line)) {
     const { text } = command;
     if (/^(?:echo|printf|#)\b/.test(text)) continue;
-    const tools = toolsIn(text);
-    if (tools.size === 0) continue;
-    for (const rule of COMMANDS) {
-      if (!rule.tools.some((tool) => tools.has(tool))) continue;
+    for (const rule of rulesFor(text)) {
       const m = rule.re.exec(` ${text}`);
       if (!m) continue;
       if (rule.unless?.test(text)) continue;
@@ -288,16 +285,33 @@ const TOOL_NAMES = [...new Set(COMMANDS.flatMap((c) => c.tools))].join("|");
  * A tool of the table as a word where a rule can start: after LEAD in a command, or also after
  * `;`, `|` or `&` in a script or line not yet split into commands. No rule matches without one.
  */
-const TOOL_IN_SCRIPT = new RegExp(`(?<=^|[\\s/(;|&])(?:${TOOL_NAMES})(?!\\w)`);
+const TOOL_IN_SCRIPT = new RegExp(`(?:^|[\\s/(;|&])(?:${TOOL_NAMES})(?!\\w)`);
 const TOOL_IN_LINE = TOOL_IN_SCRIPT;
-const TOOL_IN_COMMAND = new RegExp(`(?<=^|[\\s/(])(?:${TOOL_NAMES})(?!\\w)`, "g");
+const TOOL_IN_COMMAND = new RegExp(`(?:^|[\\s/(])(${TOOL_NAMES})(?!\\w)`, "g");
 
-/** The tools a command names as words. */
-function toolsIn(text: string): Set<string> {
-  const found = new Set<string>();
+/** The rules of the table that name a tool, in table order. */
+const RULES_BY_TOOL = new Map<string, CommandRule[]>();
+for (const rule of COMMANDS) {
+  for (const tool of rule.tools) RULES_BY_TOOL.set(tool, [...(RULES_BY_TOOL.get(tool) ?? []), rule]);
+}
+
+/**
+ * The rules worth trying on a command: those of the tools it names as words, in table order.
+ * (A match of TOOL_IN_COMMAND takes the character before the tool, never the next tool's.)
+ */
+function rulesFor(text: string): readonly CommandRule[] {
+  let first: string | undefined;
+  let more: Set<string> | undefined;
   TOOL_IN_COMMAND.lastIndex = 0;
-  for (let m = TOOL_IN_COMMAND.exec(text); m; m = TOOL_IN_COMMAND.exec(text)) found.add(m[0]);
-  return found;
+  for (let m = TOOL_IN_COMMAND.exec(text); m; m = TOOL_IN_COMMAND.exec(text)) {
+    const tool = m[1]!;
+    if (first === undefined) first = tool;
+    else if (tool !== first) (more ??= new Set([first])).add(tool);
+  }
+  if (first === undefined) return [];
+  if (!more) return RULES_BY_TOOL.get(first) ?? [];
+  const wanted = new Set([...more].flatMap((tool) => RULES_BY_TOOL.get(tool) ?? []));
+  return COMMANDS.filter((rule) => wanted.has(rule));
 }
 
 const UPLOADS = new Set(["actions/upload-artifact", "actions/upload-pages-artifact"]);

@@ -46,6 +46,8 @@ export function publishes(job: JobModel, workflow: WorkflowModel, byPermissions 
     const script = scalarText(step.run) ?? "";
     // pushing to a local test registry ships nothing
     if (/\b(?:localhost|127\.0\.0\.1|registry\.local|kind-registry)(?::\d+)?\//.test(script)) continue;
+    // A line that matches is part of the script, so a script without a match has no such line.
+    if (!PUBLISH_COMMAND.test(script)) continue;
     for (const line of script.split("\n")) {
       const m = PUBLISH_COMMAND.exec(line);
       // a goreleaser snapshot or a dry run ships nothing
@@ -79,7 +81,17 @@ export function feedsLaterJobs(job: JobModel): boolean {
  * need that hand artifacts or outputs on. Each with the reason. Write permissions count as
  * publishing only with `byPermissions` (in workflows that release by trigger).
  */
-export function shippingJobs(workflow: WorkflowModel, byPermissions = true): Map<string, string> {
+export function shippingJobs(workflow: WorkflowModel, byPermissions = true): ReadonlyMap<string, string> {
+  let cached = shippingCache.get(workflow);
+  if (!cached) shippingCache.set(workflow, (cached = {}));
+  const key = byPermissions ? "byPermissions" : "byContent";
+  return (cached[key] ??= findShippingJobs(workflow, byPermissions));
+}
+
+/** Worked out once per workflow (and way of counting) and shared by the rules that ask. */
+const shippingCache = new WeakMap<WorkflowModel, { byPermissions?: Map<string, string>; byContent?: Map<string, string> }>();
+
+function findShippingJobs(workflow: WorkflowModel, byPermissions: boolean): Map<string, string> {
   const out = new Map<string, string>();
   const byId = new Map(workflow.jobs.map((j) => [j.id, j]));
   const visit = (job: JobModel, reason: string) => {

@@ -39,7 +39,20 @@ const PR_EVENTS = new Set(["pull_request", "pull_request_target", "pull_request_
 const ISSUE_EVENTS = new Set(["issues", "issue_comment"]);
 
 /** The GITHUB_TOKEN permissions one job needs, the steps that need each, and what we could not classify. */
+/** Results for the default options, shared by the rules that ask about the same job in one run. */
+const plainResults = new WeakMap<JobModel, RequiredPermissions>();
+
+/** The permissions a job needs. The result is shared: callers must not modify it. */
 export function requiredPermissions(job: JobModel, workflow: WorkflowModel, options: ComputeOptions = {}): RequiredPermissions {
+  const plain = Object.keys(options).length === 0;
+  const cached = plain ? plainResults.get(job) : undefined;
+  if (cached) return cached;
+  const out = computeRequired(job, workflow, options);
+  if (plain) plainResults.set(job, out);
+  return out;
+}
+
+function computeRequired(job: JobModel, workflow: WorkflowModel, options: ComputeOptions): RequiredPermissions {
   const out: RequiredPermissions = { scopes: {}, unknown: [], reasons: {}, allowed: {}, opaque: [] };
   if (job.uses) {
     callee(job, options, out);

@@ -24,9 +24,10 @@ export const secretsExposure: Rule = {
     if (target.kind !== "workflow") return;
     wholeContext(ctx, target);
     workflowEnv(ctx, target);
+    const privileged = [...eventNames(target)].filter((e) => PRIVILEGED_TRIGGERS.has(e));
     for (const job of target.jobs) {
       for (const step of job.steps) scriptSinks(ctx, target, job, step);
-      untrustedJob(ctx, target, job);
+      untrustedJob(ctx, target, job, privileged);
     }
   },
 };
@@ -172,8 +173,7 @@ function secretIn(command: string, vars: Map<string, string>): { name: string; n
  * A job that runs pull-request code under a privileged trigger and reads stored secrets: the
  * pull request's code shares the runner with them.
  */
-function untrustedJob(ctx: RuleContext, workflow: WorkflowModel, job: JobModel): void {
-  const privileged = [...eventNames(workflow)].filter((e) => PRIVILEGED_TRIGGERS.has(e));
+function untrustedJob(ctx: RuleContext, workflow: WorkflowModel, job: JobModel, privileged: readonly string[]): void {
   if (privileged.length === 0) return;
   const from = pullRequestCheckoutIndex(job);
   if (from < 0) return;

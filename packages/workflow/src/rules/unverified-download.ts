@@ -23,7 +23,7 @@ export const unverifiedDownload: Rule = {
   check(ctx) {
     const { target } = ctx;
     // Which jobs ship is only worked out when a download is found: most workflows have none.
-    let shippingCache: Map<string, string> | undefined;
+    let shippingCache: ReadonlyMap<string, string> | undefined;
     const shippingOf = () => (shippingCache ??= target.kind === "workflow" ? shippingJobs(target, releaseTriggers(target).length > 0) : new Map<string, string>());
     for (const { step, job } of allSteps(target)) {
       for (const node of scriptsOf(step)) {
@@ -67,7 +67,7 @@ function describe(found: UnverifiedDownload): string {
   }
 }
 
-function shipsNote(job: JobModel | undefined, shipping: Map<string, string>): string {
+function shipsNote(job: JobModel | undefined, shipping: ReadonlyMap<string, string>): string {
   const reason = job ? shipping.get(job.id) : undefined;
   return reason ? ` (this job ${reason})` : "";
 }
