@@ -1,8 +1,12 @@
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { InputError } from "@peptide/core";
 import { audit, loadPolicy } from "@peptide/workflow";
 import { toText } from "@peptide/report";
+import { generateSboms, sbomStats, writeSbom } from "@peptide/sbom";
 import { EXIT, type CliIO } from "../io.js";
 
 /** The example service shipped in the repository (found from the working directory up): the demo's embedded input. */
@@ -34,7 +38,22 @@ export async function demoCommand(_argv: string[], io: CliIO): Promise<number> {
   io.stdout(`(audited in ${ms.toFixed(0)} ms)\n`);
   io.stdout(`Fix the permissions and pins in place with: peptide audit ${rel}/.github/workflows --fix\n`);
 
+  heading("2. sbom: what is inside the artifact");
+  const out = await mkdtemp(path.join(os.tmpdir(), "peptide-demo-"));
+  const [generated] = await generateSboms(rel, { cwd: io.cwd });
+  if (generated) {
+    const stats = sbomStats(generated.sbom);
+    for (const [format, name] of [["cyclonedx-json", "sbom.cdx.json"], ["spdx-json", "sbom.spdx.json"]] as const) {
+      const document = writeSbom(generated.sbom, format, { sourceDateEpoch: 0 });
+      await writeFile(path.join(out, name), document);
+      io.stdout(`${format.padEnd(15)} ${path.join(out, name)}  sha256:${createHash("sha256").update(document).digest("hex")}\n`);
+    }
+    const eco = stats.byEcosystem.map((e) => `${e.total} ${e.ecosystem} (${e.scopes.required} required, ${e.scopes.dev} dev, ${e.scopes.optional} optional)`).join("; ");
+    io.stdout(`${stats.total} components: ${eco}; ${stats.hashed} with a hash from the lockfile.\n`);
+    io.stdout(`Licenses: ${stats.licenses.map((l) => `${l.license} ${l.count}`).join(", ") || "none recorded"}.\n`);
+  }
+
   heading("Next links of the chain");
-  io.stdout("scan, sbom, provenance, sign, verify and promote are being built; see README.md for status.\n");
+  io.stdout("scan, provenance, sign, verify and promote are being built; see README.md for status.\n");
   return EXIT.ok;
 }
