@@ -8,7 +8,11 @@ import type { PolicyConfig } from "./policy/config.js";
 export interface ParallelOptions {
   /** The script each worker runs: a bundle whose entry calls `serveAuditWorker()` when in a worker. */
   script: string;
-  /** Threads in all, this one included; default the machine's available parallelism (at most 8). */
+  /**
+   * Threads in all, this one included. Default: one per core (at most 8) on machines with 4 or
+   * more cores; 1 below that, where a worker's own start-up and JIT warm-up cost more than the
+   * share of work it takes (measured on 2 cores: 1.40 s with 2 threads vs 1.24 s with 1).
+   */
   threads?: number;
 }
 
@@ -31,7 +35,8 @@ interface WorkerInput {
  */
 export async function auditInWorkers(candidates: readonly Candidate[], cwd: string, config: PolicyConfig, options: ParallelOptions): Promise<AuditResult> {
   const { auditCandidates } = await import("./audit.js");
-  const threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), 8, Math.ceil(candidates.length / PARALLEL_MIN_FILES)));
+  const cores = availableParallelism();
+  const threads = Math.max(1, Math.min(options.threads ?? (cores >= 4 ? cores : 1), 8, Math.ceil(candidates.length / PARALLEL_MIN_FILES)));
   if (threads === 1) return auditCandidates(candidates, cwd, config);
   const shares: Candidate[][] = Array.from({ length: threads }, () => []);
   const sized = candidates.map((c) => ({ c, size: sizeOf(c.absolute) })).sort((a, b) => b.size - a.size);
