@@ -87,15 +87,16 @@ describe("limits and hostile layers", () => {
 describe("zstd layers", () => {
   const zstd: unknown = Reflect.get(zlib, "zstdCompressSync");
 
-  it.runIf(typeof zstd === "function")("are read on a Node that has zstd", async () => {
+  // One test for either kind of Node: read where node:zlib has zstd (22.15+), refused by name elsewhere.
+  it("are read on a Node that has zstd, and refused naming the Node version on one that has not", async () => {
     const tar = await layerTar({ "a/node_modules/x/package.json": pkg("x") });
-    const compressed = Buffer.from(Reflect.apply(zstd as (b: Buffer) => Buffer, zlib, [tar]) as Buffer);
-    const { layout } = await layoutWith(await imageWithLayer(compressed, MediaType.ociLayerZstd));
-    expect((await readImage(layout)).images[0]?.components.map((c) => c.purl)).toEqual(["pkg:npm/x@1.0.0"]);
-  });
-
-  it.skipIf(typeof zstd === "function")("are refused with the Node version they need", async () => {
-    const { layout } = await layoutWith(await imageWithLayer(Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0, 0, 0, 0]), MediaType.ociLayerZstd));
-    await expect(readImage(layout)).rejects.toMatchObject({ code: "IMAGE_INVALID", message: expect.stringMatching(/zstd-compressed, which needs Node 22.15 or later/) });
+    if (typeof zstd === "function") {
+      const compressed = Buffer.from(Reflect.apply(zstd as (b: Buffer) => Buffer, zlib, [tar]) as Buffer);
+      const { layout } = await layoutWith(await imageWithLayer(compressed, MediaType.ociLayerZstd));
+      expect((await readImage(layout)).images[0]?.components.map((c) => c.purl)).toEqual(["pkg:npm/x@1.0.0"]);
+    } else {
+      const { layout } = await layoutWith(await imageWithLayer(Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0, 0, 0, 0]), MediaType.ociLayerZstd));
+      await expect(readImage(layout)).rejects.toMatchObject({ code: "IMAGE_INVALID", message: expect.stringMatching(/zstd-compressed, which needs Node 22.15 or later/) });
+    }
   });
 });
