@@ -1,1 +1,6 @@
-export {};
+export * from "./types.js";
+export * from "./subjects/index.js";
+export * from "./oidc/index.js";
+export * from "./provenance/index.js";
+export * from "./verify/index.js";
+export * from "./sign/index.js";

@@ -11,3 +11,4 @@ export * from "./runner.js";
 export * from "./workflow-commands.js";
 export * from "./image-builder.js";
 export * from "./registry.js";
+export * from "./sigstore/index.js";

@@ -1,0 +1,12 @@
+export { startSigstore } from "./standin.js";
+export type { StartSigstoreOptions, SigstoreService, SigstoreStandin } from "./standin.js";
+export type { OidcIssuer } from "./oidc-issuer.js";
+export { githubClaims, OIDC_DEFAULT_REPOSITORY, OIDC_DEFAULT_SHA, OIDC_DEFAULT_WORKFLOW_PATH, TOKEN_LIFETIME_SECONDS } from "./github-claims.js";
+export type { ClaimOverrides, GitHubClaims } from "./github-claims.js";
+export { GITHUB_EXTENSION_TEMPLATES } from "./fulcio-github.js";
+export type { RekorEntry } from "./rekor-log.js";
+export type { Fault as SigstoreFault } from "./loopback-server.js";
+export { TRUSTED_ROOT_MEDIA_TYPE } from "./trusted-root.js";
+export type { TrustedRootJSON } from "./trusted-root.js";
+export { certificateExtensions, fulcioExtensions, subjectAltNameURIs } from "./cert-extensions.js";
+export type { CertificateExtension } from "./cert-extensions.js";
