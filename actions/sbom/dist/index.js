@@ -39320,7 +39320,7 @@ function isPositiveInteger(value) {
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _peptide_action_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9568);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5932);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3404);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(472);
 
 
 
@@ -39356,7 +39356,7 @@ function readInputs(env = process.env) {
 
 /***/ }),
 
-/***/ 3404:
+/***/ 472:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45442,7 +45442,7 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./packages/oci/dist/errors.js
 
-class OciError extends core_dist/* PeptideError */._6 {
+class errors_OciError extends core_dist/* PeptideError */._6 {
     constructor(code, message, options = {}) {
         super(code, message, options);
         this.name = "OciError";
@@ -45463,21 +45463,21 @@ var external_node_stream_ = __nccwpck_require__(7075);
 
 const digest_HEX_LENGTH = { sha256: 64, sha512: 128 };
 /** Parses `sha256:<64 hex>` or `sha512:<128 hex>` (lower case). Throws DIGEST_INVALID otherwise. */
-function parseDigest(digest) {
+function digest_parseDigest(digest) {
     const colon = digest.indexOf(":");
     const algorithm = digest.slice(0, colon);
     const hex = digest.slice(colon + 1);
     if (colon < 0 || (algorithm !== "sha256" && algorithm !== "sha512")) {
-        throw new OciError("DIGEST_INVALID", `${JSON.stringify(shorten(digest))} is not a digest; expected sha256:<64 hex digits>`);
+        throw new errors_OciError("DIGEST_INVALID", `${JSON.stringify(shorten(digest))} is not a digest; expected sha256:<64 hex digits>`);
     }
     if (hex.length !== digest_HEX_LENGTH[algorithm] || !/^[a-f0-9]+$/.test(hex)) {
-        throw new OciError("DIGEST_INVALID", `${JSON.stringify(shorten(digest))} is not a valid ${algorithm} digest; expected ${digest_HEX_LENGTH[algorithm]} lower-case hex digits`);
+        throw new errors_OciError("DIGEST_INVALID", `${JSON.stringify(shorten(digest))} is not a valid ${algorithm} digest; expected ${digest_HEX_LENGTH[algorithm]} lower-case hex digits`);
     }
     return { algorithm, hex };
 }
 function isDigest(value) {
     try {
-        parseDigest(value);
+        digest_parseDigest(value);
         return true;
     }
     catch {
@@ -45490,7 +45490,7 @@ function digestOf(bytes, algorithm = "sha256") {
 }
 /** Throws DIGEST_MISMATCH when `bytes` do not hash to `expected`. `what` names the content in the message. */
 function verifyBytes(bytes, expected, what) {
-    const { algorithm } = parseDigest(expected);
+    const { algorithm } = digest_parseDigest(expected);
     const actual = digestOf(bytes, algorithm);
     if (actual !== expected)
         throw mismatch(what, expected, actual);
@@ -45509,7 +45509,7 @@ class DigestVerifier extends external_node_stream_.Transform {
         super();
         this.expected = expected;
         this.options = options;
-        this.algorithm = parseDigest(expected).algorithm;
+        this.algorithm = digest_parseDigest(expected).algorithm;
         this.hash = (0,external_node_crypto_.createHash)(this.algorithm);
     }
     /** Bytes seen so far. */
@@ -45520,7 +45520,7 @@ class DigestVerifier extends external_node_stream_.Transform {
         this.bytes += chunk.length;
         const size = this.options.size;
         if (size !== undefined && this.bytes > size) {
-            callback(new OciError("SIZE_MISMATCH", `${this.options.what}: more than the ${size} bytes its descriptor declares`));
+            callback(new errors_OciError("SIZE_MISMATCH", `${this.options.what}: more than the ${size} bytes its descriptor declares`));
             return;
         }
         this.hash.update(chunk);
@@ -45529,7 +45529,7 @@ class DigestVerifier extends external_node_stream_.Transform {
     _flush(callback) {
         const size = this.options.size;
         if (size !== undefined && this.bytes !== size) {
-            callback(new OciError("SIZE_MISMATCH", `${this.options.what}: ${this.bytes} bytes, its descriptor declares ${size}; the content is truncated`));
+            callback(new errors_OciError("SIZE_MISMATCH", `${this.options.what}: ${this.bytes} bytes, its descriptor declares ${size}; the content is truncated`));
             return;
         }
         const actual = `${this.algorithm}:${this.hash.digest("hex")}`;
@@ -45537,7 +45537,7 @@ class DigestVerifier extends external_node_stream_.Transform {
     }
 }
 function mismatch(what, expected, actual) {
-    return new OciError("DIGEST_MISMATCH", `${what}: content has digest ${actual}, expected ${expected}; refusing tampered or corrupt content`);
+    return new errors_OciError("DIGEST_MISMATCH", `${what}: content has digest ${actual}, expected ${expected}; refusing tampered or corrupt content`);
 }
 function shorten(text) {
     return text.length > 80 ? `${text.slice(0, 80)}…` : text;
@@ -45551,7 +45551,7 @@ function shorten(text) {
  * sends them all.
  * https://github.com/opencontainers/image-spec/blob/v1.1.0/media-types.md
  */
-const MediaType = {
+const media_types_MediaType = {
     ociIndex: "application/vnd.oci.image.index.v1+json",
     ociManifest: "application/vnd.oci.image.manifest.v1+json",
     ociConfig: "application/vnd.oci.image.config.v1+json",
@@ -45570,31 +45570,31 @@ const MediaType = {
 };
 /** Every manifest and index type, most preferred first. */
 const MANIFEST_MEDIA_TYPES = [
-    MediaType.ociIndex,
-    MediaType.ociManifest,
-    MediaType.dockerManifestList,
-    MediaType.dockerManifest,
+    media_types_MediaType.ociIndex,
+    media_types_MediaType.ociManifest,
+    media_types_MediaType.dockerManifestList,
+    media_types_MediaType.dockerManifest,
 ];
 /** The `Accept` header of every manifest GET and HEAD. */
 const MANIFEST_ACCEPT = MANIFEST_MEDIA_TYPES.join(", ");
 function isIndexMediaType(mediaType) {
-    return mediaType === MediaType.ociIndex || mediaType === MediaType.dockerManifestList;
+    return mediaType === media_types_MediaType.ociIndex || mediaType === media_types_MediaType.dockerManifestList;
 }
 function isImageManifestMediaType(mediaType) {
-    return mediaType === MediaType.ociManifest || mediaType === MediaType.dockerManifest;
+    return mediaType === media_types_MediaType.ociManifest || mediaType === media_types_MediaType.dockerManifest;
 }
 function isManifestMediaType(mediaType) {
     return isIndexMediaType(mediaType) || isImageManifestMediaType(mediaType);
 }
 const LAYER_COMPRESSION = {
-    [MediaType.ociLayer]: "none",
-    [MediaType.ociLayerGzip]: "gzip",
-    [MediaType.ociLayerZstd]: "zstd",
-    [MediaType.ociLayerNondistributable]: "none",
-    [MediaType.ociLayerNondistributableGzip]: "gzip",
-    [MediaType.ociLayerNondistributableZstd]: "zstd",
-    [MediaType.dockerLayerGzip]: "gzip",
-    [MediaType.dockerForeignLayerGzip]: "gzip",
+    [media_types_MediaType.ociLayer]: "none",
+    [media_types_MediaType.ociLayerGzip]: "gzip",
+    [media_types_MediaType.ociLayerZstd]: "zstd",
+    [media_types_MediaType.ociLayerNondistributable]: "none",
+    [media_types_MediaType.ociLayerNondistributableGzip]: "gzip",
+    [media_types_MediaType.ociLayerNondistributableZstd]: "zstd",
+    [media_types_MediaType.dockerLayerGzip]: "gzip",
+    [media_types_MediaType.dockerForeignLayerGzip]: "gzip",
 };
 /** The compression a layer media type declares; undefined when it is not a filesystem layer type. */
 function layerCompression(mediaType) {
@@ -45613,7 +45613,7 @@ function layerCompression(mediaType) {
 
 
 /** Manifests larger than this are refused (containerd and distribution use 4 MiB). */
-const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+const manifest_MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 /** The annotation an OCI layout's index.json names a tag with. */
 const REF_NAME_ANNOTATION = "org.opencontainers.image.ref.name";
 /**
@@ -45621,15 +45621,15 @@ const REF_NAME_ANNOTATION = "org.opencontainers.image.ref.name";
  * `contentType` (the registry's Content-Type or the descriptor's), else from its shape; a
  * document whose `mediaType` contradicts `contentType` is refused, as the spec requires.
  */
-function parseManifest(bytes, contentType, what) {
-    if (bytes.length > MAX_MANIFEST_BYTES)
-        throw invalid(what, `${bytes.length} bytes is over the ${MAX_MANIFEST_BYTES}-byte limit`);
+function manifest_parseManifest(bytes, contentType, what) {
+    if (bytes.length > manifest_MAX_MANIFEST_BYTES)
+        throw invalid(what, `${bytes.length} bytes is over the ${manifest_MAX_MANIFEST_BYTES}-byte limit`);
     let json;
     try {
         json = JSON.parse(Buffer.from(bytes).toString("utf8"));
     }
     catch (cause) {
-        throw new OciError("MANIFEST_INVALID", `${what}: not JSON (${cause instanceof Error ? cause.message : "parse error"})`, { cause });
+        throw new errors_OciError("MANIFEST_INVALID", `${what}: not JSON (${cause instanceof Error ? cause.message : "parse error"})`, { cause });
     }
     if (!isRecord(json))
         throw invalid(what, "not a JSON object");
@@ -45640,7 +45640,7 @@ function parseManifest(bytes, contentType, what) {
     if (declared !== undefined && hinted !== undefined && hinted !== "" && declared !== hinted && isKnown(hinted)) {
         throw invalid(what, `its mediaType ${declared} contradicts the declared ${hinted}`);
     }
-    const mediaType = declared ?? (isKnown(hinted) ? hinted : undefined) ?? ("manifests" in json ? MediaType.ociIndex : MediaType.ociManifest);
+    const mediaType = declared ?? (isKnown(hinted) ? hinted : undefined) ?? ("manifests" in json ? media_types_MediaType.ociIndex : media_types_MediaType.ociManifest);
     if (isIndexMediaType(mediaType)) {
         const manifests = json.manifests;
         if (!Array.isArray(manifests))
@@ -45660,7 +45660,7 @@ function parseManifest(bytes, contentType, what) {
         };
         return { kind: "manifest", mediaType, manifest };
     }
-    throw new OciError("UNSUPPORTED", `${what}: media type ${mediaType} is not an image manifest or index`);
+    throw new errors_OciError("UNSUPPORTED", `${what}: media type ${mediaType} is not an image manifest or index`);
 }
 /** Validates one descriptor: a media type, a well-formed digest, a non-negative integer size. */
 function parseDescriptor(value, what) {
@@ -45674,10 +45674,10 @@ function parseDescriptor(value, what) {
     if (typeof digest !== "string")
         throw invalid(what, "descriptor without a digest");
     try {
-        parseDigest(digest);
+        digest_parseDigest(digest);
     }
     catch (cause) {
-        throw new OciError("MANIFEST_INVALID", `${what}: ${cause instanceof Error ? cause.message : "bad digest"}`, { cause });
+        throw new errors_OciError("MANIFEST_INVALID", `${what}: ${cause instanceof Error ? cause.message : "bad digest"}`, { cause });
     }
     if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 0)
         throw invalid(what, `descriptor size ${JSON.stringify(size)} is not a non-negative integer`);
@@ -45712,7 +45712,7 @@ function formatPlatform(platform) {
 function parsePlatform(text) {
     const [os, architecture, variant, ...extra] = text.split("/");
     if (!os || !architecture || extra.length > 0 || variant === "") {
-        throw new OciError("REFERENCE_INVALID", `${JSON.stringify(text)} is not a platform; expected os/architecture[/variant], e.g. linux/amd64`);
+        throw new errors_OciError("REFERENCE_INVALID", `${JSON.stringify(text)} is not a platform; expected os/architecture[/variant], e.g. linux/amd64`);
     }
     return variant === undefined ? { os, architecture } : { os, architecture, variant };
 }
@@ -45761,7 +45761,7 @@ function isRecord(value) {
     return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function invalid(what, why) {
-    return new OciError("MANIFEST_INVALID", `${what}: ${why}`);
+    return new errors_OciError("MANIFEST_INVALID", `${what}: ${why}`);
 }
 //# sourceMappingURL=manifest.js.map
 ;// CONCATENATED MODULE: ./packages/oci/dist/reference.js
@@ -45785,7 +45785,7 @@ const IPV6_HOST = /^\[[0-9a-fA-F:.]+\]$/;
 function parseReference(text) {
     const input = text.trim();
     const fail = (why) => {
-        throw new OciError("REFERENCE_INVALID", `${JSON.stringify(input.slice(0, 300))} is not an image reference: ${why}; expected host[:port]/repository[:tag][@sha256:<hex>]`);
+        throw new errors_OciError("REFERENCE_INVALID", `${JSON.stringify(input.slice(0, 300))} is not an image reference: ${why}; expected host[:port]/repository[:tag][@sha256:<hex>]`);
     };
     if (input === "")
         fail("it is empty");
@@ -45798,7 +45798,7 @@ function parseReference(text) {
         digest = rest.slice(at + 1);
         rest = rest.slice(0, at);
         try {
-            parseDigest(digest);
+            digest_parseDigest(digest);
         }
         catch {
             fail(`${JSON.stringify(digest.slice(0, 140))} after @ is not a sha256:<64 hex> digest`);
@@ -45850,7 +45850,7 @@ function repositoryName(ref) {
 function manifestReference(ref) {
     const target = ref.digest ?? ref.tag;
     if (target === undefined)
-        throw new OciError("REFERENCE_INVALID", `${formatReference(ref)} names neither a tag nor a digest`);
+        throw new errors_OciError("REFERENCE_INVALID", `${formatReference(ref)} names neither a tag nor a digest`);
     return target;
 }
 /** The host that serves the Distribution API for a registry name (`docker.io` → `registry-1.docker.io`). */
@@ -45938,14 +45938,14 @@ async function readDockerConfig(file) {
     catch (cause) {
         if (isRecord(cause) && cause.code === "ENOENT")
             return undefined;
-        throw new OciError("CREDENTIALS_UNAVAILABLE", `${file}: cannot be read; fix its permissions or set DOCKER_CONFIG`, { cause });
+        throw new errors_OciError("CREDENTIALS_UNAVAILABLE", `${file}: cannot be read; fix its permissions or set DOCKER_CONFIG`, { cause });
     }
     let json;
     try {
         json = JSON.parse(text);
     }
     catch (cause) {
-        throw new OciError("CREDENTIALS_UNAVAILABLE", `${file}: not valid JSON; fix it or set DOCKER_CONFIG to another directory`, { cause });
+        throw new errors_OciError("CREDENTIALS_UNAVAILABLE", `${file}: not valid JSON; fix it or set DOCKER_CONFIG to another directory`, { cause });
     }
     if (!isRecord(json))
         return undefined;
@@ -45990,7 +45990,7 @@ function fromAuthEntry(entry, registry) {
         const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
         const colon = decoded.indexOf(":");
         if (colon < 0)
-            throw new OciError("CREDENTIALS_UNAVAILABLE", `docker config auths entry for ${registry}: auth is not base64 of user:password; run docker login ${registry} again`);
+            throw new errors_OciError("CREDENTIALS_UNAVAILABLE", `docker config auths entry for ${registry}: auth is not base64 of user:password; run docker login ${registry} again`);
         credential.username = decoded.slice(0, colon);
         credential.password = decoded.slice(colon + 1);
     }
@@ -46008,7 +46008,7 @@ function fromAuthEntry(entry, registry) {
 }
 async function fromHelper(helper, server, runHelper) {
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(helper)) {
-        throw new OciError("CREDENTIALS_UNAVAILABLE", `credential helper name ${JSON.stringify(helper)} in the docker config is not a plain name`);
+        throw new errors_OciError("CREDENTIALS_UNAVAILABLE", `credential helper name ${JSON.stringify(helper)} in the docker config is not a plain name`);
     }
     let output;
     try {
@@ -46019,14 +46019,14 @@ async function fromHelper(helper, server, runHelper) {
         // The helpers' own words for "nothing stored": anonymous access, not an error.
         if (/credentials not found|not found in native keychain|no credentials/i.test(text))
             return undefined;
-        throw new OciError("CREDENTIALS_UNAVAILABLE", `docker-credential-${helper} get failed for ${server}: ${text.split("\n")[0]}; check the helper is installed and logged in`, { cause });
+        throw new errors_OciError("CREDENTIALS_UNAVAILABLE", `docker-credential-${helper} get failed for ${server}: ${text.split("\n")[0]}; check the helper is installed and logged in`, { cause });
     }
     let json;
     try {
         json = JSON.parse(output);
     }
     catch (cause) {
-        throw new OciError("CREDENTIALS_UNAVAILABLE", `docker-credential-${helper} get printed something other than JSON for ${server}`, { cause });
+        throw new errors_OciError("CREDENTIALS_UNAVAILABLE", `docker-credential-${helper} get printed something other than JSON for ${server}`, { cause });
     }
     if (!isRecord(json) || typeof json.Secret !== "string" || json.Secret === "")
         return undefined;
@@ -46152,7 +46152,7 @@ async function defaultLookup(hostname) {
     return found.map((a) => a.address);
 }
 function refused(message) {
-    return new OciError("HOST_REFUSED", `refusing request to ${message}`);
+    return new errors_OciError("HOST_REFUSED", `refusing request to ${message}`);
 }
 //# sourceMappingURL=hosts.js.map
 ;// CONCATENATED MODULE: external "node:stream/promises"
@@ -46193,19 +46193,19 @@ class OciLayout {
     static async open(dir) {
         const file = external_node_path_.join(dir, LAYOUT_FILE);
         const text = await (0,promises_.readFile)(file, "utf8").catch((cause) => {
-            throw new OciError("LAYOUT_INVALID", `${dir}: not an OCI image layout (no readable ${LAYOUT_FILE} file)`, { cause });
+            throw new errors_OciError("LAYOUT_INVALID", `${dir}: not an OCI image layout (no readable ${LAYOUT_FILE} file)`, { cause });
         });
         let json;
         try {
             json = JSON.parse(text);
         }
         catch (cause) {
-            throw new OciError("LAYOUT_INVALID", `${file}: not JSON`, { cause });
+            throw new errors_OciError("LAYOUT_INVALID", `${file}: not JSON`, { cause });
         }
         if (!isRecord(json) || typeof json.imageLayoutVersion !== "string")
-            throw new OciError("LAYOUT_INVALID", `${file}: no imageLayoutVersion`);
+            throw new errors_OciError("LAYOUT_INVALID", `${file}: no imageLayoutVersion`);
         if (json.imageLayoutVersion.split(".")[0] !== "1")
-            throw new OciError("UNSUPPORTED", `${file}: imageLayoutVersion ${json.imageLayoutVersion} is not supported (1.x only)`);
+            throw new errors_OciError("UNSUPPORTED", `${file}: imageLayoutVersion ${json.imageLayoutVersion} is not supported (1.x only)`);
         return new OciLayout(external_node_path_.resolve(dir));
     }
     /** Opens the layout in `dir`, creating the directory, `oci-layout` and an empty index.json as needed. */
@@ -46215,18 +46215,18 @@ class OciLayout {
             await (0,promises_.writeFile)(external_node_path_.join(dir, LAYOUT_FILE), `${JSON.stringify({ imageLayoutVersion: LAYOUT_VERSION })}\n`);
         const index = external_node_path_.join(dir, "index.json");
         if (!(await (0,promises_.stat)(index).then(() => true, () => false)))
-            await writeAtomically(index, serializeIndex({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] }));
+            await writeAtomically(index, serializeIndex({ schemaVersion: 2, mediaType: media_types_MediaType.ociIndex, manifests: [] }));
         return OciLayout.open(dir);
     }
     /** The layout's index.json. */
     async readIndex() {
         const file = external_node_path_.join(this.dir, "index.json");
         const bytes = await (0,promises_.readFile)(file).catch((cause) => {
-            throw new OciError("LAYOUT_INVALID", `${file}: cannot be read`, { cause });
+            throw new errors_OciError("LAYOUT_INVALID", `${file}: cannot be read`, { cause });
         });
-        const parsed = parseManifest(bytes, MediaType.ociIndex, file);
+        const parsed = manifest_parseManifest(bytes, media_types_MediaType.ociIndex, file);
         if (parsed.kind !== "index")
-            throw new OciError("LAYOUT_INVALID", `${file}: not an image index`);
+            throw new errors_OciError("LAYOUT_INVALID", `${file}: not an image index`);
         return parsed.index;
     }
     /** Tags of the layout (`ref.name` annotations), in index order. */
@@ -46240,30 +46240,30 @@ class OciLayout {
             const [only, ...more] = index.manifests;
             if (only && more.length === 0)
                 return only;
-            throw new OciError("MANIFEST_UNKNOWN", `${this.location}: holds ${index.manifests.length} images; name one by tag (${describeTags(index)}) or digest`);
+            throw new errors_OciError("MANIFEST_UNKNOWN", `${this.location}: holds ${index.manifests.length} images; name one by tag (${describeTags(index)}) or digest`);
         }
         if (/^sha(256|512):/.test(reference)) {
-            parseDigest(reference);
+            digest_parseDigest(reference);
             const listed = index.manifests.find((d) => d.digest === reference);
             if (listed)
                 return listed;
             // A manifest that index.json does not list (a platform manifest of a listed index).
-            const bytes = await this.readBlobFile(reference, MAX_MANIFEST_BYTES).catch((cause) => {
-                if (cause instanceof OciError && cause.code === "BLOB_UNKNOWN")
-                    throw new OciError("MANIFEST_UNKNOWN", `${this.location}: no manifest ${reference}`, { cause });
+            const bytes = await this.readBlobFile(reference, manifest_MAX_MANIFEST_BYTES).catch((cause) => {
+                if (cause instanceof errors_OciError && cause.code === "BLOB_UNKNOWN")
+                    throw new errors_OciError("MANIFEST_UNKNOWN", `${this.location}: no manifest ${reference}`, { cause });
                 throw cause;
             });
-            const parsed = parseManifest(bytes, undefined, `manifest ${reference} in ${this.location}`);
+            const parsed = manifest_parseManifest(bytes, undefined, `manifest ${reference} in ${this.location}`);
             return { mediaType: parsed.mediaType, digest: reference, size: bytes.length };
         }
         const found = index.manifests.find((d) => refNameMatches(d.annotations?.[REF_NAME_ANNOTATION], reference));
         if (!found)
-            throw new OciError("MANIFEST_UNKNOWN", `${this.location}: no image tagged ${JSON.stringify(reference)} (tags: ${describeTags(index)})`);
+            throw new errors_OciError("MANIFEST_UNKNOWN", `${this.location}: no image tagged ${JSON.stringify(reference)} (tags: ${describeTags(index)})`);
         return found;
     }
     async getManifest(reference) {
         const descriptor = await this.resolve(reference);
-        const bytes = await this.readBlobFile(descriptor.digest, MAX_MANIFEST_BYTES);
+        const bytes = await this.readBlobFile(descriptor.digest, manifest_MAX_MANIFEST_BYTES);
         verifyBytes(bytes, descriptor.digest, `manifest ${descriptor.digest} in ${this.location}`);
         return { descriptor: { ...descriptor, size: bytes.length }, bytes };
     }
@@ -46271,10 +46271,10 @@ class OciLayout {
         const file = this.blobPath(blob.digest);
         const what = `blob ${blob.digest} in ${this.location}`;
         const info = await (0,promises_.stat)(file).catch((cause) => {
-            throw new OciError("BLOB_UNKNOWN", `${this.location}: no blob ${blob.digest}`, { cause });
+            throw new errors_OciError("BLOB_UNKNOWN", `${this.location}: no blob ${blob.digest}`, { cause });
         });
         if (blob.size !== undefined && info.size !== blob.size) {
-            throw new OciError("SIZE_MISMATCH", `${what}: ${info.size} bytes on disk, its descriptor declares ${blob.size}`);
+            throw new errors_OciError("SIZE_MISMATCH", `${what}: ${info.size} bytes on disk, its descriptor declares ${blob.size}`);
         }
         const verifier = new DigestVerifier(blob.digest, { size: info.size, what });
         (0,external_node_stream_promises_namespaceObject.pipeline)((0,external_node_fs_namespaceObject.createReadStream)(file), verifier).catch(() => undefined);
@@ -46293,7 +46293,7 @@ class OciLayout {
         try {
             if (content instanceof Uint8Array) {
                 if (content.length !== blob.size)
-                    throw new OciError("SIZE_MISMATCH", `${what}: ${content.length} bytes given, ${blob.size} declared`);
+                    throw new errors_OciError("SIZE_MISMATCH", `${what}: ${content.length} bytes given, ${blob.size} declared`);
                 verifyBytes(content, blob.digest, what);
                 await (0,promises_.writeFile)(temp, content);
             }
@@ -46308,7 +46308,7 @@ class OciLayout {
         }
     }
     async putManifest(bytes, mediaType, tag) {
-        const parsed = parseManifest(bytes, mediaType, `manifest for ${this.location}`);
+        const parsed = manifest_parseManifest(bytes, mediaType, `manifest for ${this.location}`);
         const descriptor = { mediaType: parsed.mediaType, digest: digestOf(bytes), size: bytes.length };
         await this.putBlob(descriptor, bytes);
         if (tag !== undefined)
@@ -46321,7 +46321,7 @@ class OciLayout {
     /** Points `tag` at `descriptor` in index.json, replacing an entry with the same tag. */
     setTag(tag, descriptor) {
         if (!/^[\w][\w.-]{0,127}$/.test(tag))
-            return Promise.reject(new OciError("REFERENCE_INVALID", `${JSON.stringify(tag)} is not a valid tag`));
+            return Promise.reject(new errors_OciError("REFERENCE_INVALID", `${JSON.stringify(tag)} is not a valid tag`));
         const write = this.indexWrites.then(async () => {
             const index = await this.readIndex();
             const entry = { mediaType: descriptor.mediaType, digest: descriptor.digest, size: descriptor.size };
@@ -46339,16 +46339,16 @@ class OciLayout {
         return write;
     }
     blobPath(digest) {
-        const { algorithm, hex } = parseDigest(digest);
+        const { algorithm, hex } = digest_parseDigest(digest);
         return external_node_path_.join(this.dir, "blobs", algorithm, hex);
     }
     async readBlobFile(digest, maxBytes) {
         const file = this.blobPath(digest);
         const info = await (0,promises_.stat)(file).catch((cause) => {
-            throw new OciError("BLOB_UNKNOWN", `${this.location}: no blob ${digest}`, { cause });
+            throw new errors_OciError("BLOB_UNKNOWN", `${this.location}: no blob ${digest}`, { cause });
         });
         if (info.size > maxBytes)
-            throw new OciError("MANIFEST_INVALID", `${this.location}: ${digest} is ${info.size} bytes, over the ${maxBytes}-byte manifest limit`);
+            throw new errors_OciError("MANIFEST_INVALID", `${this.location}: ${digest} is ${info.size} bytes, over the ${maxBytes}-byte manifest limit`);
         return (0,promises_.readFile)(file);
     }
 }
@@ -46363,7 +46363,7 @@ function describeTags(index) {
     return tags.length === 0 ? "none" : tags.slice(0, 10).join(", ") + (tags.length > 10 ? ", …" : "");
 }
 function serializeIndex(index) {
-    const out = { schemaVersion: 2, mediaType: index.mediaType ?? MediaType.ociIndex, manifests: index.manifests.map((d) => parseDescriptor(d, "index.json")) };
+    const out = { schemaVersion: 2, mediaType: index.mediaType ?? media_types_MediaType.ociIndex, manifests: index.manifests.map((d) => parseDescriptor(d, "index.json")) };
     if (index.annotations)
         out.annotations = index.annotations;
     return `${JSON.stringify(out, null, 2)}\n`;
@@ -46423,7 +46423,7 @@ class Authorizer {
         }
         else {
             const schemes = challenges.map((c) => c.scheme).join(", ") || "none";
-            throw new OciError("UNSUPPORTED", `${registry} asks for authentication with ${schemes}; only Bearer and Basic are supported`);
+            throw new errors_OciError("UNSUPPORTED", `${registry} asks for authentication with ${schemes}; only Bearer and Basic are supported`);
         }
         this.cache.set(`${registry} ${scope}`, { header, expiresAt });
         return header;
@@ -46437,13 +46437,13 @@ class Authorizer {
             return { token: credential.registryToken, expiresIn: DEFAULT_EXPIRES_IN };
         const realm = challenge.params.realm;
         if (!realm)
-            throw new OciError("REGISTRY_ERROR", `${registry} sent a Bearer challenge without a realm`);
+            throw new errors_OciError("REGISTRY_ERROR", `${registry} sent a Bearer challenge without a realm`);
         let url;
         try {
             url = new URL(realm);
         }
         catch (cause) {
-            throw new OciError("REGISTRY_ERROR", `${registry} sent a Bearer realm that is not a URL: ${JSON.stringify(realm.slice(0, 200))}`, { cause });
+            throw new errors_OciError("REGISTRY_ERROR", `${registry} sent a Bearer realm that is not a URL: ${JSON.stringify(realm.slice(0, 200))}`, { cause });
         }
         await this.options.policy.assertAllowed(url, `token realm of ${registry}`);
         const scopes = [...new Set([scope, ...(challenge.params.scope ?? "").split(" ").filter((s) => s !== "")])];
@@ -46472,7 +46472,7 @@ class Authorizer {
         }
         catch (cause) {
             if (cause instanceof core_dist/* HttpError */.j$ && cause.code === "AUTH_FAILED") {
-                throw credential ? new OciError("AUTH_FAILED", `the token service of ${registry} rejected the credentials for ${scope}; run docker login ${registry} again`, { cause }) : loginNeeded(registry, "bearer", cause);
+                throw credential ? new errors_OciError("AUTH_FAILED", `the token service of ${registry} rejected the credentials for ${scope}; run docker login ${registry} again`, { cause }) : loginNeeded(registry, "bearer", cause);
             }
             throw cause;
         }
@@ -46485,11 +46485,11 @@ function parseTokenResponse(text, registry) {
         json = JSON.parse(text);
     }
     catch (cause) {
-        throw new OciError("REGISTRY_ERROR", `the token service of ${registry} answered something other than JSON`, { cause });
+        throw new errors_OciError("REGISTRY_ERROR", `the token service of ${registry} answered something other than JSON`, { cause });
     }
     const token = isRecord(json) ? (typeof json.token === "string" && json.token !== "" ? json.token : json.access_token) : undefined;
     if (typeof token !== "string" || token === "")
-        throw new OciError("REGISTRY_ERROR", `the token service of ${registry} answered without a token`);
+        throw new errors_OciError("REGISTRY_ERROR", `the token service of ${registry} answered without a token`);
     const expires = isRecord(json) ? json.expires_in : undefined;
     const expiresIn = typeof expires === "number" && expires > 0 ? expires : DEFAULT_EXPIRES_IN;
     return { token, expiresIn };
@@ -46499,7 +46499,7 @@ function basicHeader(username, password) {
 }
 function loginNeeded(registry, scheme, cause) {
     const ghcr = registry === "ghcr.io" ? " or set GITHUB_TOKEN" : "";
-    return new OciError("AUTH_FAILED", `${registry} requires credentials (${scheme}) and none were found; run docker login ${registry}${ghcr}`, { cause });
+    return new errors_OciError("AUTH_FAILED", `${registry} requires credentials (${scheme}) and none were found; run docker login ${registry}${ghcr}`, { cause });
 }
 //# sourceMappingURL=token.js.map
 ;// CONCATENATED MODULE: ./packages/oci/dist/challenge.js
@@ -46596,7 +46596,7 @@ class RegistryTransport {
                     this.authorizer.forget(request.registry, request.scope);
                 const challenges = parseChallenges(challenge.header ?? "");
                 if (challenges.length === 0)
-                    throw new OciError("AUTH_FAILED", `${request.registry} answered 401 to ${request.method} ${request.url.pathname} without a WWW-Authenticate challenge`, { cause: error });
+                    throw new errors_OciError("AUTH_FAILED", `${request.registry} answered 401 to ${request.method} ${request.url.pathname} without a WWW-Authenticate challenge`, { cause: error });
                 authorization = await this.authorizer.authorize(request.registry, request.scope, challenges);
                 answered = true;
             }
@@ -46632,7 +46632,7 @@ class RegistryTransport {
             const location = response.headers.get("location");
             await response.body?.cancel().catch(() => undefined);
             if (location === null || hop >= MAX_REDIRECTS) {
-                throw new OciError("REGISTRY_ERROR", `${request.method} ${request.url.pathname} on ${request.registry}: ${location === null ? `${response.status} without a Location` : `more than ${MAX_REDIRECTS} redirects`}`);
+                throw new errors_OciError("REGISTRY_ERROR", `${request.method} ${request.url.pathname} on ${request.registry}: ${location === null ? `${response.status} without a Location` : `more than ${MAX_REDIRECTS} redirects`}`);
             }
             const next = new URL(location, url);
             await this.policy.assertAllowed(next, `redirect from ${request.registry}`);
@@ -46653,7 +46653,7 @@ class RegistryTransport {
         const hint = sentCredentials
             ? `the token for ${request.registry} lacks access to ${action} ${repository}; run docker login ${request.registry} with an account that has it`
             : `no credentials for ${request.registry}; run docker login ${request.registry}`;
-        return new OciError("AUTH_FAILED", `${request.method} ${request.url.pathname} on ${request.registry}: ${error.status}; ${hint}`, { cause: error });
+        return new errors_OciError("AUTH_FAILED", `${request.method} ${request.url.pathname} on ${request.registry}: ${error.status}; ${hint}`, { cause: error });
     }
 }
 function scopeRepository(scope) {
@@ -46693,7 +46693,7 @@ class RegistryClient {
     }
     /** The store for one repository of a registry. */
     repository(registry, repository) {
-        return new RegistryRepository(this.transport, this.policy, canonicalRegistryName(registry), repository);
+        return new registry_RegistryRepository(this.transport, this.policy, canonicalRegistryName(registry), repository);
     }
     /** The store a reference names (its tag or digest is not part of the store). */
     store(ref) {
@@ -46707,7 +46707,7 @@ class RegistryClient {
         await response.body?.cancel().catch(() => undefined);
     }
 }
-class RegistryRepository {
+class registry_RegistryRepository {
     transport;
     registry;
     repository;
@@ -46729,7 +46729,7 @@ class RegistryRepository {
         if (digest && isManifestMediaType(mediaType) && Number.isSafeInteger(size) && size > 0) {
             if (isDigestReference(target) && digest !== target)
                 throw registry_mismatch(this.location, target, digest);
-            parseDigest(digest);
+            digest_parseDigest(digest);
             return { mediaType, digest, size };
         }
         // Some registries omit the digest on HEAD: fetch the manifest and hash it.
@@ -46739,7 +46739,7 @@ class RegistryRepository {
         const target = this.requireReference(reference);
         const response = await this.manifestRequest("GET", target);
         const what = `manifest ${target} of ${this.location}`;
-        const bytes = await readLimited(response, MAX_MANIFEST_BYTES, what);
+        const bytes = await readLimited(response, manifest_MAX_MANIFEST_BYTES, what);
         const declared = response.headers.get("docker-content-digest");
         if (isDigestReference(target))
             verifyBytes(bytes, target, what);
@@ -46747,7 +46747,7 @@ class RegistryRepository {
             verifyBytes(bytes, declared, what);
         const digest = isDigestReference(target) ? target : digestOf(bytes);
         const headerType = mediaTypeOf(response);
-        const mediaType = isManifestMediaType(headerType) ? headerType : parseManifest(bytes, undefined, what).mediaType;
+        const mediaType = isManifestMediaType(headerType) ? headerType : manifest_parseManifest(bytes, undefined, what).mediaType;
         return { descriptor: { mediaType, digest, size: bytes.length }, bytes };
     }
     async getBlob(blob) {
@@ -46756,10 +46756,10 @@ class RegistryRepository {
         const length = response.headers.get("content-length");
         if (blob.size !== undefined && length !== null && Number(length) !== blob.size) {
             await response.body?.cancel().catch(() => undefined);
-            throw new OciError("SIZE_MISMATCH", `${what}: the registry sends ${length} bytes, its descriptor declares ${blob.size}`);
+            throw new errors_OciError("SIZE_MISMATCH", `${what}: the registry sends ${length} bytes, its descriptor declares ${blob.size}`);
         }
         if (!response.body)
-            throw new OciError("REGISTRY_ERROR", `${what}: empty response`);
+            throw new errors_OciError("REGISTRY_ERROR", `${what}: empty response`);
         const verifier = new DigestVerifier(blob.digest, { what, ...(blob.size !== undefined ? { size: blob.size } : {}) });
         (0,external_node_stream_.pipeline)(external_node_stream_.Readable.fromWeb(response.body), verifier, () => undefined);
         return verifier;
@@ -46771,17 +46771,17 @@ class RegistryRepository {
             return true;
         }
         catch (error) {
-            if (error instanceof OciError && error.code === "BLOB_UNKNOWN")
+            if (error instanceof errors_OciError && error.code === "BLOB_UNKNOWN")
                 return false;
             throw error;
         }
     }
     async putBlob(blob, content) {
-        parseDigest(blob.digest);
+        digest_parseDigest(blob.digest);
         const what = `blob ${blob.digest} for ${this.location}`;
         if (content instanceof Uint8Array) {
             if (content.length !== blob.size)
-                throw new OciError("SIZE_MISMATCH", `${what}: ${content.length} bytes given, ${blob.size} declared`);
+                throw new errors_OciError("SIZE_MISMATCH", `${what}: ${content.length} bytes given, ${blob.size} declared`);
             verifyBytes(content, blob.digest, what);
         }
         if (await this.hasBlob(blob.digest))
@@ -46790,7 +46790,7 @@ class RegistryRepository {
         await started.body?.cancel().catch(() => undefined);
         const location = started.headers.get("location");
         if (started.status !== 202 || location === null)
-            throw new OciError("REGISTRY_ERROR", `${what}: upload start answered ${started.status} without a Location`);
+            throw new errors_OciError("REGISTRY_ERROR", `${what}: upload start answered ${started.status} without a Location`);
         const url = new URL(location, this.base);
         url.searchParams.set("digest", blob.digest);
         // The stream of the latest attempt, checked as it is sent: a mismatch aborts the upload.
@@ -46813,7 +46813,7 @@ class RegistryRepository {
             throw registry_mismatch(this.location, blob.digest, stored);
     }
     async putManifest(bytes, mediaType, tag) {
-        const parsed = parseManifest(bytes, mediaType, `manifest for ${this.location}`);
+        const parsed = manifest_parseManifest(bytes, mediaType, `manifest for ${this.location}`);
         const digest = digestOf(bytes);
         const response = await this.send("PUT", new URL(`${this.base}/manifests/${tag ?? digest}`), "pull,push", { "content-type": parsed.mediaType }, bytes);
         await response.body?.cancel().catch(() => undefined);
@@ -46826,11 +46826,18 @@ class RegistryRepository {
         const { descriptor, bytes } = await this.getManifest(digest);
         await this.putManifest(bytes, descriptor.mediaType, tag);
     }
+    /**
+     * One authenticated GET or HEAD of a path under `/v2/<repository>/`, for API calls kept in
+     * their own files (referrers.ts). Resolves with a 2xx response or throws as every call does.
+     */
+    apiRequest(method, apiPath, headers = {}) {
+        return this.send(method, new URL(`${this.base}/${apiPath}`), "pull", headers);
+    }
     requireReference(reference) {
         if (reference === undefined || reference === "")
-            throw new OciError("REFERENCE_INVALID", `${this.location}: name a tag or a digest`);
+            throw new errors_OciError("REFERENCE_INVALID", `${this.location}: name a tag or a digest`);
         if (!isDigestReference(reference) && !/^[\w][\w.-]{0,127}$/.test(reference))
-            throw new OciError("REFERENCE_INVALID", `${JSON.stringify(reference)} is neither a tag nor a digest`);
+            throw new errors_OciError("REFERENCE_INVALID", `${JSON.stringify(reference)} is neither a tag nor a digest`);
         return reference;
     }
     async manifestRequest(method, reference) {
@@ -46839,18 +46846,18 @@ class RegistryRepository {
         }
         catch (error) {
             if (error instanceof core_dist/* HttpError */.j$ && error.status === 404)
-                throw new OciError("MANIFEST_UNKNOWN", `${this.location}: no manifest ${reference}`, { cause: error });
+                throw new errors_OciError("MANIFEST_UNKNOWN", `${this.location}: no manifest ${reference}`, { cause: error });
             throw error;
         }
     }
     async blobRequest(method, digest) {
-        parseDigest(digest);
+        digest_parseDigest(digest);
         try {
             return await this.send(method, new URL(`${this.base}/blobs/${digest}`), "pull");
         }
         catch (error) {
             if (error instanceof core_dist/* HttpError */.j$ && error.status === 404)
-                throw new OciError("BLOB_UNKNOWN", `${this.location}: no blob ${digest}`, { cause: error });
+                throw new errors_OciError("BLOB_UNKNOWN", `${this.location}: no blob ${digest}`, { cause: error });
             throw error;
         }
     }
@@ -46868,14 +46875,14 @@ function mediaTypeOf(response) {
     return (response.headers.get("content-type") ?? "").split(";")[0]?.trim() ?? "";
 }
 function registry_mismatch(location, expected, actual) {
-    return new OciError("DIGEST_MISMATCH", `${location}: the registry reports digest ${actual}, expected ${expected}`);
+    return new errors_OciError("DIGEST_MISMATCH", `${location}: the registry reports digest ${actual}, expected ${expected}`);
 }
 /** The body, refusing more than `max` bytes (a hostile registry cannot exhaust memory). */
 async function readLimited(response, max, what) {
     const declared = Number(response.headers.get("content-length"));
     if (Number.isFinite(declared) && declared > max) {
         await response.body?.cancel().catch(() => undefined);
-        throw new OciError("MANIFEST_INVALID", `${what}: ${declared} bytes is over the ${max}-byte limit`);
+        throw new errors_OciError("MANIFEST_INVALID", `${what}: ${declared} bytes is over the ${max}-byte limit`);
     }
     if (!response.body)
         return Buffer.alloc(0);
@@ -46889,7 +46896,7 @@ async function readLimited(response, max, what) {
         total += value.length;
         if (total > max) {
             await reader.cancel().catch(() => undefined);
-            throw new OciError("MANIFEST_INVALID", `${what}: over the ${max}-byte limit`);
+            throw new errors_OciError("MANIFEST_INVALID", `${what}: over the ${max}-byte limit`);
         }
         chunks.push(Buffer.from(value));
     }
@@ -46951,7 +46958,7 @@ async function isDirectory(dir) {
 /** Reads a whole blob into memory, refusing more than `maxBytes` (configs, small documents). */
 async function readBlobBytes(store, blob, maxBytes) {
     if (blob.size !== undefined && blob.size > maxBytes) {
-        throw new OciError("SIZE_MISMATCH", `blob ${blob.digest} in ${store.location}: ${blob.size} bytes is over the ${maxBytes}-byte limit for this kind of blob`);
+        throw new errors_OciError("SIZE_MISMATCH", `blob ${blob.digest} in ${store.location}: ${blob.size} bytes is over the ${maxBytes}-byte limit for this kind of blob`);
     }
     const stream = await store.getBlob(blob);
     const chunks = [];
@@ -46961,18 +46968,172 @@ async function readBlobBytes(store, blob, maxBytes) {
         total += buffer.length;
         if (total > maxBytes) {
             stream.destroy();
-            throw new OciError("SIZE_MISMATCH", `blob ${blob.digest} in ${store.location}: over the ${maxBytes}-byte limit for this kind of blob`);
+            throw new errors_OciError("SIZE_MISMATCH", `blob ${blob.digest} in ${store.location}: over the ${maxBytes}-byte limit for this kind of blob`);
         }
         chunks.push(buffer);
     }
     return Buffer.concat(chunks);
 }
 //# sourceMappingURL=store.js.map
+;// CONCATENATED MODULE: ./packages/oci/dist/referrers.js
+/**
+ * OCI 1.1 referrers: manifests whose `subject` names another manifest (signatures, SBOMs,
+ * attestations). Listed through the referrers API (`GET /v2/<name>/referrers/<digest>`) where the
+ * registry has it, else through the referrers tag schema: the tag `sha256-<hex>` holds an image
+ * index of the referrer descriptors, kept up to date by the client that pushes (read, add,
+ * write, check). The tag schema works on any ImageStore, an OCI layout included.
+ * https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#listing-referrers
+ * https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#referrers-tag-schema
+ */
+
+
+
+
+
+
+/** `sha256:ab…` → `sha256-ab…`, cut to the 128 characters a tag may have. */
+function referrersTag(digest) {
+    const { algorithm, hex } = parseDigest(digest);
+    return `${algorithm}-${hex}`.slice(0, 128);
+}
+/**
+ * The referrers API's answer for `digest`, or undefined when the registry has no referrers API
+ * (404 on the route, as distribution 2.8 answers).
+ */
+async function referrersFromApi(repository, digest, artifactType) {
+    parseDigest(digest);
+    const query = artifactType === undefined ? "" : `?artifactType=${encodeURIComponent(artifactType)}`;
+    let response;
+    try {
+        response = await repository.apiRequest("GET", `referrers/${digest}${query}`, { accept: MediaType.ociIndex });
+    }
+    catch (error) {
+        if (error instanceof HttpError && (error.status === 404 || error.status === 405))
+            return undefined;
+        throw error;
+    }
+    const type = (response.headers.get("content-type") ?? "").split(";")[0]?.trim();
+    if (type !== MediaType.ociIndex) {
+        await response.body?.cancel().catch(() => undefined);
+        return undefined;
+    }
+    const bytes = Buffer.from(await response.arrayBuffer());
+    const parsed = parseManifest(bytes, MediaType.ociIndex, `referrers of ${digest} in ${repository.location}`);
+    if (parsed.kind !== "index")
+        throw new OciError("REGISTRY_ERROR", `referrers of ${digest} in ${repository.location}: not an image index`);
+    const all = parsed.index.manifests;
+    // The filter is optional for a registry (OCI-Filters-Applied says whether it ran): apply it here too.
+    return artifactType === undefined ? all : all.filter((d) => d.artifactType === artifactType);
+}
+/** The referrers the tag schema records for `digest` (an empty list when the tag does not exist). */
+async function referrersFromTag(store, digest, artifactType) {
+    const index = await readReferrersIndex(store, digest);
+    return artifactType === undefined ? index.manifests : index.manifests.filter((d) => d.artifactType === artifactType);
+}
+/** Referrers of `digest`: the API when the store is a registry that has one, else the tag schema. */
+async function listReferrers(store, digest, options = {}) {
+    if (store instanceof RegistryRepository) {
+        const viaApi = await referrersFromApi(store, digest, options.artifactType);
+        if (viaApi !== undefined)
+            return { method: "referrers-api", referrers: viaApi };
+    }
+    return { method: "referrers-tag", referrers: await referrersFromTag(store, digest, options.artifactType) };
+}
+/**
+ * Stores a referrer manifest (its blobs must be stored first) and makes it findable from its
+ * subject: nothing more where the registry has the referrers API, else it is added to the
+ * subject's `sha256-<hex>` index (see addToReferrersTag; `settleMs` is the wait before the
+ * read-back, default 100 ms, and `attempts` the rounds, default 3).
+ */
+async function pushReferrer(store, manifest, options = {}) {
+    const parsed = parseManifest(manifest, undefined, `referrer for ${store.location}`);
+    const body = parsed.kind === "manifest" ? parsed.manifest : parsed.index;
+    const subject = body.subject;
+    if (subject === undefined)
+        throw new OciError("MANIFEST_INVALID", `referrer for ${store.location}: it has no subject`);
+    const stored = await store.putManifest(manifest, parsed.mediaType);
+    const descriptor = { mediaType: stored.mediaType, digest: stored.digest, size: stored.size };
+    const artifactType = body.artifactType ?? (parsed.kind === "manifest" ? parsed.manifest.config.mediaType : undefined);
+    if (artifactType !== undefined)
+        descriptor.artifactType = artifactType;
+    if (body.annotations !== undefined && Object.keys(body.annotations).length > 0)
+        descriptor.annotations = body.annotations;
+    if (store instanceof RegistryRepository && (await referrersFromApi(store, subject.digest)) !== undefined) {
+        return { descriptor, method: "referrers-api" };
+    }
+    const key = `${store.location}\u0000${subject.digest}`;
+    return serialized(key, () => addToReferrersTag(store, subject.digest, descriptor, Math.max(1, options.attempts ?? 3), options.settleMs ?? 100));
+}
+/**
+ * Read, add, write, then read back after a short jittered wait: a writer elsewhere that read the
+ * index before our write and wrote after it has dropped our descriptor, and we add it again.
+ * Writers in this process take turns per subject (no loss); across processes the tag schema has
+ * no compare-and-swap (the spec says as much), so this narrows the window without closing it.
+ */
+async function addToReferrersTag(store, digest, descriptor, attempts, settleMs) {
+    for (let attempt = 0; attempt < attempts; attempt++) {
+        const index = await readReferrersIndex(store, digest);
+        if (!index.manifests.some((d) => d.digest === descriptor.digest)) {
+            await writeReferrersIndex(store, digest, { ...index, manifests: [...index.manifests, descriptor] });
+        }
+        if (settleMs > 0)
+            await new Promise((resolve) => setTimeout(resolve, settleMs / 2 + Math.random() * settleMs));
+        const check = await readReferrersIndex(store, digest);
+        if (check.manifests.some((d) => d.digest === descriptor.digest))
+            return { descriptor, method: "referrers-tag" };
+    }
+    throw new OciError("REGISTRY_ERROR", `${store.location}: the referrers tag ${referrersTag(digest)} kept losing ${descriptor.digest} to concurrent writers`);
+}
+const turns = new Map();
+/** Runs `fn` after every earlier call with the same key has settled. */
+async function serialized(key, fn) {
+    const before = turns.get(key) ?? Promise.resolve();
+    const mine = before.then(fn, fn);
+    const settled = mine.catch(() => undefined);
+    turns.set(key, settled);
+    try {
+        return await mine;
+    }
+    finally {
+        if (turns.get(key) === settled)
+            turns.delete(key);
+    }
+}
+async function readReferrersIndex(store, digest) {
+    const tag = referrersTag(digest);
+    let content;
+    try {
+        content = await store.getManifest(tag);
+    }
+    catch (error) {
+        if (error instanceof OciError && error.code === "MANIFEST_UNKNOWN")
+            return emptyIndex();
+        throw error;
+    }
+    const parsed = parseManifest(content.bytes, content.descriptor.mediaType, `referrers tag ${tag} of ${store.location}`);
+    if (parsed.kind !== "index")
+        throw new OciError("MANIFEST_INVALID", `referrers tag ${tag} of ${store.location}: not an image index`);
+    return parsed.index;
+}
+async function writeReferrersIndex(store, digest, index) {
+    const json = { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: index.manifests };
+    if (index.annotations !== undefined)
+        json.annotations = index.annotations;
+    const bytes = Buffer.from(JSON.stringify(json));
+    if (bytes.length > MAX_MANIFEST_BYTES)
+        throw new OciError("MANIFEST_INVALID", `referrers tag ${referrersTag(digest)} of ${store.location}: over the ${MAX_MANIFEST_BYTES}-byte limit`);
+    await store.putManifest(bytes, MediaType.ociIndex, referrersTag(digest));
+}
+function emptyIndex() {
+    return { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] };
+}
+//# sourceMappingURL=referrers.js.map
 ;// CONCATENATED MODULE: ./packages/oci/dist/index.js
 /**
  * OCI images: references, digests, manifests, an OCI image layout directory and a Distribution
  * API v2 client, both behind one ImageStore interface.
  */
+
 
 
 
@@ -47865,7 +48026,7 @@ function tooLarge(message) {
 
 const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
 const MAX_INDEX_DEPTH = 3;
-const IMAGE_CONFIG_TYPES = new Set([MediaType.ociConfig, MediaType.dockerConfig]);
+const IMAGE_CONFIG_TYPES = new Set([media_types_MediaType.ociConfig, media_types_MediaType.dockerConfig]);
 async function platformImages(store, top, want, warnings) {
     const images = [];
     const seen = [];
@@ -47879,7 +48040,7 @@ async function platformImages(store, top, want, warnings) {
 }
 async function collect(store, content, want, warnings, images, seen, depth) {
     const what = `manifest ${content.descriptor.digest} of ${store.location}`;
-    const parsed = parseManifest(content.bytes, content.descriptor.mediaType, what);
+    const parsed = manifest_parseManifest(content.bytes, content.descriptor.mediaType, what);
     if (parsed.kind === "manifest") {
         const image = await imageOf(store, content.descriptor, parsed.manifest, warnings);
         if (!image)
@@ -48085,8 +48246,8 @@ async function readImage(store, options = {}) {
     const selector = new FileSelector({ isLockfile: (name) => readers.some((r) => r.matches(name)), siblingNames: options.lockfileSiblings ?? LOCKFILE_SIBLINGS });
     const want = options.platform !== undefined ? parsePlatform(options.platform) : undefined;
     const name = options.name ?? store.location;
-    const tag = options.reference !== undefined && !/^sha(256|512):/.test(options.reference) ? options.reference : undefined;
-    const repositoryUrl = store instanceof RegistryRepository ? store.location : undefined;
+    const tag = options.reference !== undefined && !/^sha(256|512):/.test(options.reference) ? options.reference : options.tag;
+    const repositoryUrl = store instanceof registry_RegistryRepository ? store.location : undefined;
     const top = await store.getManifest(options.reference);
     const warnings = [];
     const images = await platformImages(store, top, want, warnings);
@@ -48198,8 +48359,13 @@ async function generateSboms(target, options = {}) {
     const local = external_node_path_.resolve(cwd, target);
     const isLayout = (0,external_node_fs_namespaceObject.existsSync)(external_node_path_.join(local.split(":")[0] ?? local, "oci-layout"));
     if ((0,external_node_fs_namespaceObject.existsSync)(local) && !isLayout) {
-        // Name files as the user spelled them when the target is relative to this process's directory.
-        const sbom = await sbomFromPath(external_node_path_.resolve(target) === local ? target : local);
+        const spelled = external_node_path_.resolve(target) === local;
+        const sbom = await sbomFromPath(spelled ? target : local).catch((err) => {
+            // Name files as the user spelled them, also when `cwd` is not this process's directory.
+            if (!spelled && err instanceof Error)
+                err.message = err.message.split(local).join(target);
+            throw err;
+        });
         return [{ sbom, source: (0,external_node_fs_namespaceObject.statSync)(local).isDirectory() ? "directory" : "lockfile" }];
     }
     if (!isLayout && !looksLikeRegistryReference(target)) {
@@ -48209,6 +48375,7 @@ async function generateSboms(target, options = {}) {
     const inspection = await readImage(opened.store, {
         reference: opened.reference,
         name: opened.name,
+        ...(opened.ref?.tag ? { tag: opened.ref.tag } : {}),
         platform: options.platform,
         combine: options.combine,
         limits: options.limits,

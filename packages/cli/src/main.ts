@@ -8,6 +8,9 @@ type Command = (argv: string[], io: CliIO) => Promise<number>;
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   audit: { run: async (argv, io) => (await import("./commands/audit.js")).auditCommand(argv, io), summary: "audit workflows and actions (permissions, triggers, pinning, secrets)" },
   sbom: { run: async (argv, io) => (await import("./commands/sbom.js")).sbomCommand(argv, io), summary: "write a CycloneDX or SPDX SBOM of lockfiles or a container image" },
+  provenance: { run: async (argv, io) => (await import("./commands/provenance.js")).provenanceCommand(argv, io), summary: "write the SLSA v1 provenance of files or images from the running workflow job" },
+  sign: { run: async (argv, io) => (await import("./commands/sign.js")).signCommand(argv, io), summary: "sign files or an in-toto statement keylessly with Sigstore (bundles v0.3)" },
+  verify: { run: async (argv, io) => (await import("./commands/verify.js")).verifyCommand(argv, io), summary: "verify a Sigstore bundle against a trusted root and a signer policy" },
   demo: { run: async (argv, io) => (await import("./commands/demo.js")).demoCommand(argv, io), summary: "run the chain on the embedded example" },
 };
 

@@ -14,3 +14,4 @@ export * from "./open.js";
 export * from "./reference.js";
 export * from "./registry.js";
 export * from "./store.js";
+export * from "./referrers.js";

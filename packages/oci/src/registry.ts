@@ -179,6 +179,14 @@ export class RegistryRepository implements ImageStore {
     await this.putManifest(bytes, descriptor.mediaType, tag);
   }
 
+  /**
+   * One authenticated GET or HEAD of a path under `/v2/<repository>/`, for API calls kept in
+   * their own files (referrers.ts). Resolves with a 2xx response or throws as every call does.
+   */
+  apiRequest(method: "GET" | "HEAD", apiPath: string, headers: Record<string, string> = {}): Promise<Response> {
+    return this.send(method, new URL(`${this.base}/${apiPath}`), "pull", headers);
+  }
+
   private requireReference(reference: string | undefined): string {
     if (reference === undefined || reference === "") throw new OciError("REFERENCE_INVALID", `${this.location}: name a tag or a digest`);
     if (!isDigestReference(reference) && !/^[\w][\w.-]{0,127}$/.test(reference)) throw new OciError("REFERENCE_INVALID", `${JSON.stringify(reference)} is neither a tag nor a digest`);

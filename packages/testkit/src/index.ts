@@ -12,3 +12,4 @@ export * from "./workflow-commands.js";
 export * from "./image-builder.js";
 export * from "./registry.js";
 export * from "./sigstore/index.js";
+export * from "./github-attestations-api.js";

@@ -3,7 +3,7 @@ export { readSigningCertificate, type SigningCertificate } from "./certificate.j
 export { formatArtifactReportText, formatReportText } from "./format-text.js";
 export { FULCIO_EXTENSIONS, type FulcioClaims, type FulcioExtensionName } from "./fulcio-extensions.js";
 export { matchesRepository, matchesSignerWorkflow, refGlob } from "./matchers.js";
-export { assertPolicy, policyFromJSON, type VerificationPolicy } from "./policy.js";
+export { assertPolicy, constrainsSigner, policyFromJSON, type VerificationPolicy } from "./policy.js";
 export type { ArtifactVerificationReport, Check, CheckName, SignerIdentity, StatementSummary, VerificationReport } from "./report.js";
 export { loadTrustedRoot, TrustRoot, type TrustedRootSource } from "./trusted-root.js";
 export { verifyBundles } from "./verify-artifact.js";
