@@ -16,7 +16,6 @@ import {
   verifyBundles,
   type Artifact,
   type ArtifactVerificationReport,
-  type VerificationPolicy,
   type VerificationReport,
 } from "@peptide/attest/verify";
 import { listFlag, oneOf, parseCommandArgs, stringFlag } from "../args.js";
