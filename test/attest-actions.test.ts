@@ -3,6 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listReferrers, RegistryClient } from "@peptide/oci";
 import { buildImage, runAction, startRegistry, startSigstore, writeImage, type SigstoreStandin } from "@peptide/testkit";
+import { closedPort, startTufRepository } from "../packages/attest/test/verify/tuf-repository.js";
 import { actionDir, standinInputs, withoutMaskCommands, workspace, writeTrustedRoot } from "./attest-helpers.js";
 
 /** actions/provenance → actions/sign → actions/verify, each dist/ run as the runner runs it, against the Sigstore stand-in. */
@@ -138,5 +139,32 @@ describe("provenance, sign and verify actions", () => {
       await registry.stop();
     }
   }, 120_000);
-});
 
+  it("without trusted-root, fetches the trusted root through TUF from tuf-mirror; an unreachable mirror fails in one line", async () => {
+    const dir = await workspace();
+    const sign = await runAction({ actionDir: actionDir("sign"), workspace: dir, env: sigstore.oidc.runnerEnv(claims), inputs: { "subject-path": "dist/payments-1.4.0.tgz", ...standinInputs(sigstore) } });
+    expect(sign.exitCode, sign.stdout + sign.stderr).toBe(0);
+    const mirror = await startTufRepository({ trustedRoot: sigstore.trustedRoot });
+    try {
+      await writeFile(path.join(dir, "tuf-root.json"), mirror.rootJSON);
+      const env = { XDG_CACHE_HOME: path.join(dir, ".cache") };
+      const verify = await runAction({
+        actionDir: actionDir("verify"),
+        workspace: dir,
+        env,
+        inputs: { "subject-path": "dist/payments-1.4.0.tgz", "tuf-mirror": mirror.url, "tuf-root": "tuf-root.json", "signer-workflow": signerWorkflow },
+      });
+      expect(verify.exitCode, verify.stdout + verify.stderr).toBe(0);
+      expect(verify.outputs.verified).toBe("true");
+      expect(mirror.requests.some((request) => request.endsWith(".trusted_root.json"))).toBe(true);
+
+      const url = `http://127.0.0.1:${await closedPort()}`;
+      const offline = await runAction({ actionDir: actionDir("verify"), workspace: dir, env, inputs: { "subject-path": "dist/payments-1.4.0.tgz", "tuf-mirror": url, "tuf-root": "tuf-root.json", "signer-workflow": signerWorkflow } });
+      expect(offline.exitCode).toBe(1);
+      expect(offline.annotations.find((a) => a.level === "error")?.message).toMatch(/^cannot reach the TUF mirror http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\) .*; for air-gapped use pass --trusted-root FILE$/);
+      expect(offline.stdout).not.toMatch(/\n\s+at /);
+    } finally {
+      await mirror.close();
+    }
+  }, 120_000);
+});

@@ -73806,8 +73806,8 @@ var external_node_path_ = __nccwpck_require__(76760);
 var dist = __nccwpck_require__(27532);
 // EXTERNAL MODULE: ./packages/attest/dist/index.js + 51 modules
 var attest_dist = __nccwpck_require__(18129);
-// EXTERNAL MODULE: ./packages/oci/dist/index.js + 18 modules
-var oci_dist = __nccwpck_require__(61178);
+// EXTERNAL MODULE: ./packages/oci/dist/index.js + 22 modules
+var oci_dist = __nccwpck_require__(51216);
 // EXTERNAL MODULE: ./packages/action-kit/dist/attest/index.js + 3 modules
 var attest = __nccwpck_require__(32248);
 ;// CONCATENATED MODULE: ./actions/attest/lib/platforms.js
@@ -81381,8 +81381,8 @@ var external_node_crypto_ = __nccwpck_require__(77598);
 var external_node_path_ = __nccwpck_require__(76760);
 // EXTERNAL MODULE: ./packages/attest/dist/index.js + 51 modules
 var attest_dist = __nccwpck_require__(18129);
-// EXTERNAL MODULE: ./packages/oci/dist/index.js + 18 modules
-var oci_dist = __nccwpck_require__(61178);
+// EXTERNAL MODULE: ./packages/oci/dist/index.js + 22 modules
+var oci_dist = __nccwpck_require__(51216);
 ;// CONCATENATED MODULE: ./packages/action-kit/dist/attest/store.js
 /**
  * Where the signed bundles go, as the inputs say: bundle files, the image's registry (an OCI 1.1
@@ -84565,7 +84565,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   BY: () => (/* reexport */ writeBundles)
 });
 
-// UNUSED EXPORTS: BUNDLE_FILE_SUFFIX, BUNDLE_V03_MEDIA_TYPE, CachingFulcioSigner, DEFAULT_JSONL_NAME, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, DIGEST_CHUNK_BYTES, FULCIO_EXTENSIONS, GITHUB_ACTIONS_ISSUER, INSTANCES, IN_TOTO_PAYLOAD_TYPE, MAX_BUNDLE_BYTES, MessageSignatureV03BundleBuilder, OCI_EMPTY_DESCRIPTOR, OCI_EMPTY_JSON, OidcError, PEPTIDE_BUILD_TYPE, SIGNING_CONFIG_MEDIA_TYPE, SIGSTORE_AUDIENCE, SIGSTORE_BUNDLE_ARTIFACT_TYPE, SLSA_PROVENANCE_V1, SignError, StoreError, TrustRoot, artifactManifest, assertPolicy, bundleFileName, candidateKeys, constrainsSigner, contextOf, expandBraces, expandGlob, fetchAttachedBundles, fetchIssuerKeys, formatArtifactReportText, formatReportText, gatherFacts, githubClaims, githubIssuer, globMatcher, identityProviderFrom, imageSubject, isGlob, isImageReference, isLockfileName, issuerMatches, listBundleReferrers, loadTrustedRoot, lockfileDigests, matchesRepository, matchesSignerWorkflow, parseChecksums, policyFromJSON, predicateTypeOf, provenancePredicate, readBuildWorkflow, readChecksumsFile, readSigningCertificate, refGlob, resolveEndpoints, sha256File, sha256Hex, sha256Of, sha256Stream, signBlob, signStatements, signingConfigEndpoints, splitWorkflowRef, statementOf, verifyAttestation, verifyBundle, verifyBundles, verifyGitHubToken, verifyIdToken, workspaceCommit
+// UNUSED EXPORTS: BUNDLE_FILE_SUFFIX, BUNDLE_V03_MEDIA_TYPE, CachingFulcioSigner, DEFAULT_JSONL_NAME, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, DIGEST_CHUNK_BYTES, FULCIO_EXTENSIONS, GITHUB_ACTIONS_ISSUER, INSTANCES, IN_TOTO_PAYLOAD_TYPE, MAX_BUNDLE_BYTES, MessageSignatureV03BundleBuilder, OCI_EMPTY_DESCRIPTOR, OCI_EMPTY_JSON, OidcError, PEPTIDE_BUILD_TYPE, SIGNING_CONFIG_MEDIA_TYPE, SIGSTORE_AUDIENCE, SIGSTORE_BUNDLE_ARTIFACT_TYPE, SLSA_PROVENANCE_V1, SignError, StoreError, TrustRoot, artifactManifest, assertPolicy, bundleFileName, candidateKeys, constrainsSigner, contextOf, defaultTufCacheDir, expandBraces, expandGlob, fetchAttachedBundles, fetchIssuerKeys, formatArtifactReportText, formatReportText, gatherFacts, githubClaims, githubIssuer, globMatcher, identityProviderFrom, imageSubject, isGlob, isImageReference, isLockfileName, issuerMatches, listBundleReferrers, loadTrustedRoot, lockfileDigests, matchesRepository, matchesSignerWorkflow, parseChecksums, policyFromJSON, predicateTypeOf, provenancePredicate, readBuildWorkflow, readChecksumsFile, readSigningCertificate, refGlob, resolveEndpoints, sha256File, sha256Hex, sha256Of, sha256Stream, signBlob, signStatements, signingConfigEndpoints, splitWorkflowRef, statementOf, verifyAttestation, verifyBundle, verifyBundles, verifyGitHubToken, verifyIdToken, workspaceCommit
 
 ;// CONCATENATED MODULE: ./packages/attest/dist/types.js
 /**
@@ -86402,9 +86402,9 @@ var protobuf_specs_dist = __nccwpck_require__(19654);
 var verify_dist = __nccwpck_require__(54187);
 ;// CONCATENATED MODULE: ./packages/attest/dist/verify/trusted-root.js
 /**
- * The trusted root a verification is anchored to. Always given explicitly: from a file for
- * air-gapped use, or as JSON. Nothing here touches the network; the public-good TUF source is
- * declared so the CLI can offer it, and refused until a TUF client is wired in.
+ * The trusted root a verification is anchored to: from a file for air-gapped use (no network
+ * needed, none attempted), as JSON, or through TUF (Sigstore's public-good repository or a
+ * private mirror). The TUF client is imported only when that source is used.
  */
 
 
@@ -86467,11 +86467,16 @@ async function loadTrustedRoot(source) {
             }
             return trusted_root_TrustRoot.fromJSON(json, source.path);
         }
-        case "tuf":
-            throw new PeptideError("TRUSTED_ROOT_TUF_UNAVAILABLE", "fetching the trusted root through TUF is not available yet; pass --trusted-root with a trusted_root.json");
+        case "tuf": {
+            const { fetchTrustedRootJSON } = await Promise.all(/* import() */[__nccwpck_require__.e(694), __nccwpck_require__.e(267)]).then(__nccwpck_require__.bind(__nccwpck_require__, 61267));
+            const { json, name } = await fetchTrustedRootJSON(source);
+            return trusted_root_TrustRoot.fromJSON(json, name);
+        }
     }
 }
 //# sourceMappingURL=trusted-root.js.map
+// EXTERNAL MODULE: ./packages/attest/dist/verify/tuf-cache.js
+var tuf_cache = __nccwpck_require__(38020);
 // EXTERNAL MODULE: ./node_modules/@sigstore/bundle/dist/index.js
 var bundle_dist = __nccwpck_require__(61040);
 ;// CONCATENATED MODULE: ./packages/attest/dist/verify/identity-checks.js
@@ -86971,6 +86976,7 @@ function isMessageSignature(bundle) {
 }
 //# sourceMappingURL=verify-artifact.js.map
 ;// CONCATENATED MODULE: ./packages/attest/dist/verify/index.js
+
 
 
 
@@ -87589,8 +87595,8 @@ class errors_StoreError extends dist/* PeptideError */._6 {
     }
 }
 //# sourceMappingURL=errors.js.map
-// EXTERNAL MODULE: ./packages/oci/dist/index.js + 18 modules
-var oci_dist = __nccwpck_require__(61178);
+// EXTERNAL MODULE: ./packages/oci/dist/index.js + 22 modules
+var oci_dist = __nccwpck_require__(51216);
 ;// CONCATENATED MODULE: ./packages/attest/dist/store/oci-bundle.js
 /**
  * Sigstore bundles in an OCI registry, attached to the image they are about as OCI 1.1 artifact
@@ -87812,6 +87818,26 @@ function listBundleReferrers(store, digest, options = {}) {
 
 
 //# sourceMappingURL=index.js.map
+
+/***/ }),
+
+/***/ 38020:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   a: () => (/* binding */ defaultTufCacheDir)
+/* harmony export */ });
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(48161);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
+/** Where TUF metadata and targets are cached; apart from tuf.ts so callers need not load the TUF client. */
+
+
+/** `$XDG_CACHE_HOME/peptide/tuf`, else `~/.cache/peptide/tuf`. */
+function defaultTufCacheDir(env = process.env) {
+    const base = env.XDG_CACHE_HOME !== undefined && env.XDG_CACHE_HOME !== "" ? env.XDG_CACHE_HOME : node_path__WEBPACK_IMPORTED_MODULE_1__.join(env.HOME !== undefined && env.HOME !== "" ? env.HOME : node_os__WEBPACK_IMPORTED_MODULE_0__.homedir(), ".cache");
+    return node_path__WEBPACK_IMPORTED_MODULE_1__.join(base, "peptide", "tuf");
+}
+//# sourceMappingURL=tuf-cache.js.map
 
 /***/ }),
 
@@ -88166,29 +88192,29 @@ function definedOnly(value) {
 
 /***/ }),
 
-/***/ 61178:
+/***/ 51216:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  zu: () => (/* reexport */ MediaType),
+  zu: () => (/* reexport */ media_types_MediaType),
   bP: () => (/* reexport */ RegistryClient),
   S9: () => (/* reexport */ registry_RegistryRepository),
-  ol: () => (/* reexport */ digestOf),
+  ol: () => (/* reexport */ digest_digestOf),
   Bq: () => (/* reexport */ formatPlatform),
   $$: () => (/* reexport */ isIndexMediaType),
   AH: () => (/* reexport */ layerCompression),
   UY: () => (/* reexport */ openImage),
-  Ng: () => (/* reexport */ parseManifest),
+  Ng: () => (/* reexport */ manifest_parseManifest),
   FL: () => (/* reexport */ parsePlatform),
   F2: () => (/* reexport */ parseReference),
   J5: () => (/* reexport */ platformMatches),
-  eX: () => (/* reexport */ pushReferrer),
-  RO: () => (/* reexport */ readBlobBytes)
+  eX: () => (/* reexport */ referrers_pushReferrer),
+  RO: () => (/* reexport */ store_readBlobBytes)
 });
 
-// UNUSED EXPORTS: DOCKER_HUB, DOCKER_HUB_API_HOST, DigestVerifier, HostPolicy, MANIFEST_ACCEPT, MANIFEST_MEDIA_TYPES, MAX_MANIFEST_BYTES, OciError, OciLayout, REF_NAME_ANNOTATION, bareHostname, canonicalRegistryName, dockerCredentials, formatReference, hostnameOf, isDigest, isForbiddenAddress, isImageManifestMediaType, isLoopbackHost, isManifestMediaType, isRecord, listReferrers, manifestReference, normalizeServerKey, parseChallenges, parseDescriptor, parseDigest, referrersFromApi, referrersFromTag, referrersTag, registryApiHost, repositoryName, runCredentialHelper, staticCredentials, verifyBytes
+// UNUSED EXPORTS: DEFAULT_CHUNK_SIZE, DOCKER_HUB, DOCKER_HUB_API_HOST, DigestVerifier, HostPolicy, MANIFEST_ACCEPT, MANIFEST_MEDIA_TYPES, MAX_MANIFEST_BYTES, OciError, OciLayout, REF_NAME_ANNOTATION, bareHostname, buildImageFromDirectory, canonicalRegistryName, copyImage, dockerCredentials, formatReference, hostnameOf, isDigest, isForbiddenAddress, isImageManifestMediaType, isLoopbackHost, isManifestMediaType, isRecord, listReferrers, manifestReference, mountBlob, normalizeServerKey, parseChallenges, parseDescriptor, parseDigest, referrersFromApi, referrersFromTag, referrersTag, registryApiHost, repositoryName, runCredentialHelper, staticCredentials, uploadBlobChunked, uploadBlobMonolithic, verifyBytes, writeDirectoryImage
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
@@ -88202,7 +88228,7 @@ var external_node_path_ = __nccwpck_require__(76760);
 var dist = __nccwpck_require__(91112);
 ;// CONCATENATED MODULE: ./packages/oci/dist/errors.js
 
-class OciError extends dist/* PeptideError */._6 {
+class errors_OciError extends dist/* PeptideError */._6 {
     constructor(code, message, options = {}) {
         super(code, message, options);
         this.name = "OciError";
@@ -88225,21 +88251,21 @@ var external_node_stream_ = __nccwpck_require__(57075);
 
 const HEX_LENGTH = { sha256: 64, sha512: 128 };
 /** Parses `sha256:<64 hex>` or `sha512:<128 hex>` (lower case). Throws DIGEST_INVALID otherwise. */
-function parseDigest(digest) {
+function digest_parseDigest(digest) {
     const colon = digest.indexOf(":");
     const algorithm = digest.slice(0, colon);
     const hex = digest.slice(colon + 1);
     if (colon < 0 || (algorithm !== "sha256" && algorithm !== "sha512")) {
-        throw new OciError("DIGEST_INVALID", `${JSON.stringify(shorten(digest))} is not a digest; expected sha256:<64 hex digits>`);
+        throw new errors_OciError("DIGEST_INVALID", `${JSON.stringify(shorten(digest))} is not a digest; expected sha256:<64 hex digits>`);
     }
     if (hex.length !== HEX_LENGTH[algorithm] || !/^[a-f0-9]+$/.test(hex)) {
-        throw new OciError("DIGEST_INVALID", `${JSON.stringify(shorten(digest))} is not a valid ${algorithm} digest; expected ${HEX_LENGTH[algorithm]} lower-case hex digits`);
+        throw new errors_OciError("DIGEST_INVALID", `${JSON.stringify(shorten(digest))} is not a valid ${algorithm} digest; expected ${HEX_LENGTH[algorithm]} lower-case hex digits`);
     }
     return { algorithm, hex };
 }
 function isDigest(value) {
     try {
-        parseDigest(value);
+        digest_parseDigest(value);
         return true;
     }
     catch {
@@ -88247,13 +88273,13 @@ function isDigest(value) {
     }
 }
 /** `sha256:<hex>` of the bytes (or the algorithm asked for). */
-function digestOf(bytes, algorithm = "sha256") {
+function digest_digestOf(bytes, algorithm = "sha256") {
     return `${algorithm}:${(0,external_node_crypto_.createHash)(algorithm).update(bytes).digest("hex")}`;
 }
 /** Throws DIGEST_MISMATCH when `bytes` do not hash to `expected`. `what` names the content in the message. */
-function verifyBytes(bytes, expected, what) {
-    const { algorithm } = parseDigest(expected);
-    const actual = digestOf(bytes, algorithm);
+function digest_verifyBytes(bytes, expected, what) {
+    const { algorithm } = digest_parseDigest(expected);
+    const actual = digest_digestOf(bytes, algorithm);
     if (actual !== expected)
         throw mismatch(what, expected, actual);
 }
@@ -88261,7 +88287,7 @@ function verifyBytes(bytes, expected, what) {
  * A pass-through stream that hashes what flows through it and errors at the end if the digest
  * (or the length, when given) differs; a stream longer than `size` errors as soon as it is.
  */
-class DigestVerifier extends external_node_stream_.Transform {
+class digest_DigestVerifier extends external_node_stream_.Transform {
     expected;
     options;
     hash;
@@ -88271,7 +88297,7 @@ class DigestVerifier extends external_node_stream_.Transform {
         super();
         this.expected = expected;
         this.options = options;
-        this.algorithm = parseDigest(expected).algorithm;
+        this.algorithm = digest_parseDigest(expected).algorithm;
         this.hash = (0,external_node_crypto_.createHash)(this.algorithm);
     }
     /** Bytes seen so far. */
@@ -88282,7 +88308,7 @@ class DigestVerifier extends external_node_stream_.Transform {
         this.bytes += chunk.length;
         const size = this.options.size;
         if (size !== undefined && this.bytes > size) {
-            callback(new OciError("SIZE_MISMATCH", `${this.options.what}: more than the ${size} bytes its descriptor declares`));
+            callback(new errors_OciError("SIZE_MISMATCH", `${this.options.what}: more than the ${size} bytes its descriptor declares`));
             return;
         }
         this.hash.update(chunk);
@@ -88291,7 +88317,7 @@ class DigestVerifier extends external_node_stream_.Transform {
     _flush(callback) {
         const size = this.options.size;
         if (size !== undefined && this.bytes !== size) {
-            callback(new OciError("SIZE_MISMATCH", `${this.options.what}: ${this.bytes} bytes, its descriptor declares ${size}; the content is truncated`));
+            callback(new errors_OciError("SIZE_MISMATCH", `${this.options.what}: ${this.bytes} bytes, its descriptor declares ${size}; the content is truncated`));
             return;
         }
         const actual = `${this.algorithm}:${this.hash.digest("hex")}`;
@@ -88299,7 +88325,7 @@ class DigestVerifier extends external_node_stream_.Transform {
     }
 }
 function mismatch(what, expected, actual) {
-    return new OciError("DIGEST_MISMATCH", `${what}: content has digest ${actual}, expected ${expected}; refusing tampered or corrupt content`);
+    return new errors_OciError("DIGEST_MISMATCH", `${what}: content has digest ${actual}, expected ${expected}; refusing tampered or corrupt content`);
 }
 function shorten(text) {
     return text.length > 80 ? `${text.slice(0, 80)}…` : text;
@@ -88313,7 +88339,7 @@ function shorten(text) {
  * sends them all.
  * https://github.com/opencontainers/image-spec/blob/v1.1.0/media-types.md
  */
-const MediaType = {
+const media_types_MediaType = {
     ociIndex: "application/vnd.oci.image.index.v1+json",
     ociManifest: "application/vnd.oci.image.manifest.v1+json",
     ociConfig: "application/vnd.oci.image.config.v1+json",
@@ -88332,31 +88358,31 @@ const MediaType = {
 };
 /** Every manifest and index type, most preferred first. */
 const MANIFEST_MEDIA_TYPES = [
-    MediaType.ociIndex,
-    MediaType.ociManifest,
-    MediaType.dockerManifestList,
-    MediaType.dockerManifest,
+    media_types_MediaType.ociIndex,
+    media_types_MediaType.ociManifest,
+    media_types_MediaType.dockerManifestList,
+    media_types_MediaType.dockerManifest,
 ];
 /** The `Accept` header of every manifest GET and HEAD. */
 const MANIFEST_ACCEPT = MANIFEST_MEDIA_TYPES.join(", ");
 function isIndexMediaType(mediaType) {
-    return mediaType === MediaType.ociIndex || mediaType === MediaType.dockerManifestList;
+    return mediaType === media_types_MediaType.ociIndex || mediaType === media_types_MediaType.dockerManifestList;
 }
 function isImageManifestMediaType(mediaType) {
-    return mediaType === MediaType.ociManifest || mediaType === MediaType.dockerManifest;
+    return mediaType === media_types_MediaType.ociManifest || mediaType === media_types_MediaType.dockerManifest;
 }
 function isManifestMediaType(mediaType) {
     return isIndexMediaType(mediaType) || isImageManifestMediaType(mediaType);
 }
 const LAYER_COMPRESSION = {
-    [MediaType.ociLayer]: "none",
-    [MediaType.ociLayerGzip]: "gzip",
-    [MediaType.ociLayerZstd]: "zstd",
-    [MediaType.ociLayerNondistributable]: "none",
-    [MediaType.ociLayerNondistributableGzip]: "gzip",
-    [MediaType.ociLayerNondistributableZstd]: "zstd",
-    [MediaType.dockerLayerGzip]: "gzip",
-    [MediaType.dockerForeignLayerGzip]: "gzip",
+    [media_types_MediaType.ociLayer]: "none",
+    [media_types_MediaType.ociLayerGzip]: "gzip",
+    [media_types_MediaType.ociLayerZstd]: "zstd",
+    [media_types_MediaType.ociLayerNondistributable]: "none",
+    [media_types_MediaType.ociLayerNondistributableGzip]: "gzip",
+    [media_types_MediaType.ociLayerNondistributableZstd]: "zstd",
+    [media_types_MediaType.dockerLayerGzip]: "gzip",
+    [media_types_MediaType.dockerForeignLayerGzip]: "gzip",
 };
 /** The compression a layer media type declares; undefined when it is not a filesystem layer type. */
 function layerCompression(mediaType) {
@@ -88383,7 +88409,7 @@ const REF_NAME_ANNOTATION = "org.opencontainers.image.ref.name";
  * `contentType` (the registry's Content-Type or the descriptor's), else from its shape; a
  * document whose `mediaType` contradicts `contentType` is refused, as the spec requires.
  */
-function parseManifest(bytes, contentType, what) {
+function manifest_parseManifest(bytes, contentType, what) {
     if (bytes.length > MAX_MANIFEST_BYTES)
         throw invalid(what, `${bytes.length} bytes is over the ${MAX_MANIFEST_BYTES}-byte limit`);
     let json;
@@ -88391,7 +88417,7 @@ function parseManifest(bytes, contentType, what) {
         json = JSON.parse(Buffer.from(bytes).toString("utf8"));
     }
     catch (cause) {
-        throw new OciError("MANIFEST_INVALID", `${what}: not JSON (${cause instanceof Error ? cause.message : "parse error"})`, { cause });
+        throw new errors_OciError("MANIFEST_INVALID", `${what}: not JSON (${cause instanceof Error ? cause.message : "parse error"})`, { cause });
     }
     if (!isRecord(json))
         throw invalid(what, "not a JSON object");
@@ -88402,7 +88428,7 @@ function parseManifest(bytes, contentType, what) {
     if (declared !== undefined && hinted !== undefined && hinted !== "" && declared !== hinted && isKnown(hinted)) {
         throw invalid(what, `its mediaType ${declared} contradicts the declared ${hinted}`);
     }
-    const mediaType = declared ?? (isKnown(hinted) ? hinted : undefined) ?? ("manifests" in json ? MediaType.ociIndex : MediaType.ociManifest);
+    const mediaType = declared ?? (isKnown(hinted) ? hinted : undefined) ?? ("manifests" in json ? media_types_MediaType.ociIndex : media_types_MediaType.ociManifest);
     if (isIndexMediaType(mediaType)) {
         const manifests = json.manifests;
         if (!Array.isArray(manifests))
@@ -88422,7 +88448,7 @@ function parseManifest(bytes, contentType, what) {
         };
         return { kind: "manifest", mediaType, manifest };
     }
-    throw new OciError("UNSUPPORTED", `${what}: media type ${mediaType} is not an image manifest or index`);
+    throw new errors_OciError("UNSUPPORTED", `${what}: media type ${mediaType} is not an image manifest or index`);
 }
 /** Validates one descriptor: a media type, a well-formed digest, a non-negative integer size. */
 function parseDescriptor(value, what) {
@@ -88436,10 +88462,10 @@ function parseDescriptor(value, what) {
     if (typeof digest !== "string")
         throw invalid(what, "descriptor without a digest");
     try {
-        parseDigest(digest);
+        digest_parseDigest(digest);
     }
     catch (cause) {
-        throw new OciError("MANIFEST_INVALID", `${what}: ${cause instanceof Error ? cause.message : "bad digest"}`, { cause });
+        throw new errors_OciError("MANIFEST_INVALID", `${what}: ${cause instanceof Error ? cause.message : "bad digest"}`, { cause });
     }
     if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 0)
         throw invalid(what, `descriptor size ${JSON.stringify(size)} is not a non-negative integer`);
@@ -88474,7 +88500,7 @@ function formatPlatform(platform) {
 function parsePlatform(text) {
     const [os, architecture, variant, ...extra] = text.split("/");
     if (!os || !architecture || extra.length > 0 || variant === "") {
-        throw new OciError("REFERENCE_INVALID", `${JSON.stringify(text)} is not a platform; expected os/architecture[/variant], e.g. linux/amd64`);
+        throw new errors_OciError("REFERENCE_INVALID", `${JSON.stringify(text)} is not a platform; expected os/architecture[/variant], e.g. linux/amd64`);
     }
     return variant === undefined ? { os, architecture } : { os, architecture, variant };
 }
@@ -88523,7 +88549,7 @@ function isRecord(value) {
     return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function invalid(what, why) {
-    return new OciError("MANIFEST_INVALID", `${what}: ${why}`);
+    return new errors_OciError("MANIFEST_INVALID", `${what}: ${why}`);
 }
 //# sourceMappingURL=manifest.js.map
 ;// CONCATENATED MODULE: ./packages/oci/dist/reference.js
@@ -88547,7 +88573,7 @@ const IPV6_HOST = /^\[[0-9a-fA-F:.]+\]$/;
 function parseReference(text) {
     const input = text.trim();
     const fail = (why) => {
-        throw new OciError("REFERENCE_INVALID", `${JSON.stringify(input.slice(0, 300))} is not an image reference: ${why}; expected host[:port]/repository[:tag][@sha256:<hex>]`);
+        throw new errors_OciError("REFERENCE_INVALID", `${JSON.stringify(input.slice(0, 300))} is not an image reference: ${why}; expected host[:port]/repository[:tag][@sha256:<hex>]`);
     };
     if (input === "")
         fail("it is empty");
@@ -88560,7 +88586,7 @@ function parseReference(text) {
         digest = rest.slice(at + 1);
         rest = rest.slice(0, at);
         try {
-            parseDigest(digest);
+            digest_parseDigest(digest);
         }
         catch {
             fail(`${JSON.stringify(digest.slice(0, 140))} after @ is not a sha256:<64 hex> digest`);
@@ -88612,7 +88638,7 @@ function repositoryName(ref) {
 function manifestReference(ref) {
     const target = ref.digest ?? ref.tag;
     if (target === undefined)
-        throw new OciError("REFERENCE_INVALID", `${formatReference(ref)} names neither a tag nor a digest`);
+        throw new errors_OciError("REFERENCE_INVALID", `${formatReference(ref)} names neither a tag nor a digest`);
     return target;
 }
 /** The host that serves the Distribution API for a registry name (`docker.io` → `registry-1.docker.io`). */
@@ -88700,14 +88726,14 @@ async function readDockerConfig(file) {
     catch (cause) {
         if (isRecord(cause) && cause.code === "ENOENT")
             return undefined;
-        throw new OciError("CREDENTIALS_UNAVAILABLE", `${file}: cannot be read; fix its permissions or set DOCKER_CONFIG`, { cause });
+        throw new errors_OciError("CREDENTIALS_UNAVAILABLE", `${file}: cannot be read; fix its permissions or set DOCKER_CONFIG`, { cause });
     }
     let json;
     try {
         json = JSON.parse(text);
     }
     catch (cause) {
-        throw new OciError("CREDENTIALS_UNAVAILABLE", `${file}: not valid JSON; fix it or set DOCKER_CONFIG to another directory`, { cause });
+        throw new errors_OciError("CREDENTIALS_UNAVAILABLE", `${file}: not valid JSON; fix it or set DOCKER_CONFIG to another directory`, { cause });
     }
     if (!isRecord(json))
         return undefined;
@@ -88752,7 +88778,7 @@ function fromAuthEntry(entry, registry) {
         const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
         const colon = decoded.indexOf(":");
         if (colon < 0)
-            throw new OciError("CREDENTIALS_UNAVAILABLE", `docker config auths entry for ${registry}: auth is not base64 of user:password; run docker login ${registry} again`);
+            throw new errors_OciError("CREDENTIALS_UNAVAILABLE", `docker config auths entry for ${registry}: auth is not base64 of user:password; run docker login ${registry} again`);
         credential.username = decoded.slice(0, colon);
         credential.password = decoded.slice(colon + 1);
     }
@@ -88770,7 +88796,7 @@ function fromAuthEntry(entry, registry) {
 }
 async function fromHelper(helper, server, runHelper) {
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(helper)) {
-        throw new OciError("CREDENTIALS_UNAVAILABLE", `credential helper name ${JSON.stringify(helper)} in the docker config is not a plain name`);
+        throw new errors_OciError("CREDENTIALS_UNAVAILABLE", `credential helper name ${JSON.stringify(helper)} in the docker config is not a plain name`);
     }
     let output;
     try {
@@ -88781,14 +88807,14 @@ async function fromHelper(helper, server, runHelper) {
         // The helpers' own words for "nothing stored": anonymous access, not an error.
         if (/credentials not found|not found in native keychain|no credentials/i.test(text))
             return undefined;
-        throw new OciError("CREDENTIALS_UNAVAILABLE", `docker-credential-${helper} get failed for ${server}: ${text.split("\n")[0]}; check the helper is installed and logged in`, { cause });
+        throw new errors_OciError("CREDENTIALS_UNAVAILABLE", `docker-credential-${helper} get failed for ${server}: ${text.split("\n")[0]}; check the helper is installed and logged in`, { cause });
     }
     let json;
     try {
         json = JSON.parse(output);
     }
     catch (cause) {
-        throw new OciError("CREDENTIALS_UNAVAILABLE", `docker-credential-${helper} get printed something other than JSON for ${server}`, { cause });
+        throw new errors_OciError("CREDENTIALS_UNAVAILABLE", `docker-credential-${helper} get printed something other than JSON for ${server}`, { cause });
     }
     if (!isRecord(json) || typeof json.Secret !== "string" || json.Secret === "")
         return undefined;
@@ -88914,7 +88940,7 @@ async function defaultLookup(hostname) {
     return found.map((a) => a.address);
 }
 function refused(message) {
-    return new OciError("HOST_REFUSED", `refusing request to ${message}`);
+    return new errors_OciError("HOST_REFUSED", `refusing request to ${message}`);
 }
 //# sourceMappingURL=hosts.js.map
 // EXTERNAL MODULE: external "node:fs"
@@ -88957,19 +88983,19 @@ class OciLayout {
     static async open(dir) {
         const file = external_node_path_.join(dir, LAYOUT_FILE);
         const text = await (0,promises_.readFile)(file, "utf8").catch((cause) => {
-            throw new OciError("LAYOUT_INVALID", `${dir}: not an OCI image layout (no readable ${LAYOUT_FILE} file)`, { cause });
+            throw new errors_OciError("LAYOUT_INVALID", `${dir}: not an OCI image layout (no readable ${LAYOUT_FILE} file)`, { cause });
         });
         let json;
         try {
             json = JSON.parse(text);
         }
         catch (cause) {
-            throw new OciError("LAYOUT_INVALID", `${file}: not JSON`, { cause });
+            throw new errors_OciError("LAYOUT_INVALID", `${file}: not JSON`, { cause });
         }
         if (!isRecord(json) || typeof json.imageLayoutVersion !== "string")
-            throw new OciError("LAYOUT_INVALID", `${file}: no imageLayoutVersion`);
+            throw new errors_OciError("LAYOUT_INVALID", `${file}: no imageLayoutVersion`);
         if (json.imageLayoutVersion.split(".")[0] !== "1")
-            throw new OciError("UNSUPPORTED", `${file}: imageLayoutVersion ${json.imageLayoutVersion} is not supported (1.x only)`);
+            throw new errors_OciError("UNSUPPORTED", `${file}: imageLayoutVersion ${json.imageLayoutVersion} is not supported (1.x only)`);
         return new OciLayout(external_node_path_.resolve(dir));
     }
     /** Opens the layout in `dir`, creating the directory, `oci-layout` and an empty index.json as needed. */
@@ -88979,18 +89005,18 @@ class OciLayout {
             await (0,promises_.writeFile)(external_node_path_.join(dir, LAYOUT_FILE), `${JSON.stringify({ imageLayoutVersion: LAYOUT_VERSION })}\n`);
         const index = external_node_path_.join(dir, "index.json");
         if (!(await (0,promises_.stat)(index).then(() => true, () => false)))
-            await writeAtomically(index, serializeIndex({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] }));
+            await writeAtomically(index, serializeIndex({ schemaVersion: 2, mediaType: media_types_MediaType.ociIndex, manifests: [] }));
         return OciLayout.open(dir);
     }
     /** The layout's index.json. */
     async readIndex() {
         const file = external_node_path_.join(this.dir, "index.json");
         const bytes = await (0,promises_.readFile)(file).catch((cause) => {
-            throw new OciError("LAYOUT_INVALID", `${file}: cannot be read`, { cause });
+            throw new errors_OciError("LAYOUT_INVALID", `${file}: cannot be read`, { cause });
         });
-        const parsed = parseManifest(bytes, MediaType.ociIndex, file);
+        const parsed = manifest_parseManifest(bytes, media_types_MediaType.ociIndex, file);
         if (parsed.kind !== "index")
-            throw new OciError("LAYOUT_INVALID", `${file}: not an image index`);
+            throw new errors_OciError("LAYOUT_INVALID", `${file}: not an image index`);
         return parsed.index;
     }
     /** Tags of the layout (`ref.name` annotations), in index order. */
@@ -89004,43 +89030,43 @@ class OciLayout {
             const [only, ...more] = index.manifests;
             if (only && more.length === 0)
                 return only;
-            throw new OciError("MANIFEST_UNKNOWN", `${this.location}: holds ${index.manifests.length} images; name one by tag (${describeTags(index)}) or digest`);
+            throw new errors_OciError("MANIFEST_UNKNOWN", `${this.location}: holds ${index.manifests.length} images; name one by tag (${describeTags(index)}) or digest`);
         }
         if (/^sha(256|512):/.test(reference)) {
-            parseDigest(reference);
+            digest_parseDigest(reference);
             const listed = index.manifests.find((d) => d.digest === reference);
             if (listed)
                 return listed;
             // A manifest that index.json does not list (a platform manifest of a listed index).
             const bytes = await this.readBlobFile(reference, MAX_MANIFEST_BYTES).catch((cause) => {
-                if (cause instanceof OciError && cause.code === "BLOB_UNKNOWN")
-                    throw new OciError("MANIFEST_UNKNOWN", `${this.location}: no manifest ${reference}`, { cause });
+                if (cause instanceof errors_OciError && cause.code === "BLOB_UNKNOWN")
+                    throw new errors_OciError("MANIFEST_UNKNOWN", `${this.location}: no manifest ${reference}`, { cause });
                 throw cause;
             });
-            const parsed = parseManifest(bytes, undefined, `manifest ${reference} in ${this.location}`);
+            const parsed = manifest_parseManifest(bytes, undefined, `manifest ${reference} in ${this.location}`);
             return { mediaType: parsed.mediaType, digest: reference, size: bytes.length };
         }
         const found = index.manifests.find((d) => refNameMatches(d.annotations?.[REF_NAME_ANNOTATION], reference));
         if (!found)
-            throw new OciError("MANIFEST_UNKNOWN", `${this.location}: no image tagged ${JSON.stringify(reference)} (tags: ${describeTags(index)})`);
+            throw new errors_OciError("MANIFEST_UNKNOWN", `${this.location}: no image tagged ${JSON.stringify(reference)} (tags: ${describeTags(index)})`);
         return found;
     }
     async getManifest(reference) {
         const descriptor = await this.resolve(reference);
         const bytes = await this.readBlobFile(descriptor.digest, MAX_MANIFEST_BYTES);
-        verifyBytes(bytes, descriptor.digest, `manifest ${descriptor.digest} in ${this.location}`);
+        digest_verifyBytes(bytes, descriptor.digest, `manifest ${descriptor.digest} in ${this.location}`);
         return { descriptor: { ...descriptor, size: bytes.length }, bytes };
     }
     async getBlob(blob) {
         const file = this.blobPath(blob.digest);
         const what = `blob ${blob.digest} in ${this.location}`;
         const info = await (0,promises_.stat)(file).catch((cause) => {
-            throw new OciError("BLOB_UNKNOWN", `${this.location}: no blob ${blob.digest}`, { cause });
+            throw new errors_OciError("BLOB_UNKNOWN", `${this.location}: no blob ${blob.digest}`, { cause });
         });
         if (blob.size !== undefined && info.size !== blob.size) {
-            throw new OciError("SIZE_MISMATCH", `${what}: ${info.size} bytes on disk, its descriptor declares ${blob.size}`);
+            throw new errors_OciError("SIZE_MISMATCH", `${what}: ${info.size} bytes on disk, its descriptor declares ${blob.size}`);
         }
-        const verifier = new DigestVerifier(blob.digest, { size: info.size, what });
+        const verifier = new digest_DigestVerifier(blob.digest, { size: info.size, what });
         (0,external_node_stream_promises_namespaceObject.pipeline)((0,external_node_fs_.createReadStream)(file), verifier).catch(() => undefined);
         return verifier;
     }
@@ -89057,12 +89083,12 @@ class OciLayout {
         try {
             if (content instanceof Uint8Array) {
                 if (content.length !== blob.size)
-                    throw new OciError("SIZE_MISMATCH", `${what}: ${content.length} bytes given, ${blob.size} declared`);
-                verifyBytes(content, blob.digest, what);
+                    throw new errors_OciError("SIZE_MISMATCH", `${what}: ${content.length} bytes given, ${blob.size} declared`);
+                digest_verifyBytes(content, blob.digest, what);
                 await (0,promises_.writeFile)(temp, content);
             }
             else {
-                await (0,external_node_stream_promises_namespaceObject.pipeline)(content(), new DigestVerifier(blob.digest, { size: blob.size, what }), (0,external_node_fs_.createWriteStream)(temp));
+                await (0,external_node_stream_promises_namespaceObject.pipeline)(content(), new digest_DigestVerifier(blob.digest, { size: blob.size, what }), (0,external_node_fs_.createWriteStream)(temp));
             }
             await (0,promises_.rename)(temp, file);
         }
@@ -89072,8 +89098,8 @@ class OciLayout {
         }
     }
     async putManifest(bytes, mediaType, tag) {
-        const parsed = parseManifest(bytes, mediaType, `manifest for ${this.location}`);
-        const descriptor = { mediaType: parsed.mediaType, digest: digestOf(bytes), size: bytes.length };
+        const parsed = manifest_parseManifest(bytes, mediaType, `manifest for ${this.location}`);
+        const descriptor = { mediaType: parsed.mediaType, digest: digest_digestOf(bytes), size: bytes.length };
         await this.putBlob(descriptor, bytes);
         if (tag !== undefined)
             await this.setTag(tag, descriptor);
@@ -89085,7 +89111,7 @@ class OciLayout {
     /** Points `tag` at `descriptor` in index.json, replacing an entry with the same tag. */
     setTag(tag, descriptor) {
         if (!/^[\w][\w.-]{0,127}$/.test(tag))
-            return Promise.reject(new OciError("REFERENCE_INVALID", `${JSON.stringify(tag)} is not a valid tag`));
+            return Promise.reject(new errors_OciError("REFERENCE_INVALID", `${JSON.stringify(tag)} is not a valid tag`));
         const write = this.indexWrites.then(async () => {
             const index = await this.readIndex();
             const entry = { mediaType: descriptor.mediaType, digest: descriptor.digest, size: descriptor.size };
@@ -89103,16 +89129,16 @@ class OciLayout {
         return write;
     }
     blobPath(digest) {
-        const { algorithm, hex } = parseDigest(digest);
+        const { algorithm, hex } = digest_parseDigest(digest);
         return external_node_path_.join(this.dir, "blobs", algorithm, hex);
     }
     async readBlobFile(digest, maxBytes) {
         const file = this.blobPath(digest);
         const info = await (0,promises_.stat)(file).catch((cause) => {
-            throw new OciError("BLOB_UNKNOWN", `${this.location}: no blob ${digest}`, { cause });
+            throw new errors_OciError("BLOB_UNKNOWN", `${this.location}: no blob ${digest}`, { cause });
         });
         if (info.size > maxBytes)
-            throw new OciError("MANIFEST_INVALID", `${this.location}: ${digest} is ${info.size} bytes, over the ${maxBytes}-byte manifest limit`);
+            throw new errors_OciError("MANIFEST_INVALID", `${this.location}: ${digest} is ${info.size} bytes, over the ${maxBytes}-byte manifest limit`);
         return (0,promises_.readFile)(file);
     }
 }
@@ -89127,7 +89153,7 @@ function describeTags(index) {
     return tags.length === 0 ? "none" : tags.slice(0, 10).join(", ") + (tags.length > 10 ? ", …" : "");
 }
 function serializeIndex(index) {
-    const out = { schemaVersion: 2, mediaType: index.mediaType ?? MediaType.ociIndex, manifests: index.manifests.map((d) => parseDescriptor(d, "index.json")) };
+    const out = { schemaVersion: 2, mediaType: index.mediaType ?? media_types_MediaType.ociIndex, manifests: index.manifests.map((d) => parseDescriptor(d, "index.json")) };
     if (index.annotations)
         out.annotations = index.annotations;
     return `${JSON.stringify(out, null, 2)}\n`;
@@ -89187,7 +89213,7 @@ class Authorizer {
         }
         else {
             const schemes = challenges.map((c) => c.scheme).join(", ") || "none";
-            throw new OciError("UNSUPPORTED", `${registry} asks for authentication with ${schemes}; only Bearer and Basic are supported`);
+            throw new errors_OciError("UNSUPPORTED", `${registry} asks for authentication with ${schemes}; only Bearer and Basic are supported`);
         }
         this.cache.set(`${registry} ${scope}`, { header, expiresAt });
         return header;
@@ -89201,13 +89227,13 @@ class Authorizer {
             return { token: credential.registryToken, expiresIn: DEFAULT_EXPIRES_IN };
         const realm = challenge.params.realm;
         if (!realm)
-            throw new OciError("REGISTRY_ERROR", `${registry} sent a Bearer challenge without a realm`);
+            throw new errors_OciError("REGISTRY_ERROR", `${registry} sent a Bearer challenge without a realm`);
         let url;
         try {
             url = new URL(realm);
         }
         catch (cause) {
-            throw new OciError("REGISTRY_ERROR", `${registry} sent a Bearer realm that is not a URL: ${JSON.stringify(realm.slice(0, 200))}`, { cause });
+            throw new errors_OciError("REGISTRY_ERROR", `${registry} sent a Bearer realm that is not a URL: ${JSON.stringify(realm.slice(0, 200))}`, { cause });
         }
         await this.options.policy.assertAllowed(url, `token realm of ${registry}`);
         const scopes = [...new Set([scope, ...(challenge.params.scope ?? "").split(" ").filter((s) => s !== "")])];
@@ -89236,7 +89262,7 @@ class Authorizer {
         }
         catch (cause) {
             if (cause instanceof dist/* HttpError */.j$ && cause.code === "AUTH_FAILED") {
-                throw credential ? new OciError("AUTH_FAILED", `the token service of ${registry} rejected the credentials for ${scope}; run docker login ${registry} again`, { cause }) : loginNeeded(registry, "bearer", cause);
+                throw credential ? new errors_OciError("AUTH_FAILED", `the token service of ${registry} rejected the credentials for ${scope}; run docker login ${registry} again`, { cause }) : loginNeeded(registry, "bearer", cause);
             }
             throw cause;
         }
@@ -89249,11 +89275,11 @@ function parseTokenResponse(text, registry) {
         json = JSON.parse(text);
     }
     catch (cause) {
-        throw new OciError("REGISTRY_ERROR", `the token service of ${registry} answered something other than JSON`, { cause });
+        throw new errors_OciError("REGISTRY_ERROR", `the token service of ${registry} answered something other than JSON`, { cause });
     }
     const token = isRecord(json) ? (typeof json.token === "string" && json.token !== "" ? json.token : json.access_token) : undefined;
     if (typeof token !== "string" || token === "")
-        throw new OciError("REGISTRY_ERROR", `the token service of ${registry} answered without a token`);
+        throw new errors_OciError("REGISTRY_ERROR", `the token service of ${registry} answered without a token`);
     const expires = isRecord(json) ? json.expires_in : undefined;
     const expiresIn = typeof expires === "number" && expires > 0 ? expires : DEFAULT_EXPIRES_IN;
     return { token, expiresIn };
@@ -89263,7 +89289,7 @@ function basicHeader(username, password) {
 }
 function loginNeeded(registry, scheme, cause) {
     const ghcr = registry === "ghcr.io" ? " or set GITHUB_TOKEN" : "";
-    return new OciError("AUTH_FAILED", `${registry} requires credentials (${scheme}) and none were found; run docker login ${registry}${ghcr}`, { cause });
+    return new errors_OciError("AUTH_FAILED", `${registry} requires credentials (${scheme}) and none were found; run docker login ${registry}${ghcr}`, { cause });
 }
 //# sourceMappingURL=token.js.map
 ;// CONCATENATED MODULE: ./packages/oci/dist/challenge.js
@@ -89360,7 +89386,7 @@ class RegistryTransport {
                     this.authorizer.forget(request.registry, request.scope);
                 const challenges = parseChallenges(challenge.header ?? "");
                 if (challenges.length === 0)
-                    throw new OciError("AUTH_FAILED", `${request.registry} answered 401 to ${request.method} ${request.url.pathname} without a WWW-Authenticate challenge`, { cause: error });
+                    throw new errors_OciError("AUTH_FAILED", `${request.registry} answered 401 to ${request.method} ${request.url.pathname} without a WWW-Authenticate challenge`, { cause: error });
                 authorization = await this.authorizer.authorize(request.registry, request.scope, challenges);
                 answered = true;
             }
@@ -89396,7 +89422,7 @@ class RegistryTransport {
             const location = response.headers.get("location");
             await response.body?.cancel().catch(() => undefined);
             if (location === null || hop >= MAX_REDIRECTS) {
-                throw new OciError("REGISTRY_ERROR", `${request.method} ${request.url.pathname} on ${request.registry}: ${location === null ? `${response.status} without a Location` : `more than ${MAX_REDIRECTS} redirects`}`);
+                throw new errors_OciError("REGISTRY_ERROR", `${request.method} ${request.url.pathname} on ${request.registry}: ${location === null ? `${response.status} without a Location` : `more than ${MAX_REDIRECTS} redirects`}`);
             }
             const next = new URL(location, url);
             await this.policy.assertAllowed(next, `redirect from ${request.registry}`);
@@ -89417,7 +89443,7 @@ class RegistryTransport {
         const hint = sentCredentials
             ? `the token for ${request.registry} lacks access to ${action} ${repository}; run docker login ${request.registry} with an account that has it`
             : `no credentials for ${request.registry}; run docker login ${request.registry}`;
-        return new OciError("AUTH_FAILED", `${request.method} ${request.url.pathname} on ${request.registry}: ${error.status}; ${hint}`, { cause: error });
+        return new errors_OciError("AUTH_FAILED", `${request.method} ${request.url.pathname} on ${request.registry}: ${error.status}; ${hint}`, { cause: error });
     }
 }
 function scopeRepository(scope) {
@@ -89493,7 +89519,7 @@ class registry_RegistryRepository {
         if (digest && isManifestMediaType(mediaType) && Number.isSafeInteger(size) && size > 0) {
             if (isDigestReference(target) && digest !== target)
                 throw registry_mismatch(this.location, target, digest);
-            parseDigest(digest);
+            digest_parseDigest(digest);
             return { mediaType, digest, size };
         }
         // Some registries omit the digest on HEAD: fetch the manifest and hash it.
@@ -89506,12 +89532,12 @@ class registry_RegistryRepository {
         const bytes = await readLimited(response, MAX_MANIFEST_BYTES, what);
         const declared = response.headers.get("docker-content-digest");
         if (isDigestReference(target))
-            verifyBytes(bytes, target, what);
+            digest_verifyBytes(bytes, target, what);
         else if (declared)
-            verifyBytes(bytes, declared, what);
-        const digest = isDigestReference(target) ? target : digestOf(bytes);
+            digest_verifyBytes(bytes, declared, what);
+        const digest = isDigestReference(target) ? target : digest_digestOf(bytes);
         const headerType = mediaTypeOf(response);
-        const mediaType = isManifestMediaType(headerType) ? headerType : parseManifest(bytes, undefined, what).mediaType;
+        const mediaType = isManifestMediaType(headerType) ? headerType : manifest_parseManifest(bytes, undefined, what).mediaType;
         return { descriptor: { mediaType, digest, size: bytes.length }, bytes };
     }
     async getBlob(blob) {
@@ -89520,11 +89546,11 @@ class registry_RegistryRepository {
         const length = response.headers.get("content-length");
         if (blob.size !== undefined && length !== null && Number(length) !== blob.size) {
             await response.body?.cancel().catch(() => undefined);
-            throw new OciError("SIZE_MISMATCH", `${what}: the registry sends ${length} bytes, its descriptor declares ${blob.size}`);
+            throw new errors_OciError("SIZE_MISMATCH", `${what}: the registry sends ${length} bytes, its descriptor declares ${blob.size}`);
         }
         if (!response.body)
-            throw new OciError("REGISTRY_ERROR", `${what}: empty response`);
-        const verifier = new DigestVerifier(blob.digest, { what, ...(blob.size !== undefined ? { size: blob.size } : {}) });
+            throw new errors_OciError("REGISTRY_ERROR", `${what}: empty response`);
+        const verifier = new digest_DigestVerifier(blob.digest, { what, ...(blob.size !== undefined ? { size: blob.size } : {}) });
         (0,external_node_stream_.pipeline)(external_node_stream_.Readable.fromWeb(response.body), verifier, () => undefined);
         return verifier;
     }
@@ -89535,18 +89561,18 @@ class registry_RegistryRepository {
             return true;
         }
         catch (error) {
-            if (error instanceof OciError && error.code === "BLOB_UNKNOWN")
+            if (error instanceof errors_OciError && error.code === "BLOB_UNKNOWN")
                 return false;
             throw error;
         }
     }
     async putBlob(blob, content) {
-        parseDigest(blob.digest);
+        digest_parseDigest(blob.digest);
         const what = `blob ${blob.digest} for ${this.location}`;
         if (content instanceof Uint8Array) {
             if (content.length !== blob.size)
-                throw new OciError("SIZE_MISMATCH", `${what}: ${content.length} bytes given, ${blob.size} declared`);
-            verifyBytes(content, blob.digest, what);
+                throw new errors_OciError("SIZE_MISMATCH", `${what}: ${content.length} bytes given, ${blob.size} declared`);
+            digest_verifyBytes(content, blob.digest, what);
         }
         if (await this.hasBlob(blob.digest))
             return;
@@ -89554,13 +89580,13 @@ class registry_RegistryRepository {
         await started.body?.cancel().catch(() => undefined);
         const location = started.headers.get("location");
         if (started.status !== 202 || location === null)
-            throw new OciError("REGISTRY_ERROR", `${what}: upload start answered ${started.status} without a Location`);
+            throw new errors_OciError("REGISTRY_ERROR", `${what}: upload start answered ${started.status} without a Location`);
         const url = new URL(location, this.base);
         url.searchParams.set("digest", blob.digest);
         // The stream of the latest attempt, checked as it is sent: a mismatch aborts the upload.
         const attempt = {};
         const body = content instanceof Uint8Array ? content : () => {
-            const verifier = new DigestVerifier(blob.digest, { size: blob.size, what });
+            const verifier = new digest_DigestVerifier(blob.digest, { size: blob.size, what });
             attempt.verifier = verifier;
             return content().on("error", (error) => verifier.destroy(error)).pipe(verifier);
         };
@@ -89577,8 +89603,8 @@ class registry_RegistryRepository {
             throw registry_mismatch(this.location, blob.digest, stored);
     }
     async putManifest(bytes, mediaType, tag) {
-        const parsed = parseManifest(bytes, mediaType, `manifest for ${this.location}`);
-        const digest = digestOf(bytes);
+        const parsed = manifest_parseManifest(bytes, mediaType, `manifest for ${this.location}`);
+        const digest = digest_digestOf(bytes);
         const response = await this.send("PUT", new URL(`${this.base}/manifests/${tag ?? digest}`), "pull,push", { "content-type": parsed.mediaType }, bytes);
         await response.body?.cancel().catch(() => undefined);
         const stored = response.headers.get("docker-content-digest");
@@ -89597,11 +89623,29 @@ class registry_RegistryRepository {
     apiRequest(method, apiPath, headers = {}) {
         return this.send(method, new URL(`${this.base}/${apiPath}`), "pull", headers);
     }
+    /**
+     * One authenticated request with push access, for the upload protocols kept in their own files
+     * (mount.ts, upload-chunked.ts). `target` is a path under `/v2/<repository>/` or an upload
+     * `Location` already resolved with uploadUrl; `extraScope` is another scope the token must
+     * carry (the source repository of a cross-repository mount). Resolves with a 2xx or throws.
+     */
+    uploadRequest(method, target, headers = {}, body, extraScope) {
+        const url = typeof target === "string" ? new URL(`${this.base}/${target}`) : target;
+        const scope = `repository:${this.repository}:pull,push${extraScope === undefined ? "" : ` ${extraScope}`}`;
+        const request = { registry: this.registry, scope, method, url, headers, followRedirects: false };
+        if (body !== undefined)
+            request.body = body;
+        return this.transport.send(request);
+    }
+    /** An upload session's `Location` header as an absolute URL (it may be relative to the API base). */
+    uploadUrl(location) {
+        return new URL(location, `${this.base}/`);
+    }
     requireReference(reference) {
         if (reference === undefined || reference === "")
-            throw new OciError("REFERENCE_INVALID", `${this.location}: name a tag or a digest`);
+            throw new errors_OciError("REFERENCE_INVALID", `${this.location}: name a tag or a digest`);
         if (!isDigestReference(reference) && !/^[\w][\w.-]{0,127}$/.test(reference))
-            throw new OciError("REFERENCE_INVALID", `${JSON.stringify(reference)} is neither a tag nor a digest`);
+            throw new errors_OciError("REFERENCE_INVALID", `${JSON.stringify(reference)} is neither a tag nor a digest`);
         return reference;
     }
     async manifestRequest(method, reference) {
@@ -89610,18 +89654,18 @@ class registry_RegistryRepository {
         }
         catch (error) {
             if (error instanceof dist/* HttpError */.j$ && error.status === 404)
-                throw new OciError("MANIFEST_UNKNOWN", `${this.location}: no manifest ${reference}`, { cause: error });
+                throw new errors_OciError("MANIFEST_UNKNOWN", `${this.location}: no manifest ${reference}`, { cause: error });
             throw error;
         }
     }
     async blobRequest(method, digest) {
-        parseDigest(digest);
+        digest_parseDigest(digest);
         try {
             return await this.send(method, new URL(`${this.base}/blobs/${digest}`), "pull");
         }
         catch (error) {
             if (error instanceof dist/* HttpError */.j$ && error.status === 404)
-                throw new OciError("BLOB_UNKNOWN", `${this.location}: no blob ${digest}`, { cause: error });
+                throw new errors_OciError("BLOB_UNKNOWN", `${this.location}: no blob ${digest}`, { cause: error });
             throw error;
         }
     }
@@ -89639,14 +89683,14 @@ function mediaTypeOf(response) {
     return (response.headers.get("content-type") ?? "").split(";")[0]?.trim() ?? "";
 }
 function registry_mismatch(location, expected, actual) {
-    return new OciError("DIGEST_MISMATCH", `${location}: the registry reports digest ${actual}, expected ${expected}`);
+    return new errors_OciError("DIGEST_MISMATCH", `${location}: the registry reports digest ${actual}, expected ${expected}`);
 }
 /** The body, refusing more than `max` bytes (a hostile registry cannot exhaust memory). */
 async function readLimited(response, max, what) {
     const declared = Number(response.headers.get("content-length"));
     if (Number.isFinite(declared) && declared > max) {
         await response.body?.cancel().catch(() => undefined);
-        throw new OciError("MANIFEST_INVALID", `${what}: ${declared} bytes is over the ${max}-byte limit`);
+        throw new errors_OciError("MANIFEST_INVALID", `${what}: ${declared} bytes is over the ${max}-byte limit`);
     }
     if (!response.body)
         return Buffer.alloc(0);
@@ -89660,7 +89704,7 @@ async function readLimited(response, max, what) {
         total += value.length;
         if (total > max) {
             await reader.cancel().catch(() => undefined);
-            throw new OciError("MANIFEST_INVALID", `${what}: over the ${max}-byte limit`);
+            throw new errors_OciError("MANIFEST_INVALID", `${what}: over the ${max}-byte limit`);
         }
         chunks.push(Buffer.from(value));
     }
@@ -89720,9 +89764,9 @@ async function isDirectory(dir) {
 ;// CONCATENATED MODULE: ./packages/oci/dist/store.js
 
 /** Reads a whole blob into memory, refusing more than `maxBytes` (configs, small documents). */
-async function readBlobBytes(store, blob, maxBytes) {
+async function store_readBlobBytes(store, blob, maxBytes) {
     if (blob.size !== undefined && blob.size > maxBytes) {
-        throw new OciError("SIZE_MISMATCH", `blob ${blob.digest} in ${store.location}: ${blob.size} bytes is over the ${maxBytes}-byte limit for this kind of blob`);
+        throw new errors_OciError("SIZE_MISMATCH", `blob ${blob.digest} in ${store.location}: ${blob.size} bytes is over the ${maxBytes}-byte limit for this kind of blob`);
     }
     const stream = await store.getBlob(blob);
     const chunks = [];
@@ -89732,7 +89776,7 @@ async function readBlobBytes(store, blob, maxBytes) {
         total += buffer.length;
         if (total > maxBytes) {
             stream.destroy();
-            throw new OciError("SIZE_MISMATCH", `blob ${blob.digest} in ${store.location}: over the ${maxBytes}-byte limit for this kind of blob`);
+            throw new errors_OciError("SIZE_MISMATCH", `blob ${blob.digest} in ${store.location}: over the ${maxBytes}-byte limit for this kind of blob`);
         }
         chunks.push(buffer);
     }
@@ -89757,7 +89801,7 @@ async function readBlobBytes(store, blob, maxBytes) {
 
 /** `sha256:ab…` → `sha256-ab…`, cut to the 128 characters a tag may have. */
 function referrersTag(digest) {
-    const { algorithm, hex } = parseDigest(digest);
+    const { algorithm, hex } = digest_parseDigest(digest);
     return `${algorithm}-${hex}`.slice(0, 128);
 }
 /**
@@ -89765,11 +89809,11 @@ function referrersTag(digest) {
  * (404 on the route, as distribution 2.8 answers).
  */
 async function referrersFromApi(repository, digest, artifactType) {
-    parseDigest(digest);
+    digest_parseDigest(digest);
     const query = artifactType === undefined ? "" : `?artifactType=${encodeURIComponent(artifactType)}`;
     let response;
     try {
-        response = await repository.apiRequest("GET", `referrers/${digest}${query}`, { accept: MediaType.ociIndex });
+        response = await repository.apiRequest("GET", `referrers/${digest}${query}`, { accept: media_types_MediaType.ociIndex });
     }
     catch (error) {
         if (error instanceof dist/* HttpError */.j$ && (error.status === 404 || error.status === 405))
@@ -89777,14 +89821,14 @@ async function referrersFromApi(repository, digest, artifactType) {
         throw error;
     }
     const type = (response.headers.get("content-type") ?? "").split(";")[0]?.trim();
-    if (type !== MediaType.ociIndex) {
+    if (type !== media_types_MediaType.ociIndex) {
         await response.body?.cancel().catch(() => undefined);
         return undefined;
     }
     const bytes = Buffer.from(await response.arrayBuffer());
-    const parsed = parseManifest(bytes, MediaType.ociIndex, `referrers of ${digest} in ${repository.location}`);
+    const parsed = manifest_parseManifest(bytes, media_types_MediaType.ociIndex, `referrers of ${digest} in ${repository.location}`);
     if (parsed.kind !== "index")
-        throw new OciError("REGISTRY_ERROR", `referrers of ${digest} in ${repository.location}: not an image index`);
+        throw new errors_OciError("REGISTRY_ERROR", `referrers of ${digest} in ${repository.location}: not an image index`);
     const all = parsed.index.manifests;
     // The filter is optional for a registry (OCI-Filters-Applied says whether it ran): apply it here too.
     return artifactType === undefined ? all : all.filter((d) => d.artifactType === artifactType);
@@ -89795,7 +89839,7 @@ async function referrersFromTag(store, digest, artifactType) {
     return artifactType === undefined ? index.manifests : index.manifests.filter((d) => d.artifactType === artifactType);
 }
 /** Referrers of `digest`: the API when the store is a registry that has one, else the tag schema. */
-async function listReferrers(store, digest, options = {}) {
+async function referrers_listReferrers(store, digest, options = {}) {
     if (store instanceof RegistryRepository) {
         const viaApi = await referrersFromApi(store, digest, options.artifactType);
         if (viaApi !== undefined)
@@ -89809,12 +89853,12 @@ async function listReferrers(store, digest, options = {}) {
  * subject's `sha256-<hex>` index (see addToReferrersTag; `settleMs` is the wait before the
  * read-back, default 100 ms, and `attempts` the rounds, default 3).
  */
-async function pushReferrer(store, manifest, options = {}) {
-    const parsed = parseManifest(manifest, undefined, `referrer for ${store.location}`);
+async function referrers_pushReferrer(store, manifest, options = {}) {
+    const parsed = manifest_parseManifest(manifest, undefined, `referrer for ${store.location}`);
     const body = parsed.kind === "manifest" ? parsed.manifest : parsed.index;
     const subject = body.subject;
     if (subject === undefined)
-        throw new OciError("MANIFEST_INVALID", `referrer for ${store.location}: it has no subject`);
+        throw new errors_OciError("MANIFEST_INVALID", `referrer for ${store.location}: it has no subject`);
     const stored = await store.putManifest(manifest, parsed.mediaType);
     const descriptor = { mediaType: stored.mediaType, digest: stored.digest, size: stored.size };
     const artifactType = body.artifactType ?? (parsed.kind === "manifest" ? parsed.manifest.config.mediaType : undefined);
@@ -89846,7 +89890,7 @@ async function addToReferrersTag(store, digest, descriptor, attempts, settleMs) 
         if (check.manifests.some((d) => d.digest === descriptor.digest))
             return { descriptor, method: "referrers-tag" };
     }
-    throw new OciError("REGISTRY_ERROR", `${store.location}: the referrers tag ${referrersTag(digest)} kept losing ${descriptor.digest} to concurrent writers`);
+    throw new errors_OciError("REGISTRY_ERROR", `${store.location}: the referrers tag ${referrersTag(digest)} kept losing ${descriptor.digest} to concurrent writers`);
 }
 const turns = new Map();
 /** Runs `fn` after every earlier call with the same key has settled. */
@@ -89870,33 +89914,641 @@ async function readReferrersIndex(store, digest) {
         content = await store.getManifest(tag);
     }
     catch (error) {
-        if (error instanceof OciError && error.code === "MANIFEST_UNKNOWN")
+        if (error instanceof errors_OciError && error.code === "MANIFEST_UNKNOWN")
             return emptyIndex();
         throw error;
     }
-    const parsed = parseManifest(content.bytes, content.descriptor.mediaType, `referrers tag ${tag} of ${store.location}`);
+    const parsed = manifest_parseManifest(content.bytes, content.descriptor.mediaType, `referrers tag ${tag} of ${store.location}`);
     if (parsed.kind !== "index")
-        throw new OciError("MANIFEST_INVALID", `referrers tag ${tag} of ${store.location}: not an image index`);
+        throw new errors_OciError("MANIFEST_INVALID", `referrers tag ${tag} of ${store.location}: not an image index`);
     return parsed.index;
 }
 async function writeReferrersIndex(store, digest, index) {
-    const json = { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: index.manifests };
+    const json = { schemaVersion: 2, mediaType: media_types_MediaType.ociIndex, manifests: index.manifests };
     if (index.annotations !== undefined)
         json.annotations = index.annotations;
     const bytes = Buffer.from(JSON.stringify(json));
     if (bytes.length > MAX_MANIFEST_BYTES)
-        throw new OciError("MANIFEST_INVALID", `referrers tag ${referrersTag(digest)} of ${store.location}: over the ${MAX_MANIFEST_BYTES}-byte limit`);
-    await store.putManifest(bytes, MediaType.ociIndex, referrersTag(digest));
+        throw new errors_OciError("MANIFEST_INVALID", `referrers tag ${referrersTag(digest)} of ${store.location}: over the ${MAX_MANIFEST_BYTES}-byte limit`);
+    await store.putManifest(bytes, media_types_MediaType.ociIndex, referrersTag(digest));
 }
 function emptyIndex() {
-    return { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] };
+    return { schemaVersion: 2, mediaType: media_types_MediaType.ociIndex, manifests: [] };
 }
 //# sourceMappingURL=referrers.js.map
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(38522);
+;// CONCATENATED MODULE: ./packages/oci/dist/build-image.js
+/**
+ * An OCI image of a directory, built with no container engine: one layer (a tar written here,
+ * gzipped by node:zlib), a config with the layer's diff_id, and a manifest. The build is
+ * reproducible: entries sorted by name, owner root, fixed modes (0644, 0755 for executables and
+ * directories) and a fixed time (`created`, default the Unix epoch) everywhere, so the same files
+ * always give the same digest. Files are read into memory: this is for small trees (a service's
+ * sources and lockfile), not for a root filesystem.
+ * https://github.com/opencontainers/image-spec/blob/v1.1.0/layer.md
+ */
+
+
+
+
+
+
+async function buildImageFromDirectory(dir, options = {}) {
+    const destination = (options.destination ?? "app").replace(/^\/+|\/+$/g, "");
+    const created = options.created ?? new Date(0);
+    const platform = options.platform ?? { os: "linux", architecture: "amd64" };
+    const entries = new Map();
+    const addParents = (name) => {
+        const parts = name.split("/");
+        for (let i = 1; i < parts.length; i++) {
+            const parent = parts.slice(0, i).join("/");
+            if (parent !== "" && !entries.has(parent))
+                entries.set(parent, { kind: "dir", name: parent });
+        }
+    };
+    for (const relative of options.include ?? ["."]) {
+        const source = path.resolve(dir, relative);
+        if (path.relative(dir, source).startsWith(".."))
+            throw new OciError("REFERENCE_INVALID", `${relative}: outside ${dir}`);
+        for (const entry of await walk(dir, source)) {
+            const name = [destination, entry.name].filter((p) => p !== "").join("/");
+            if (name === "")
+                continue;
+            addParents(name);
+            entries.set(name, { ...entry, name });
+        }
+    }
+    if (destination !== "") {
+        addParents(`${destination}/x`);
+    }
+    const sorted = [...entries.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const tar = tarOf(sorted, Math.floor(created.getTime() / 1000));
+    const diffId = digestOf(tar);
+    const layerBytes = gzipSync(tar, { level: 9 });
+    const layer = { descriptor: { mediaType: MediaType.ociLayerGzip, digest: digestOf(layerBytes), size: layerBytes.length }, bytes: layerBytes, diffId };
+    const configJson = {
+        created: created.toISOString(),
+        architecture: platform.architecture,
+        os: platform.os,
+        ...(platform.variant ? { variant: platform.variant } : {}),
+        config: { Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"], ...(destination ? { WorkingDir: `/${destination}` } : {}), ...options.config },
+        rootfs: { type: "layers", diff_ids: [diffId] },
+        history: [{ created: created.toISOString(), created_by: `peptide: copy ${[...(options.include ?? ["."])].sort().join(" ")} to /${destination}` }],
+    };
+    const configBytes = Buffer.from(JSON.stringify(configJson));
+    const config = { descriptor: { mediaType: MediaType.ociConfig, digest: digestOf(configBytes), size: configBytes.length }, bytes: configBytes };
+    const manifestJson = {
+        schemaVersion: 2,
+        mediaType: MediaType.ociManifest,
+        config: config.descriptor,
+        layers: [layer.descriptor],
+        ...(options.annotations ? { annotations: options.annotations } : {}),
+    };
+    const manifest = Buffer.from(JSON.stringify(manifestJson));
+    return {
+        descriptor: { mediaType: MediaType.ociManifest, digest: digestOf(manifest), size: manifest.length, platform },
+        manifest,
+        config,
+        layer,
+        files: sorted.filter((e) => e.kind === "file").length,
+        size: manifest.length + configBytes.length + layerBytes.length,
+    };
+}
+/** Writes the layer and config, then the manifest (tagged when `tag` is given). */
+async function writeDirectoryImage(store, image, tag) {
+    for (const blob of [image.config, image.layer])
+        await store.putBlob({ digest: blob.descriptor.digest, size: blob.descriptor.size }, blob.bytes);
+    return store.putManifest(image.manifest, image.descriptor.mediaType, tag);
+}
+/** Entries under `source`, named relative to `root` with `/`; symlinks are kept as links, never followed. */
+async function walk(root, source) {
+    const info = await lstat(source).catch((cause) => {
+        throw new OciError("BLOB_UNKNOWN", `${source}: cannot be read`, { cause });
+    });
+    const name = path.relative(root, source).split(path.sep).join("/");
+    if (info.isSymbolicLink())
+        return [{ kind: "symlink", name, target: await readlink(source) }];
+    if (info.isFile())
+        return [{ kind: "file", name, mode: info.mode & 0o111 ? 0o755 : 0o644, content: await readFile(source) }];
+    if (!info.isDirectory())
+        return [];
+    const out = name === "" ? [] : [{ kind: "dir", name }];
+    for (const child of (await readdir(source)).sort())
+        out.push(...(await walk(root, path.join(source, child))));
+    return out;
+}
+/** A POSIX tar (ustar, with a PAX record for names over the ustar limits), ending in two zero blocks. */
+function tarOf(entries, mtime) {
+    const blocks = [];
+    for (const entry of entries) {
+        const name = entry.kind === "dir" ? `${entry.name}/` : entry.name;
+        const linkname = entry.kind === "symlink" ? entry.target : "";
+        const content = entry.kind === "file" ? entry.content : Buffer.alloc(0);
+        const pax = {};
+        const split = splitName(name);
+        if (split === undefined)
+            pax.path = name;
+        if (Buffer.byteLength(linkname) > 100)
+            pax.linkpath = linkname;
+        if (Object.keys(pax).length > 0) {
+            const body = Buffer.from(Object.entries(pax).map(([key, value]) => paxRecord(key, value)).join(""));
+            blocks.push(header({ name: "PaxHeader", prefix: "", mode: 0o644, size: body.length, mtime, type: "x", linkname: "" }), pad(body));
+        }
+        const short = split ?? { name: name.slice(-100), prefix: "" };
+        const mode = entry.kind === "file" ? entry.mode : entry.kind === "dir" ? 0o755 : 0o777;
+        const type = entry.kind === "file" ? "0" : entry.kind === "dir" ? "5" : "2";
+        blocks.push(header({ ...short, mode, size: content.length, mtime, type, linkname: linkname.slice(0, 100) }));
+        if (content.length > 0)
+            blocks.push(pad(content));
+    }
+    blocks.push(Buffer.alloc(1024));
+    return Buffer.concat(blocks);
+}
+/** ustar's name (100 bytes) and prefix (155 bytes) split at a `/`, or undefined when it does not fit. */
+function splitName(name) {
+    if (Buffer.byteLength(name) <= 100)
+        return { name, prefix: "" };
+    for (let i = name.indexOf("/"); i > 0; i = name.indexOf("/", i + 1)) {
+        const prefix = name.slice(0, i);
+        const rest = name.slice(i + 1);
+        if (Buffer.byteLength(prefix) <= 155 && Buffer.byteLength(rest) <= 100 && rest !== "")
+            return { name: rest, prefix };
+    }
+    return undefined;
+}
+/** `<length> <key>=<value>\n`, the length counting itself. */
+function paxRecord(key, value) {
+    const body = ` ${key}=${value}\n`;
+    let length = Buffer.byteLength(body) + 1;
+    while (String(length).length + Buffer.byteLength(body) !== length)
+        length++;
+    return `${length}${body}`;
+}
+function header(h) {
+    const block = Buffer.alloc(512);
+    const text = (value, offset, length) => block.write(value, offset, length, "utf8");
+    const octal = (value, offset, length) => text(`${value.toString(8).padStart(length - 1, "0")}\0`, offset, length);
+    text(h.name, 0, 100);
+    octal(h.mode, 100, 8);
+    octal(0, 108, 8);
+    octal(0, 116, 8);
+    octal(h.size, 124, 12);
+    octal(h.mtime, 136, 12);
+    block.fill(0x20, 148, 156);
+    text(h.type, 156, 1);
+    text(h.linkname, 157, 100);
+    text("ustar\0", 257, 6);
+    text("00", 263, 2);
+    text("root", 265, 32);
+    text("root", 297, 32);
+    octal(0, 329, 8);
+    octal(0, 337, 8);
+    text(h.prefix, 345, 155);
+    let sum = 0;
+    for (const byte of block)
+        sum += byte;
+    text(`${sum.toString(8).padStart(6, "0")}\0 `, 148, 8);
+    return block;
+}
+function pad(content) {
+    const rest = content.length % 512;
+    return rest === 0 ? content : Buffer.concat([content, Buffer.alloc(512 - rest)]);
+}
+//# sourceMappingURL=build-image.js.map
+;// CONCATENATED MODULE: ./packages/oci/dist/mount.js
+/**
+ * Cross-repository blob mount: `POST /v2/<to>/blobs/uploads/?mount=<digest>&from=<repo>`. A 201
+ * means the registry linked the blob it already holds into the target repository (no bytes
+ * move); a 202 means it did not (another registry, no access to the source, mounting disabled)
+ * and opened an upload session instead, which is cancelled here: the caller uploads.
+ * https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#mounting-a-blob-from-another-repository
+ */
+
+
+/** Mounts `digest` from `fromRepository` (same registry) into `target`; false when not mounted. */
+async function mount_mountBlob(target, digest, fromRepository) {
+    parseDigest(digest);
+    const query = `blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(fromRepository)}`;
+    const response = await target.uploadRequest("POST", query, { "content-length": "0" }, undefined, `repository:${fromRepository}:pull`);
+    await response.body?.cancel().catch(() => undefined);
+    if (response.status === 201) {
+        const stored = response.headers.get("docker-content-digest");
+        if (stored !== null && stored !== digest) {
+            throw new OciError("DIGEST_MISMATCH", `${target.location}: mounting ${digest} from ${fromRepository} gave digest ${stored}`);
+        }
+        return true;
+    }
+    if (response.status === 202) {
+        const location = response.headers.get("location");
+        if (location !== null)
+            await cancelUpload(target, location);
+        return false;
+    }
+    throw new OciError("REGISTRY_ERROR", `${target.location}: mounting ${digest} from ${fromRepository} answered ${response.status}`);
+}
+/** Best effort: an abandoned session would otherwise wait for the registry's upload purge. */
+async function cancelUpload(target, location) {
+    try {
+        const response = await target.uploadRequest("DELETE", target.uploadUrl(location));
+        await response.body?.cancel().catch(() => undefined);
+    }
+    catch {
+        // the session expires on its own
+    }
+}
+//# sourceMappingURL=mount.js.map
+;// CONCATENATED MODULE: ./packages/oci/dist/upload-chunked.js
+
+
+
+const upload_chunked_DEFAULT_CHUNK_SIZE = (/* unused pure expression or super */ null && (16 * 1024 * 1024));
+/** Uploads a blob in chunks; resolves with the bytes sent in the session that completed. */
+async function upload_chunked_uploadBlobChunked(target, blob, open, options = {}) {
+    parseDigest(blob.digest);
+    const chunkSize = Math.max(1, options.chunkSize ?? upload_chunked_DEFAULT_CHUNK_SIZE);
+    const sessions = Math.max(1, options.sessions ?? 3);
+    for (let session = 1;; session++) {
+        try {
+            return await uploadSession(target, blob, open, chunkSize, options.verify !== false);
+        }
+        catch (error) {
+            if (session >= sessions || !upload_chunked_transient(error))
+                throw error;
+            if (await target.hasBlob(blob.digest).catch(() => false))
+                return 0;
+        }
+    }
+}
+async function uploadSession(target, blob, open, chunkSize, verify) {
+    const what = `blob ${blob.digest} for ${target.location}`;
+    const state = { location: await startUpload(target, what), offset: 0 };
+    const source = await open();
+    let verifier = source;
+    if (verify) {
+        const checking = new DigestVerifier(blob.digest, { size: blob.size, what });
+        source.on("error", (error) => checking.destroy(error));
+        verifier = source.pipe(checking);
+    }
+    let inflight = Promise.resolve();
+    const queue = async (chunk) => {
+        await inflight;
+        const start = state.offset;
+        state.offset += chunk.length;
+        inflight = sendChunk(target, state, chunk, start, what);
+        inflight.catch(() => undefined);
+    };
+    try {
+        let pending = [];
+        let pendingBytes = 0;
+        for await (const data of verifier) {
+            const buffer = data;
+            pending.push(buffer);
+            pendingBytes += buffer.length;
+            while (pendingBytes >= chunkSize) {
+                const all = Buffer.concat(pending);
+                await queue(all.subarray(0, chunkSize));
+                const rest = all.subarray(chunkSize);
+                pending = rest.length > 0 ? [rest] : [];
+                pendingBytes = rest.length;
+            }
+        }
+        // The stream ended without a digest or size error: the content is the blob.
+        if (pendingBytes > 0)
+            await queue(Buffer.concat(pending));
+        await inflight;
+    }
+    catch (error) {
+        source.destroy();
+        verifier.destroy();
+        await inflight.catch(() => undefined);
+        throw error;
+    }
+    const close = new URL(state.location);
+    close.searchParams.set("digest", blob.digest);
+    const done = await target.uploadRequest("PUT", close, { "content-length": "0" });
+    await done.body?.cancel().catch(() => undefined);
+    const stored = done.headers.get("docker-content-digest");
+    if (stored !== null && stored !== blob.digest)
+        throw new OciError("DIGEST_MISMATCH", `${what}: the registry reports digest ${stored}`);
+    return state.offset;
+}
+/**
+ * Monolithic upload of a blob held in memory (small ones): `POST`, then `PUT ?digest=` with the
+ * bytes, checked against the digest first and by the registry on the PUT. Replayable on retries.
+ */
+async function upload_chunked_uploadBlobMonolithic(target, blob, bytes) {
+    const what = `blob ${blob.digest} for ${target.location}`;
+    if (bytes.length !== blob.size)
+        throw new OciError("SIZE_MISMATCH", `${what}: ${bytes.length} bytes given, ${blob.size} declared`);
+    verifyBytes(bytes, blob.digest, what);
+    const url = await startUpload(target, what);
+    url.searchParams.set("digest", blob.digest);
+    const done = await target.uploadRequest("PUT", url, { "content-type": "application/octet-stream", "content-length": String(bytes.length) }, bytes);
+    await done.body?.cancel().catch(() => undefined);
+    const stored = done.headers.get("docker-content-digest");
+    if (stored !== null && stored !== blob.digest)
+        throw new OciError("DIGEST_MISMATCH", `${what}: the registry reports digest ${stored}`);
+}
+/** `POST /v2/<name>/blobs/uploads/` → the session's URL. */
+async function startUpload(target, what) {
+    const started = await target.uploadRequest("POST", "blobs/uploads/", { "content-length": "0" });
+    await started.body?.cancel().catch(() => undefined);
+    const location = started.headers.get("location");
+    if (started.status !== 202 || location === null)
+        throw new OciError("REGISTRY_ERROR", `${what}: upload start answered ${started.status} without a Location`);
+    return target.uploadUrl(location);
+}
+/** One PATCH; on a lost answer, asks the session where it is and accepts a chunk that landed. */
+async function sendChunk(target, state, chunk, start, what) {
+    const end = start + chunk.length - 1;
+    const headers = { "content-type": "application/octet-stream", "content-length": String(chunk.length), "content-range": `${start}-${end}` };
+    let response;
+    try {
+        response = await target.uploadRequest("PATCH", state.location, headers, chunk);
+    }
+    catch (error) {
+        const received = await sessionOffset(target, state.location).catch(() => undefined);
+        if (received === undefined || received.offset !== end + 1)
+            throw error;
+        state.location = received.location;
+        return;
+    }
+    await response.body?.cancel().catch(() => undefined);
+    const next = response.headers.get("location");
+    if (next === null)
+        throw new OciError("REGISTRY_ERROR", `${what}: PATCH answered ${response.status} without a Location`);
+    const range = parseRange(response.headers.get("range"));
+    if (range !== undefined && range !== end + 1)
+        throw new OciError("REGISTRY_ERROR", `${what}: the registry holds ${range} bytes after the chunk ending at ${end + 1}`);
+    state.location = target.uploadUrl(next);
+}
+/** `GET <location>`: 204 with `Range: 0-<last>`, the bytes the session holds. */
+async function sessionOffset(target, location) {
+    const response = await target.uploadRequest("GET", location);
+    await response.body?.cancel().catch(() => undefined);
+    const offset = parseRange(response.headers.get("range")) ?? 0;
+    const next = response.headers.get("location");
+    return { offset, location: next === null ? location : target.uploadUrl(next) };
+}
+/** `Range: 0-<last>` → the bytes the session holds (last + 1); callers compare it with an exact end. */
+function parseRange(header) {
+    const match = /^(?:bytes=)?0-(\d+)$/.exec(header?.trim() ?? "");
+    return match ? Number(match[1]) + 1 : undefined;
+}
+/**
+ * Failures a fresh session may get past: the network, server errors, and a session the registry
+ * lost or no longer accepts (404, 400 or 416 after a chunk whose answer was lost). Not: refused
+ * credentials, or content that is not the blob.
+ */
+function upload_chunked_transient(error) {
+    if (error instanceof HttpError)
+        return error.code !== "AUTH_FAILED";
+    return error instanceof PeptideError && error.code === "REGISTRY_ERROR";
+}
+//# sourceMappingURL=upload-chunked.js.map
+;// CONCATENATED MODULE: ./packages/oci/dist/copy.js
+/**
+ * Copies an image by digest from one ImageStore to another: every platform manifest of an index
+ * and their blobs, then the referrers of the copied manifests (signatures, SBOMs, attestations),
+ * and only then the tag, so a tag never names an incomplete image.
+ *
+ * Blobs already at the target are skipped (HEAD); between repositories of one registry they are
+ * mounted (no bytes move); otherwise they stream from source to target, verified as they flow,
+ * large ones in chunks. Tags are immutable unless `allowOverwrite`. A copy that finds everything
+ * in place writes nothing and says so (`alreadyComplete`).
+ */
+
+
+
+
+
+
+
+
+/** Referrers of referrers (a signature over an SBOM) are followed this deep. */
+const MAX_REFERRER_DEPTH = 3;
+async function copyImage(options) {
+    return new ImageCopy(options).run();
+}
+class ImageCopy {
+    options;
+    from;
+    to;
+    result;
+    manifestsWritten = 0;
+    /** Manifests handled in this copy (an index's children may repeat across referrers). */
+    done = new Set();
+    /** Referrer listings by store and subject, started as early as possible. */
+    listings = new Map();
+    constructor(options) {
+        this.options = options;
+        this.from = options.from.store;
+        this.to = options.to.store;
+        this.result = { digest: options.from.digest, copiedBlobs: 0, mountedBlobs: 0, skippedBlobs: 0, bytesUploaded: 0, referrers: [], tagged: false, alreadyComplete: false };
+    }
+    async run() {
+        const { digest } = this.options.from;
+        const tag = this.options.to.tag;
+        // Reads that do not depend on each other go out together: the source manifest, the target
+        // tag, and the referrers of the subject on both sides.
+        if (this.options.referrers !== false) {
+            this.listed(this.from, digest).catch(() => undefined);
+            this.listed(this.to, digest).catch(() => undefined);
+        }
+        const [root] = await Promise.all([this.from.getManifest(digest), tag === undefined ? undefined : this.checkTag(tag, digest)]);
+        const subjects = await this.copyManifest(root.descriptor.digest, root.bytes, root.descriptor.mediaType);
+        if (this.options.referrers !== false)
+            await this.copyReferrers(subjects, 0);
+        if (tag !== undefined) {
+            // Checked again: a tag written by someone else while we copied is not overwritten either.
+            const current = await this.checkTag(tag, digest);
+            if (current !== digest) {
+                await this.to.putManifest(root.bytes, root.descriptor.mediaType, tag);
+                this.result.tagged = true;
+            }
+            this.options.onProgress?.({ kind: "tag", tag, digest, action: this.result.tagged ? "tagged" : "unchanged" });
+        }
+        const r = this.result;
+        r.alreadyComplete = r.copiedBlobs + r.mountedBlobs === 0 && this.manifestsWritten === 0 && !r.tagged && r.referrers.every((x) => x.status === "present");
+        return r;
+    }
+    /** The digest the tag names at the target, or undefined; throws TAG_IMMUTABLE when it names another. */
+    async checkTag(tag, digest) {
+        let current;
+        try {
+            current = (await this.to.resolve(tag)).digest;
+        }
+        catch (error) {
+            if (error instanceof OciError && error.code === "MANIFEST_UNKNOWN")
+                return undefined;
+            throw error;
+        }
+        if (current !== digest && this.options.allowOverwrite !== true) {
+            throw new OciError("TAG_IMMUTABLE", `${this.to.location}: tag ${tag} names ${current}, not ${digest}; tags are immutable, promote under a new tag or allow overwriting`);
+        }
+        return current;
+    }
+    /**
+     * Copies a manifest or index with everything it references (children before parents, blobs
+     * before manifests) and returns the digests copied, subjects whose referrers follow.
+     */
+    async copyManifest(digest, bytes, mediaType, options = {}) {
+        if (this.done.has(digest))
+            return [];
+        this.done.add(digest);
+        const parsed = parseManifest(bytes, mediaType, `manifest ${digest} of ${this.from.location}`);
+        const subjects = [];
+        // A manifest the target lacks is new there: its blobs are mounted without asking first.
+        const present = await this.hasManifest(digest);
+        if (parsed.kind === "index") {
+            for (const child of parsed.index.manifests) {
+                const content = await this.from.getManifest(child.digest);
+                subjects.push(...(await this.copyManifest(child.digest, content.bytes, content.descriptor.mediaType)));
+            }
+        }
+        else {
+            const blobs = [parsed.manifest.config, ...parsed.manifest.layers];
+            await eachLimited(uniqueByDigest(blobs), this.options.concurrency ?? 4, (blob) => this.copyBlob(blob, !present));
+        }
+        if (present) {
+            this.options.onProgress?.({ kind: "manifest", digest, action: "skipped" });
+        }
+        else if (options.put === false) {
+            // The caller stores it (pushReferrer).
+            this.manifestsWritten++;
+        }
+        else {
+            await this.to.putManifest(bytes, parsed.mediaType);
+            this.manifestsWritten++;
+            this.options.onProgress?.({ kind: "manifest", digest, action: "copied" });
+        }
+        return [digest, ...subjects];
+    }
+    async hasManifest(digest) {
+        try {
+            await this.to.resolve(digest);
+            return true;
+        }
+        catch (error) {
+            if (error instanceof OciError && error.code === "MANIFEST_UNKNOWN")
+                return false;
+            throw error;
+        }
+    }
+    /** `fresh`: the manifest is new at the target, so a mount goes first (no HEAD). */
+    async copyBlob(blob, fresh) {
+        const report = (action) => this.options.onProgress?.({ kind: "blob", digest: blob.digest, size: blob.size, action });
+        const { from, to } = this;
+        const mountable = from instanceof RegistryRepository && to instanceof RegistryRepository && from.registry === to.registry && from.repository !== to.repository;
+        if (!(mountable && fresh) && (await to.hasBlob(blob.digest))) {
+            this.result.skippedBlobs++;
+            return report("skipped");
+        }
+        if (mountable && (await mountBlob(to, blob.digest, from.repository))) {
+            this.result.mountedBlobs++;
+            return report("mounted");
+        }
+        const open = () => from.getBlob({ digest: blob.digest, size: blob.size });
+        const chunkSize = this.options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+        try {
+            if (to instanceof RegistryRepository && blob.size > chunkSize) {
+                // The source's stream is a verifying one: no second hash on the way up.
+                await uploadBlobChunked(to, blob, open, { chunkSize, verify: false });
+            }
+            else if (to instanceof RegistryRepository) {
+                await uploadBlobMonolithic(to, blob, await readBlobBytes(from, blob, chunkSize));
+            }
+            else {
+                await to.putBlob(blob, () => deferred(open));
+            }
+        }
+        catch (error) {
+            // An upload whose last answer was lost may have landed all the same.
+            if (!(await to.hasBlob(blob.digest).catch(() => false)))
+                throw error;
+        }
+        this.result.copiedBlobs++;
+        this.result.bytesUploaded += blob.size;
+        report("copied");
+    }
+    /** The referrers of `subject` in `store`, listed once per copy. */
+    listed(store, subject) {
+        const key = `${store === this.from ? "from" : "to"} ${subject}`;
+        let listing = this.listings.get(key);
+        if (listing === undefined) {
+            listing = listReferrers(store, subject).then((l) => l.referrers);
+            this.listings.set(key, listing);
+        }
+        return listing;
+    }
+    async copyReferrers(subjects, depth) {
+        if (depth >= MAX_REFERRER_DEPTH)
+            return;
+        const listings = await Promise.all(subjects.map(async (subject) => ({ subject, listed: await this.listed(this.from, subject) })));
+        for (const { subject, listed } of listings) {
+            if (listed.length === 0)
+                continue;
+            const present = new Set((await this.listed(this.to, subject)).map((d) => d.digest));
+            for (const referrer of listed) {
+                if (this.done.has(referrer.digest))
+                    continue;
+                const content = await this.from.getManifest(referrer.digest);
+                const entry = { digest: referrer.digest, subject, status: "present" };
+                if (referrer.artifactType !== undefined)
+                    entry.artifactType = referrer.artifactType;
+                const before = this.manifestsWritten;
+                const listedThere = present.has(referrer.digest);
+                const nested = await this.copyManifest(referrer.digest, content.bytes, content.descriptor.mediaType, { put: listedThere });
+                if (!listedThere) {
+                    const pushed = await pushReferrer(this.to, content.bytes, { settleMs: this.options.referrerSettleMs ?? 0 });
+                    entry.status = "copied";
+                    entry.method = pushed.method;
+                }
+                else if (this.manifestsWritten !== before) {
+                    entry.status = "copied";
+                }
+                this.result.referrers.push(entry);
+                this.options.onProgress?.({ kind: "referrer", digest: referrer.digest, subject, action: entry.status === "copied" ? "copied" : "skipped" });
+                await this.copyReferrers(nested, depth + 1);
+            }
+        }
+    }
+}
+/** A stream that is the one `open` resolves to, for APIs that take a synchronous stream factory. */
+function deferred(open) {
+    const out = new PassThrough({ highWaterMark: 1024 * 1024 });
+    open().then((source) => pipeline(source, out, () => undefined), (error) => out.destroy(error instanceof Error ? error : new Error(String(error))));
+    return out;
+}
+function uniqueByDigest(blobs) {
+    const seen = new Set();
+    return blobs.filter((b) => !seen.has(b.digest) && seen.add(b.digest));
+}
+/** Runs `fn` over the items, at most `limit` at once; the first failure is thrown after all settle. */
+async function eachLimited(items, limit, fn) {
+    let next = 0;
+    const failures = [];
+    const worker = async () => {
+        while (next < items.length && failures.length === 0) {
+            const item = items[next++];
+            await fn(item).catch((error) => failures.push(error));
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    if (failures.length > 0)
+        throw failures[0];
+}
+//# sourceMappingURL=copy.js.map
 ;// CONCATENATED MODULE: ./packages/oci/dist/index.js
 /**
  * OCI images: references, digests, manifests, an OCI image layout directory and a Distribution
  * API v2 client, both behind one ImageStore interface.
  */
+
+
+
+
 
 
 

@@ -63202,8 +63202,8 @@ var external_node_crypto_ = __nccwpck_require__(77598);
 var external_node_path_ = __nccwpck_require__(76760);
 // EXTERNAL MODULE: ./packages/attest/dist/index.js + 50 modules
 var attest_dist = __nccwpck_require__(4357);
-// EXTERNAL MODULE: ./packages/oci/dist/index.js + 18 modules
-var oci_dist = __nccwpck_require__(61178);
+// EXTERNAL MODULE: ./packages/oci/dist/index.js + 22 modules
+var oci_dist = __nccwpck_require__(51216);
 ;// CONCATENATED MODULE: ./packages/action-kit/dist/attest/store.js
 /**
  * Where the signed bundles go, as the inputs say: bundle files, the image's registry (an OCI 1.1
@@ -66383,7 +66383,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   BY: () => (/* reexport */ writeBundles)
 });
 
-// UNUSED EXPORTS: BUNDLE_FILE_SUFFIX, BUNDLE_V03_MEDIA_TYPE, CachingFulcioSigner, DEFAULT_JSONL_NAME, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, DIGEST_CHUNK_BYTES, FULCIO_EXTENSIONS, GITHUB_ACTIONS_ISSUER, INSTANCES, IN_TOTO_PAYLOAD_TYPE, MAX_BUNDLE_BYTES, MessageSignatureV03BundleBuilder, OCI_EMPTY_DESCRIPTOR, OCI_EMPTY_JSON, OidcError, PEPTIDE_BUILD_TYPE, SIGNING_CONFIG_MEDIA_TYPE, SIGSTORE_AUDIENCE, SIGSTORE_BUNDLE_ARTIFACT_TYPE, SLSA_PROVENANCE_V1, SignError, StoreError, TrustRoot, artifactManifest, assertPolicy, bundleFileName, candidateKeys, constrainsSigner, contextFromRunner, contextOf, expandBraces, expandGlob, fetchAttachedBundles, fetchIssuerKeys, formatArtifactReportText, formatReportText, gatherFacts, githubClaims, githubIssuer, globMatcher, identityProviderFrom, imageSubject, isGlob, isImageReference, isLockfileName, issuerMatches, listBundleReferrers, loadTrustedRoot, lockfileDigests, matchesRepository, matchesSignerWorkflow, parseChecksums, policyFromJSON, predicateTypeOf, provenancePredicate, provenanceStatement, readBuildWorkflow, readChecksumsFile, readSigningCertificate, refGlob, resolveEndpoints, sbomDescriptor, sha256File, sha256Hex, sha256Of, sha256Stream, signBlob, signStatements, signingConfigEndpoints, splitWorkflowRef, statementOf, verifyAttestation, verifyBundle, verifyBundles, verifyGitHubToken, verifyIdToken, workspaceCommit
+// UNUSED EXPORTS: BUNDLE_FILE_SUFFIX, BUNDLE_V03_MEDIA_TYPE, CachingFulcioSigner, DEFAULT_JSONL_NAME, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, DIGEST_CHUNK_BYTES, FULCIO_EXTENSIONS, GITHUB_ACTIONS_ISSUER, INSTANCES, IN_TOTO_PAYLOAD_TYPE, MAX_BUNDLE_BYTES, MessageSignatureV03BundleBuilder, OCI_EMPTY_DESCRIPTOR, OCI_EMPTY_JSON, OidcError, PEPTIDE_BUILD_TYPE, SIGNING_CONFIG_MEDIA_TYPE, SIGSTORE_AUDIENCE, SIGSTORE_BUNDLE_ARTIFACT_TYPE, SLSA_PROVENANCE_V1, SignError, StoreError, TrustRoot, artifactManifest, assertPolicy, bundleFileName, candidateKeys, constrainsSigner, contextFromRunner, contextOf, defaultTufCacheDir, expandBraces, expandGlob, fetchAttachedBundles, fetchIssuerKeys, formatArtifactReportText, formatReportText, gatherFacts, githubClaims, githubIssuer, globMatcher, identityProviderFrom, imageSubject, isGlob, isImageReference, isLockfileName, issuerMatches, listBundleReferrers, loadTrustedRoot, lockfileDigests, matchesRepository, matchesSignerWorkflow, parseChecksums, policyFromJSON, predicateTypeOf, provenancePredicate, provenanceStatement, readBuildWorkflow, readChecksumsFile, readSigningCertificate, refGlob, resolveEndpoints, sbomDescriptor, sha256File, sha256Hex, sha256Of, sha256Stream, signBlob, signStatements, signingConfigEndpoints, splitWorkflowRef, statementOf, verifyAttestation, verifyBundle, verifyBundles, verifyGitHubToken, verifyIdToken, workspaceCommit
 
 ;// CONCATENATED MODULE: ./packages/attest/dist/types.js
 /**
@@ -68190,9 +68190,9 @@ var protobuf_specs_dist = __nccwpck_require__(19654);
 var verify_dist = __nccwpck_require__(54187);
 ;// CONCATENATED MODULE: ./packages/attest/dist/verify/trusted-root.js
 /**
- * The trusted root a verification is anchored to. Always given explicitly: from a file for
- * air-gapped use, or as JSON. Nothing here touches the network; the public-good TUF source is
- * declared so the CLI can offer it, and refused until a TUF client is wired in.
+ * The trusted root a verification is anchored to: from a file for air-gapped use (no network
+ * needed, none attempted), as JSON, or through TUF (Sigstore's public-good repository or a
+ * private mirror). The TUF client is imported only when that source is used.
  */
 
 
@@ -68255,11 +68255,16 @@ async function loadTrustedRoot(source) {
             }
             return trusted_root_TrustRoot.fromJSON(json, source.path);
         }
-        case "tuf":
-            throw new PeptideError("TRUSTED_ROOT_TUF_UNAVAILABLE", "fetching the trusted root through TUF is not available yet; pass --trusted-root with a trusted_root.json");
+        case "tuf": {
+            const { fetchTrustedRootJSON } = await Promise.all(/* import() */[__nccwpck_require__.e(694), __nccwpck_require__.e(267)]).then(__nccwpck_require__.bind(__nccwpck_require__, 61267));
+            const { json, name } = await fetchTrustedRootJSON(source);
+            return trusted_root_TrustRoot.fromJSON(json, name);
+        }
     }
 }
 //# sourceMappingURL=trusted-root.js.map
+// EXTERNAL MODULE: ./packages/attest/dist/verify/tuf-cache.js
+var tuf_cache = __nccwpck_require__(38020);
 // EXTERNAL MODULE: ./node_modules/@sigstore/bundle/dist/index.js
 var bundle_dist = __nccwpck_require__(61040);
 ;// CONCATENATED MODULE: ./packages/attest/dist/verify/identity-checks.js
@@ -68759,6 +68764,7 @@ function isMessageSignature(bundle) {
 }
 //# sourceMappingURL=verify-artifact.js.map
 ;// CONCATENATED MODULE: ./packages/attest/dist/verify/index.js
+
 
 
 
@@ -69377,8 +69383,8 @@ class errors_StoreError extends dist/* PeptideError */._6 {
     }
 }
 //# sourceMappingURL=errors.js.map
-// EXTERNAL MODULE: ./packages/oci/dist/index.js + 18 modules
-var oci_dist = __nccwpck_require__(61178);
+// EXTERNAL MODULE: ./packages/oci/dist/index.js + 22 modules
+var oci_dist = __nccwpck_require__(51216);
 ;// CONCATENATED MODULE: ./packages/attest/dist/store/oci-bundle.js
 /**
  * Sigstore bundles in an OCI registry, attached to the image they are about as OCI 1.1 artifact
@@ -69600,6 +69606,26 @@ function listBundleReferrers(store, digest, options = {}) {
 
 
 //# sourceMappingURL=index.js.map
+
+/***/ }),
+
+/***/ 38020:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   a: () => (/* binding */ defaultTufCacheDir)
+/* harmony export */ });
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(48161);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
+/** Where TUF metadata and targets are cached; apart from tuf.ts so callers need not load the TUF client. */
+
+
+/** `$XDG_CACHE_HOME/peptide/tuf`, else `~/.cache/peptide/tuf`. */
+function defaultTufCacheDir(env = process.env) {
+    const base = env.XDG_CACHE_HOME !== undefined && env.XDG_CACHE_HOME !== "" ? env.XDG_CACHE_HOME : node_path__WEBPACK_IMPORTED_MODULE_1__.join(env.HOME !== undefined && env.HOME !== "" ? env.HOME : node_os__WEBPACK_IMPORTED_MODULE_0__.homedir(), ".cache");
+    return node_path__WEBPACK_IMPORTED_MODULE_1__.join(base, "peptide", "tuf");
+}
+//# sourceMappingURL=tuf-cache.js.map
 
 /***/ }),
 
@@ -69953,7 +69979,7 @@ function definedOnly(value) {
 
 /***/ }),
 
-/***/ 61178:
+/***/ 51216:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -69964,10 +69990,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   ol: () => (/* reexport */ digest_digestOf),
   Ng: () => (/* reexport */ manifest_parseManifest),
   F2: () => (/* reexport */ reference_parseReference),
-  eX: () => (/* reexport */ pushReferrer)
+  eX: () => (/* reexport */ referrers_pushReferrer)
 });
 
-// UNUSED EXPORTS: DOCKER_HUB, DOCKER_HUB_API_HOST, DigestVerifier, HostPolicy, MANIFEST_ACCEPT, MANIFEST_MEDIA_TYPES, MAX_MANIFEST_BYTES, OciError, OciLayout, REF_NAME_ANNOTATION, RegistryRepository, bareHostname, canonicalRegistryName, dockerCredentials, formatPlatform, formatReference, hostnameOf, isDigest, isForbiddenAddress, isImageManifestMediaType, isIndexMediaType, isLoopbackHost, isManifestMediaType, isRecord, layerCompression, listReferrers, manifestReference, normalizeServerKey, openImage, parseChallenges, parseDescriptor, parseDigest, parsePlatform, platformMatches, readBlobBytes, referrersFromApi, referrersFromTag, referrersTag, registryApiHost, repositoryName, runCredentialHelper, staticCredentials, verifyBytes
+// UNUSED EXPORTS: DEFAULT_CHUNK_SIZE, DOCKER_HUB, DOCKER_HUB_API_HOST, DigestVerifier, HostPolicy, MANIFEST_ACCEPT, MANIFEST_MEDIA_TYPES, MAX_MANIFEST_BYTES, OciError, OciLayout, REF_NAME_ANNOTATION, RegistryRepository, bareHostname, buildImageFromDirectory, canonicalRegistryName, copyImage, dockerCredentials, formatPlatform, formatReference, hostnameOf, isDigest, isForbiddenAddress, isImageManifestMediaType, isIndexMediaType, isLoopbackHost, isManifestMediaType, isRecord, layerCompression, listReferrers, manifestReference, mountBlob, normalizeServerKey, openImage, parseChallenges, parseDescriptor, parseDigest, parsePlatform, platformMatches, readBlobBytes, referrersFromApi, referrersFromTag, referrersTag, registryApiHost, repositoryName, runCredentialHelper, staticCredentials, uploadBlobChunked, uploadBlobMonolithic, verifyBytes, writeDirectoryImage
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
@@ -71376,6 +71402,24 @@ class registry_RegistryRepository {
     apiRequest(method, apiPath, headers = {}) {
         return this.send(method, new URL(`${this.base}/${apiPath}`), "pull", headers);
     }
+    /**
+     * One authenticated request with push access, for the upload protocols kept in their own files
+     * (mount.ts, upload-chunked.ts). `target` is a path under `/v2/<repository>/` or an upload
+     * `Location` already resolved with uploadUrl; `extraScope` is another scope the token must
+     * carry (the source repository of a cross-repository mount). Resolves with a 2xx or throws.
+     */
+    uploadRequest(method, target, headers = {}, body, extraScope) {
+        const url = typeof target === "string" ? new URL(`${this.base}/${target}`) : target;
+        const scope = `repository:${this.repository}:pull,push${extraScope === undefined ? "" : ` ${extraScope}`}`;
+        const request = { registry: this.registry, scope, method, url, headers, followRedirects: false };
+        if (body !== undefined)
+            request.body = body;
+        return this.transport.send(request);
+    }
+    /** An upload session's `Location` header as an absolute URL (it may be relative to the API base). */
+    uploadUrl(location) {
+        return new URL(location, `${this.base}/`);
+    }
     requireReference(reference) {
         if (reference === undefined || reference === "")
             throw new errors_OciError("REFERENCE_INVALID", `${this.location}: name a tag or a digest`);
@@ -71499,7 +71543,7 @@ async function isDirectory(dir) {
 ;// CONCATENATED MODULE: ./packages/oci/dist/store.js
 
 /** Reads a whole blob into memory, refusing more than `maxBytes` (configs, small documents). */
-async function readBlobBytes(store, blob, maxBytes) {
+async function store_readBlobBytes(store, blob, maxBytes) {
     if (blob.size !== undefined && blob.size > maxBytes) {
         throw new OciError("SIZE_MISMATCH", `blob ${blob.digest} in ${store.location}: ${blob.size} bytes is over the ${maxBytes}-byte limit for this kind of blob`);
     }
@@ -71574,7 +71618,7 @@ async function referrersFromTag(store, digest, artifactType) {
     return artifactType === undefined ? index.manifests : index.manifests.filter((d) => d.artifactType === artifactType);
 }
 /** Referrers of `digest`: the API when the store is a registry that has one, else the tag schema. */
-async function listReferrers(store, digest, options = {}) {
+async function referrers_listReferrers(store, digest, options = {}) {
     if (store instanceof RegistryRepository) {
         const viaApi = await referrersFromApi(store, digest, options.artifactType);
         if (viaApi !== undefined)
@@ -71588,7 +71632,7 @@ async function listReferrers(store, digest, options = {}) {
  * subject's `sha256-<hex>` index (see addToReferrersTag; `settleMs` is the wait before the
  * read-back, default 100 ms, and `attempts` the rounds, default 3).
  */
-async function pushReferrer(store, manifest, options = {}) {
+async function referrers_pushReferrer(store, manifest, options = {}) {
     const parsed = manifest_parseManifest(manifest, undefined, `referrer for ${store.location}`);
     const body = parsed.kind === "manifest" ? parsed.manifest : parsed.index;
     const subject = body.subject;
@@ -71671,11 +71715,619 @@ function emptyIndex() {
     return { schemaVersion: 2, mediaType: media_types_MediaType.ociIndex, manifests: [] };
 }
 //# sourceMappingURL=referrers.js.map
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(38522);
+;// CONCATENATED MODULE: ./packages/oci/dist/build-image.js
+/**
+ * An OCI image of a directory, built with no container engine: one layer (a tar written here,
+ * gzipped by node:zlib), a config with the layer's diff_id, and a manifest. The build is
+ * reproducible: entries sorted by name, owner root, fixed modes (0644, 0755 for executables and
+ * directories) and a fixed time (`created`, default the Unix epoch) everywhere, so the same files
+ * always give the same digest. Files are read into memory: this is for small trees (a service's
+ * sources and lockfile), not for a root filesystem.
+ * https://github.com/opencontainers/image-spec/blob/v1.1.0/layer.md
+ */
+
+
+
+
+
+
+async function buildImageFromDirectory(dir, options = {}) {
+    const destination = (options.destination ?? "app").replace(/^\/+|\/+$/g, "");
+    const created = options.created ?? new Date(0);
+    const platform = options.platform ?? { os: "linux", architecture: "amd64" };
+    const entries = new Map();
+    const addParents = (name) => {
+        const parts = name.split("/");
+        for (let i = 1; i < parts.length; i++) {
+            const parent = parts.slice(0, i).join("/");
+            if (parent !== "" && !entries.has(parent))
+                entries.set(parent, { kind: "dir", name: parent });
+        }
+    };
+    for (const relative of options.include ?? ["."]) {
+        const source = path.resolve(dir, relative);
+        if (path.relative(dir, source).startsWith(".."))
+            throw new OciError("REFERENCE_INVALID", `${relative}: outside ${dir}`);
+        for (const entry of await walk(dir, source)) {
+            const name = [destination, entry.name].filter((p) => p !== "").join("/");
+            if (name === "")
+                continue;
+            addParents(name);
+            entries.set(name, { ...entry, name });
+        }
+    }
+    if (destination !== "") {
+        addParents(`${destination}/x`);
+    }
+    const sorted = [...entries.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const tar = tarOf(sorted, Math.floor(created.getTime() / 1000));
+    const diffId = digestOf(tar);
+    const layerBytes = gzipSync(tar, { level: 9 });
+    const layer = { descriptor: { mediaType: MediaType.ociLayerGzip, digest: digestOf(layerBytes), size: layerBytes.length }, bytes: layerBytes, diffId };
+    const configJson = {
+        created: created.toISOString(),
+        architecture: platform.architecture,
+        os: platform.os,
+        ...(platform.variant ? { variant: platform.variant } : {}),
+        config: { Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"], ...(destination ? { WorkingDir: `/${destination}` } : {}), ...options.config },
+        rootfs: { type: "layers", diff_ids: [diffId] },
+        history: [{ created: created.toISOString(), created_by: `peptide: copy ${[...(options.include ?? ["."])].sort().join(" ")} to /${destination}` }],
+    };
+    const configBytes = Buffer.from(JSON.stringify(configJson));
+    const config = { descriptor: { mediaType: MediaType.ociConfig, digest: digestOf(configBytes), size: configBytes.length }, bytes: configBytes };
+    const manifestJson = {
+        schemaVersion: 2,
+        mediaType: MediaType.ociManifest,
+        config: config.descriptor,
+        layers: [layer.descriptor],
+        ...(options.annotations ? { annotations: options.annotations } : {}),
+    };
+    const manifest = Buffer.from(JSON.stringify(manifestJson));
+    return {
+        descriptor: { mediaType: MediaType.ociManifest, digest: digestOf(manifest), size: manifest.length, platform },
+        manifest,
+        config,
+        layer,
+        files: sorted.filter((e) => e.kind === "file").length,
+        size: manifest.length + configBytes.length + layerBytes.length,
+    };
+}
+/** Writes the layer and config, then the manifest (tagged when `tag` is given). */
+async function writeDirectoryImage(store, image, tag) {
+    for (const blob of [image.config, image.layer])
+        await store.putBlob({ digest: blob.descriptor.digest, size: blob.descriptor.size }, blob.bytes);
+    return store.putManifest(image.manifest, image.descriptor.mediaType, tag);
+}
+/** Entries under `source`, named relative to `root` with `/`; symlinks are kept as links, never followed. */
+async function walk(root, source) {
+    const info = await lstat(source).catch((cause) => {
+        throw new OciError("BLOB_UNKNOWN", `${source}: cannot be read`, { cause });
+    });
+    const name = path.relative(root, source).split(path.sep).join("/");
+    if (info.isSymbolicLink())
+        return [{ kind: "symlink", name, target: await readlink(source) }];
+    if (info.isFile())
+        return [{ kind: "file", name, mode: info.mode & 0o111 ? 0o755 : 0o644, content: await readFile(source) }];
+    if (!info.isDirectory())
+        return [];
+    const out = name === "" ? [] : [{ kind: "dir", name }];
+    for (const child of (await readdir(source)).sort())
+        out.push(...(await walk(root, path.join(source, child))));
+    return out;
+}
+/** A POSIX tar (ustar, with a PAX record for names over the ustar limits), ending in two zero blocks. */
+function tarOf(entries, mtime) {
+    const blocks = [];
+    for (const entry of entries) {
+        const name = entry.kind === "dir" ? `${entry.name}/` : entry.name;
+        const linkname = entry.kind === "symlink" ? entry.target : "";
+        const content = entry.kind === "file" ? entry.content : Buffer.alloc(0);
+        const pax = {};
+        const split = splitName(name);
+        if (split === undefined)
+            pax.path = name;
+        if (Buffer.byteLength(linkname) > 100)
+            pax.linkpath = linkname;
+        if (Object.keys(pax).length > 0) {
+            const body = Buffer.from(Object.entries(pax).map(([key, value]) => paxRecord(key, value)).join(""));
+            blocks.push(header({ name: "PaxHeader", prefix: "", mode: 0o644, size: body.length, mtime, type: "x", linkname: "" }), pad(body));
+        }
+        const short = split ?? { name: name.slice(-100), prefix: "" };
+        const mode = entry.kind === "file" ? entry.mode : entry.kind === "dir" ? 0o755 : 0o777;
+        const type = entry.kind === "file" ? "0" : entry.kind === "dir" ? "5" : "2";
+        blocks.push(header({ ...short, mode, size: content.length, mtime, type, linkname: linkname.slice(0, 100) }));
+        if (content.length > 0)
+            blocks.push(pad(content));
+    }
+    blocks.push(Buffer.alloc(1024));
+    return Buffer.concat(blocks);
+}
+/** ustar's name (100 bytes) and prefix (155 bytes) split at a `/`, or undefined when it does not fit. */
+function splitName(name) {
+    if (Buffer.byteLength(name) <= 100)
+        return { name, prefix: "" };
+    for (let i = name.indexOf("/"); i > 0; i = name.indexOf("/", i + 1)) {
+        const prefix = name.slice(0, i);
+        const rest = name.slice(i + 1);
+        if (Buffer.byteLength(prefix) <= 155 && Buffer.byteLength(rest) <= 100 && rest !== "")
+            return { name: rest, prefix };
+    }
+    return undefined;
+}
+/** `<length> <key>=<value>\n`, the length counting itself. */
+function paxRecord(key, value) {
+    const body = ` ${key}=${value}\n`;
+    let length = Buffer.byteLength(body) + 1;
+    while (String(length).length + Buffer.byteLength(body) !== length)
+        length++;
+    return `${length}${body}`;
+}
+function header(h) {
+    const block = Buffer.alloc(512);
+    const text = (value, offset, length) => block.write(value, offset, length, "utf8");
+    const octal = (value, offset, length) => text(`${value.toString(8).padStart(length - 1, "0")}\0`, offset, length);
+    text(h.name, 0, 100);
+    octal(h.mode, 100, 8);
+    octal(0, 108, 8);
+    octal(0, 116, 8);
+    octal(h.size, 124, 12);
+    octal(h.mtime, 136, 12);
+    block.fill(0x20, 148, 156);
+    text(h.type, 156, 1);
+    text(h.linkname, 157, 100);
+    text("ustar\0", 257, 6);
+    text("00", 263, 2);
+    text("root", 265, 32);
+    text("root", 297, 32);
+    octal(0, 329, 8);
+    octal(0, 337, 8);
+    text(h.prefix, 345, 155);
+    let sum = 0;
+    for (const byte of block)
+        sum += byte;
+    text(`${sum.toString(8).padStart(6, "0")}\0 `, 148, 8);
+    return block;
+}
+function pad(content) {
+    const rest = content.length % 512;
+    return rest === 0 ? content : Buffer.concat([content, Buffer.alloc(512 - rest)]);
+}
+//# sourceMappingURL=build-image.js.map
+;// CONCATENATED MODULE: ./packages/oci/dist/mount.js
+/**
+ * Cross-repository blob mount: `POST /v2/<to>/blobs/uploads/?mount=<digest>&from=<repo>`. A 201
+ * means the registry linked the blob it already holds into the target repository (no bytes
+ * move); a 202 means it did not (another registry, no access to the source, mounting disabled)
+ * and opened an upload session instead, which is cancelled here: the caller uploads.
+ * https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#mounting-a-blob-from-another-repository
+ */
+
+
+/** Mounts `digest` from `fromRepository` (same registry) into `target`; false when not mounted. */
+async function mount_mountBlob(target, digest, fromRepository) {
+    parseDigest(digest);
+    const query = `blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(fromRepository)}`;
+    const response = await target.uploadRequest("POST", query, { "content-length": "0" }, undefined, `repository:${fromRepository}:pull`);
+    await response.body?.cancel().catch(() => undefined);
+    if (response.status === 201) {
+        const stored = response.headers.get("docker-content-digest");
+        if (stored !== null && stored !== digest) {
+            throw new OciError("DIGEST_MISMATCH", `${target.location}: mounting ${digest} from ${fromRepository} gave digest ${stored}`);
+        }
+        return true;
+    }
+    if (response.status === 202) {
+        const location = response.headers.get("location");
+        if (location !== null)
+            await cancelUpload(target, location);
+        return false;
+    }
+    throw new OciError("REGISTRY_ERROR", `${target.location}: mounting ${digest} from ${fromRepository} answered ${response.status}`);
+}
+/** Best effort: an abandoned session would otherwise wait for the registry's upload purge. */
+async function cancelUpload(target, location) {
+    try {
+        const response = await target.uploadRequest("DELETE", target.uploadUrl(location));
+        await response.body?.cancel().catch(() => undefined);
+    }
+    catch {
+        // the session expires on its own
+    }
+}
+//# sourceMappingURL=mount.js.map
+;// CONCATENATED MODULE: ./packages/oci/dist/upload-chunked.js
+
+
+
+const upload_chunked_DEFAULT_CHUNK_SIZE = (/* unused pure expression or super */ null && (16 * 1024 * 1024));
+/** Uploads a blob in chunks; resolves with the bytes sent in the session that completed. */
+async function upload_chunked_uploadBlobChunked(target, blob, open, options = {}) {
+    parseDigest(blob.digest);
+    const chunkSize = Math.max(1, options.chunkSize ?? upload_chunked_DEFAULT_CHUNK_SIZE);
+    const sessions = Math.max(1, options.sessions ?? 3);
+    for (let session = 1;; session++) {
+        try {
+            return await uploadSession(target, blob, open, chunkSize, options.verify !== false);
+        }
+        catch (error) {
+            if (session >= sessions || !upload_chunked_transient(error))
+                throw error;
+            if (await target.hasBlob(blob.digest).catch(() => false))
+                return 0;
+        }
+    }
+}
+async function uploadSession(target, blob, open, chunkSize, verify) {
+    const what = `blob ${blob.digest} for ${target.location}`;
+    const state = { location: await startUpload(target, what), offset: 0 };
+    const source = await open();
+    let verifier = source;
+    if (verify) {
+        const checking = new DigestVerifier(blob.digest, { size: blob.size, what });
+        source.on("error", (error) => checking.destroy(error));
+        verifier = source.pipe(checking);
+    }
+    let inflight = Promise.resolve();
+    const queue = async (chunk) => {
+        await inflight;
+        const start = state.offset;
+        state.offset += chunk.length;
+        inflight = sendChunk(target, state, chunk, start, what);
+        inflight.catch(() => undefined);
+    };
+    try {
+        let pending = [];
+        let pendingBytes = 0;
+        for await (const data of verifier) {
+            const buffer = data;
+            pending.push(buffer);
+            pendingBytes += buffer.length;
+            while (pendingBytes >= chunkSize) {
+                const all = Buffer.concat(pending);
+                await queue(all.subarray(0, chunkSize));
+                const rest = all.subarray(chunkSize);
+                pending = rest.length > 0 ? [rest] : [];
+                pendingBytes = rest.length;
+            }
+        }
+        // The stream ended without a digest or size error: the content is the blob.
+        if (pendingBytes > 0)
+            await queue(Buffer.concat(pending));
+        await inflight;
+    }
+    catch (error) {
+        source.destroy();
+        verifier.destroy();
+        await inflight.catch(() => undefined);
+        throw error;
+    }
+    const close = new URL(state.location);
+    close.searchParams.set("digest", blob.digest);
+    const done = await target.uploadRequest("PUT", close, { "content-length": "0" });
+    await done.body?.cancel().catch(() => undefined);
+    const stored = done.headers.get("docker-content-digest");
+    if (stored !== null && stored !== blob.digest)
+        throw new OciError("DIGEST_MISMATCH", `${what}: the registry reports digest ${stored}`);
+    return state.offset;
+}
+/**
+ * Monolithic upload of a blob held in memory (small ones): `POST`, then `PUT ?digest=` with the
+ * bytes, checked against the digest first and by the registry on the PUT. Replayable on retries.
+ */
+async function upload_chunked_uploadBlobMonolithic(target, blob, bytes) {
+    const what = `blob ${blob.digest} for ${target.location}`;
+    if (bytes.length !== blob.size)
+        throw new OciError("SIZE_MISMATCH", `${what}: ${bytes.length} bytes given, ${blob.size} declared`);
+    verifyBytes(bytes, blob.digest, what);
+    const url = await startUpload(target, what);
+    url.searchParams.set("digest", blob.digest);
+    const done = await target.uploadRequest("PUT", url, { "content-type": "application/octet-stream", "content-length": String(bytes.length) }, bytes);
+    await done.body?.cancel().catch(() => undefined);
+    const stored = done.headers.get("docker-content-digest");
+    if (stored !== null && stored !== blob.digest)
+        throw new OciError("DIGEST_MISMATCH", `${what}: the registry reports digest ${stored}`);
+}
+/** `POST /v2/<name>/blobs/uploads/` → the session's URL. */
+async function startUpload(target, what) {
+    const started = await target.uploadRequest("POST", "blobs/uploads/", { "content-length": "0" });
+    await started.body?.cancel().catch(() => undefined);
+    const location = started.headers.get("location");
+    if (started.status !== 202 || location === null)
+        throw new OciError("REGISTRY_ERROR", `${what}: upload start answered ${started.status} without a Location`);
+    return target.uploadUrl(location);
+}
+/** One PATCH; on a lost answer, asks the session where it is and accepts a chunk that landed. */
+async function sendChunk(target, state, chunk, start, what) {
+    const end = start + chunk.length - 1;
+    const headers = { "content-type": "application/octet-stream", "content-length": String(chunk.length), "content-range": `${start}-${end}` };
+    let response;
+    try {
+        response = await target.uploadRequest("PATCH", state.location, headers, chunk);
+    }
+    catch (error) {
+        const received = await sessionOffset(target, state.location).catch(() => undefined);
+        if (received === undefined || received.offset !== end + 1)
+            throw error;
+        state.location = received.location;
+        return;
+    }
+    await response.body?.cancel().catch(() => undefined);
+    const next = response.headers.get("location");
+    if (next === null)
+        throw new OciError("REGISTRY_ERROR", `${what}: PATCH answered ${response.status} without a Location`);
+    const range = parseRange(response.headers.get("range"));
+    if (range !== undefined && range !== end + 1)
+        throw new OciError("REGISTRY_ERROR", `${what}: the registry holds ${range} bytes after the chunk ending at ${end + 1}`);
+    state.location = target.uploadUrl(next);
+}
+/** `GET <location>`: 204 with `Range: 0-<last>`, the bytes the session holds. */
+async function sessionOffset(target, location) {
+    const response = await target.uploadRequest("GET", location);
+    await response.body?.cancel().catch(() => undefined);
+    const offset = parseRange(response.headers.get("range")) ?? 0;
+    const next = response.headers.get("location");
+    return { offset, location: next === null ? location : target.uploadUrl(next) };
+}
+/** `Range: 0-<last>` → the bytes the session holds (last + 1); callers compare it with an exact end. */
+function parseRange(header) {
+    const match = /^(?:bytes=)?0-(\d+)$/.exec(header?.trim() ?? "");
+    return match ? Number(match[1]) + 1 : undefined;
+}
+/**
+ * Failures a fresh session may get past: the network, server errors, and a session the registry
+ * lost or no longer accepts (404, 400 or 416 after a chunk whose answer was lost). Not: refused
+ * credentials, or content that is not the blob.
+ */
+function upload_chunked_transient(error) {
+    if (error instanceof HttpError)
+        return error.code !== "AUTH_FAILED";
+    return error instanceof PeptideError && error.code === "REGISTRY_ERROR";
+}
+//# sourceMappingURL=upload-chunked.js.map
+;// CONCATENATED MODULE: ./packages/oci/dist/copy.js
+/**
+ * Copies an image by digest from one ImageStore to another: every platform manifest of an index
+ * and their blobs, then the referrers of the copied manifests (signatures, SBOMs, attestations),
+ * and only then the tag, so a tag never names an incomplete image.
+ *
+ * Blobs already at the target are skipped (HEAD); between repositories of one registry they are
+ * mounted (no bytes move); otherwise they stream from source to target, verified as they flow,
+ * large ones in chunks. Tags are immutable unless `allowOverwrite`. A copy that finds everything
+ * in place writes nothing and says so (`alreadyComplete`).
+ */
+
+
+
+
+
+
+
+
+/** Referrers of referrers (a signature over an SBOM) are followed this deep. */
+const MAX_REFERRER_DEPTH = 3;
+async function copyImage(options) {
+    return new ImageCopy(options).run();
+}
+class ImageCopy {
+    options;
+    from;
+    to;
+    result;
+    manifestsWritten = 0;
+    /** Manifests handled in this copy (an index's children may repeat across referrers). */
+    done = new Set();
+    /** Referrer listings by store and subject, started as early as possible. */
+    listings = new Map();
+    constructor(options) {
+        this.options = options;
+        this.from = options.from.store;
+        this.to = options.to.store;
+        this.result = { digest: options.from.digest, copiedBlobs: 0, mountedBlobs: 0, skippedBlobs: 0, bytesUploaded: 0, referrers: [], tagged: false, alreadyComplete: false };
+    }
+    async run() {
+        const { digest } = this.options.from;
+        const tag = this.options.to.tag;
+        // Reads that do not depend on each other go out together: the source manifest, the target
+        // tag, and the referrers of the subject on both sides.
+        if (this.options.referrers !== false) {
+            this.listed(this.from, digest).catch(() => undefined);
+            this.listed(this.to, digest).catch(() => undefined);
+        }
+        const [root] = await Promise.all([this.from.getManifest(digest), tag === undefined ? undefined : this.checkTag(tag, digest)]);
+        const subjects = await this.copyManifest(root.descriptor.digest, root.bytes, root.descriptor.mediaType);
+        if (this.options.referrers !== false)
+            await this.copyReferrers(subjects, 0);
+        if (tag !== undefined) {
+            // Checked again: a tag written by someone else while we copied is not overwritten either.
+            const current = await this.checkTag(tag, digest);
+            if (current !== digest) {
+                await this.to.putManifest(root.bytes, root.descriptor.mediaType, tag);
+                this.result.tagged = true;
+            }
+            this.options.onProgress?.({ kind: "tag", tag, digest, action: this.result.tagged ? "tagged" : "unchanged" });
+        }
+        const r = this.result;
+        r.alreadyComplete = r.copiedBlobs + r.mountedBlobs === 0 && this.manifestsWritten === 0 && !r.tagged && r.referrers.every((x) => x.status === "present");
+        return r;
+    }
+    /** The digest the tag names at the target, or undefined; throws TAG_IMMUTABLE when it names another. */
+    async checkTag(tag, digest) {
+        let current;
+        try {
+            current = (await this.to.resolve(tag)).digest;
+        }
+        catch (error) {
+            if (error instanceof OciError && error.code === "MANIFEST_UNKNOWN")
+                return undefined;
+            throw error;
+        }
+        if (current !== digest && this.options.allowOverwrite !== true) {
+            throw new OciError("TAG_IMMUTABLE", `${this.to.location}: tag ${tag} names ${current}, not ${digest}; tags are immutable, promote under a new tag or allow overwriting`);
+        }
+        return current;
+    }
+    /**
+     * Copies a manifest or index with everything it references (children before parents, blobs
+     * before manifests) and returns the digests copied, subjects whose referrers follow.
+     */
+    async copyManifest(digest, bytes, mediaType, options = {}) {
+        if (this.done.has(digest))
+            return [];
+        this.done.add(digest);
+        const parsed = parseManifest(bytes, mediaType, `manifest ${digest} of ${this.from.location}`);
+        const subjects = [];
+        // A manifest the target lacks is new there: its blobs are mounted without asking first.
+        const present = await this.hasManifest(digest);
+        if (parsed.kind === "index") {
+            for (const child of parsed.index.manifests) {
+                const content = await this.from.getManifest(child.digest);
+                subjects.push(...(await this.copyManifest(child.digest, content.bytes, content.descriptor.mediaType)));
+            }
+        }
+        else {
+            const blobs = [parsed.manifest.config, ...parsed.manifest.layers];
+            await eachLimited(uniqueByDigest(blobs), this.options.concurrency ?? 4, (blob) => this.copyBlob(blob, !present));
+        }
+        if (present) {
+            this.options.onProgress?.({ kind: "manifest", digest, action: "skipped" });
+        }
+        else if (options.put === false) {
+            // The caller stores it (pushReferrer).
+            this.manifestsWritten++;
+        }
+        else {
+            await this.to.putManifest(bytes, parsed.mediaType);
+            this.manifestsWritten++;
+            this.options.onProgress?.({ kind: "manifest", digest, action: "copied" });
+        }
+        return [digest, ...subjects];
+    }
+    async hasManifest(digest) {
+        try {
+            await this.to.resolve(digest);
+            return true;
+        }
+        catch (error) {
+            if (error instanceof OciError && error.code === "MANIFEST_UNKNOWN")
+                return false;
+            throw error;
+        }
+    }
+    /** `fresh`: the manifest is new at the target, so a mount goes first (no HEAD). */
+    async copyBlob(blob, fresh) {
+        const report = (action) => this.options.onProgress?.({ kind: "blob", digest: blob.digest, size: blob.size, action });
+        const { from, to } = this;
+        const mountable = from instanceof RegistryRepository && to instanceof RegistryRepository && from.registry === to.registry && from.repository !== to.repository;
+        if (!(mountable && fresh) && (await to.hasBlob(blob.digest))) {
+            this.result.skippedBlobs++;
+            return report("skipped");
+        }
+        if (mountable && (await mountBlob(to, blob.digest, from.repository))) {
+            this.result.mountedBlobs++;
+            return report("mounted");
+        }
+        const open = () => from.getBlob({ digest: blob.digest, size: blob.size });
+        const chunkSize = this.options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+        try {
+            if (to instanceof RegistryRepository && blob.size > chunkSize) {
+                // The source's stream is a verifying one: no second hash on the way up.
+                await uploadBlobChunked(to, blob, open, { chunkSize, verify: false });
+            }
+            else if (to instanceof RegistryRepository) {
+                await uploadBlobMonolithic(to, blob, await readBlobBytes(from, blob, chunkSize));
+            }
+            else {
+                await to.putBlob(blob, () => deferred(open));
+            }
+        }
+        catch (error) {
+            // An upload whose last answer was lost may have landed all the same.
+            if (!(await to.hasBlob(blob.digest).catch(() => false)))
+                throw error;
+        }
+        this.result.copiedBlobs++;
+        this.result.bytesUploaded += blob.size;
+        report("copied");
+    }
+    /** The referrers of `subject` in `store`, listed once per copy. */
+    listed(store, subject) {
+        const key = `${store === this.from ? "from" : "to"} ${subject}`;
+        let listing = this.listings.get(key);
+        if (listing === undefined) {
+            listing = listReferrers(store, subject).then((l) => l.referrers);
+            this.listings.set(key, listing);
+        }
+        return listing;
+    }
+    async copyReferrers(subjects, depth) {
+        if (depth >= MAX_REFERRER_DEPTH)
+            return;
+        const listings = await Promise.all(subjects.map(async (subject) => ({ subject, listed: await this.listed(this.from, subject) })));
+        for (const { subject, listed } of listings) {
+            if (listed.length === 0)
+                continue;
+            const present = new Set((await this.listed(this.to, subject)).map((d) => d.digest));
+            for (const referrer of listed) {
+                if (this.done.has(referrer.digest))
+                    continue;
+                const content = await this.from.getManifest(referrer.digest);
+                const entry = { digest: referrer.digest, subject, status: "present" };
+                if (referrer.artifactType !== undefined)
+                    entry.artifactType = referrer.artifactType;
+                const before = this.manifestsWritten;
+                const listedThere = present.has(referrer.digest);
+                const nested = await this.copyManifest(referrer.digest, content.bytes, content.descriptor.mediaType, { put: listedThere });
+                if (!listedThere) {
+                    const pushed = await pushReferrer(this.to, content.bytes, { settleMs: this.options.referrerSettleMs ?? 0 });
+                    entry.status = "copied";
+                    entry.method = pushed.method;
+                }
+                else if (this.manifestsWritten !== before) {
+                    entry.status = "copied";
+                }
+                this.result.referrers.push(entry);
+                this.options.onProgress?.({ kind: "referrer", digest: referrer.digest, subject, action: entry.status === "copied" ? "copied" : "skipped" });
+                await this.copyReferrers(nested, depth + 1);
+            }
+        }
+    }
+}
+/** A stream that is the one `open` resolves to, for APIs that take a synchronous stream factory. */
+function deferred(open) {
+    const out = new PassThrough({ highWaterMark: 1024 * 1024 });
+    open().then((source) => pipeline(source, out, () => undefined), (error) => out.destroy(error instanceof Error ? error : new Error(String(error))));
+    return out;
+}
+function uniqueByDigest(blobs) {
+    const seen = new Set();
+    return blobs.filter((b) => !seen.has(b.digest) && seen.add(b.digest));
+}
+/** Runs `fn` over the items, at most `limit` at once; the first failure is thrown after all settle. */
+async function eachLimited(items, limit, fn) {
+    let next = 0;
+    const failures = [];
+    const worker = async () => {
+        while (next < items.length && failures.length === 0) {
+            const item = items[next++];
+            await fn(item).catch((error) => failures.push(error));
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    if (failures.length > 0)
+        throw failures[0];
+}
+//# sourceMappingURL=copy.js.map
 ;// CONCATENATED MODULE: ./packages/oci/dist/index.js
 /**
  * OCI images: references, digests, manifests, an OCI image layout directory and a Distribution
  * API v2 client, both behind one ImageStore interface.
  */
+
+
+
+
 
 
 

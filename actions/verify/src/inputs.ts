@@ -1,4 +1,4 @@
-import { booleanInput, requiredInput, stringInput } from "@peptide/action-kit";
+import { booleanInput, stringInput } from "@peptide/action-kit";
 import { InputError } from "@peptide/core";
 import type { VerifyInputs } from "./main.js";
 
@@ -26,16 +26,22 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): VerifyInputs {
   const subjectPath = stringInput("subject-path");
   const subjectDigest = stringInput("subject-digest");
   if ((subjectPath === undefined) === (subjectDigest === undefined)) throw new InputError("INPUT_INVALID", 'give one of "subject-path" or "subject-digest"');
+  if (stringInput("trusted-root") !== undefined && (stringInput("tuf-mirror") !== undefined || stringInput("tuf-root") !== undefined)) {
+    throw new InputError("INPUT_INVALID", '"trusted-root" is a trusted root already; "tuf-mirror" and "tuf-root" are for fetching one through TUF, give one or the other');
+  }
   return {
     subjectPath,
     subjectDigest,
     subjectName: stringInput("subject-name"),
     bundle: stringInput("bundle"),
-    trustedRoot: requiredInput("trusted-root"),
+    trustedRoot: stringInput("trusted-root"),
+    tufMirror: stringInput("tuf-mirror"),
+    tufRoot: stringInput("tuf-root"),
     policyFile: stringInput("policy"),
     policyInputs,
     showSummary: booleanInput("show-summary", true),
     workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
     tempDir: env.RUNNER_TEMP ?? env.GITHUB_WORKSPACE ?? process.cwd(),
+    env,
   };
 }

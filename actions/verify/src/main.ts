@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { log, setOutput, writeSummary } from "@peptide/action-kit";
-import { loadTrustedRoot, policyFromJSON, verifyBundles, type Artifact, type ArtifactVerificationReport } from "@peptide/attest";
+import { defaultTufCacheDir, loadTrustedRoot, policyFromJSON, verifyBundles, type Artifact, type ArtifactVerificationReport, type TrustedRootSource } from "@peptide/attest";
 import { findBundles } from "./bundles.js";
 import { readPolicyFile } from "./policy-file.js";
 import { reportMarkdown } from "./summary.js";
@@ -11,19 +11,34 @@ export interface VerifyInputs {
   subjectDigest: string | undefined;
   subjectName: string | undefined;
   bundle: string | undefined;
-  trustedRoot: string;
+  /** A trusted_root.json (nothing fetched); without it, TUF: the public-good repository or tufMirror. */
+  trustedRoot: string | undefined;
+  tufMirror: string | undefined;
+  /** The TUF mirror's initial root.json (first use of a private mirror). */
+  tufRoot: string | undefined;
   policyFile: string | undefined;
   /** Policy fields from inputs, flag spelling. */
   policyInputs: Record<string, string | string[]>;
   showSummary: boolean;
   workspace: string;
   tempDir: string;
+  /** For the TUF cache directory (XDG_CACHE_HOME, HOME). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export async function run(inputs: VerifyInputs): Promise<ArtifactVerificationReport> {
   const fromFile = inputs.policyFile === undefined ? {} : await readPolicyFile(path.resolve(inputs.workspace, inputs.policyFile), inputs.policyFile);
   const policy = policyFromJSON({ ...fromFile, ...inputs.policyInputs }, inputs.policyFile ?? "inputs");
-  const trustedRoot = await loadTrustedRoot({ kind: "file", path: path.resolve(inputs.workspace, inputs.trustedRoot) });
+  const source: TrustedRootSource =
+    inputs.trustedRoot !== undefined
+      ? { kind: "file", path: path.resolve(inputs.workspace, inputs.trustedRoot) }
+      : {
+          kind: "tuf",
+          mirrorUrl: inputs.tufMirror,
+          rootPath: inputs.tufRoot === undefined ? undefined : path.resolve(inputs.workspace, inputs.tufRoot),
+          cacheDir: defaultTufCacheDir(inputs.env ?? process.env),
+        };
+  const trustedRoot = await loadTrustedRoot(source);
   const { bundles, from } = await findBundles(inputs);
   const artifact: Artifact = inputs.subjectPath !== undefined ? { path: path.resolve(inputs.workspace, inputs.subjectPath) } : { sha256: (inputs.subjectDigest ?? "").replace(/^sha256:/, "") };
   const subject = inputs.subjectPath ?? inputs.subjectDigest ?? "";

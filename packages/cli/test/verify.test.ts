@@ -1,8 +1,9 @@
-import { appendFile, copyFile, writeFile } from "node:fs/promises";
+import { access, appendFile, copyFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { startSigstore, type SigstoreStandin } from "@peptide/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, tempTree } from "./run-cli.js";
+import { closedPort, startTufRepository, type TufRepository } from "../../attest/test/verify/tuf-repository.js";
 import { SIGNER_WORKFLOW, signWith, trustedRootFile } from "./sigstore-cli.js";
 
 interface JsonReport {
@@ -102,7 +103,8 @@ describe("peptide verify", () => {
 
   it("exit 2 with one line for bad usage and unreadable input", async () => {
     const cases: Array<[string[], string]> = [
-      [["app.tgz", "--signer-workflow", SIGNER_WORKFLOW], "peptide verify: no --trusted-root: the public-good trusted root comes from Sigstore's TUF repository, which needs the network and is not fetched in this build; pass --trusted-root trusted_root.json\n"],
+      [["app.tgz", "--trusted-root", root, "--tuf-mirror", "http://127.0.0.1:9", "--signer-workflow", SIGNER_WORKFLOW], "peptide verify: --trusted-root is a trusted root already; --tuf-mirror and --tuf-root are for fetching one through TUF, give one or the other\n"],
+      [["app.tgz", "--tuf-root", root, "--signer-workflow", SIGNER_WORKFLOW], `peptide verify: ${root}: not a TUF root.json (expected signed._type "root"); a Sigstore trusted_root.json goes to --trusted-root\n`],
       [["app.tgz", "--trusted-root", root], "peptide verify: say who must have signed: --certificate-identity, --certificate-identity-regexp, --signer-workflow or --source-repository (or --policy FILE)\n"],
       [["missing.tgz", "--trusted-root", root, "--signer-workflow", SIGNER_WORKFLOW], "peptide verify: missing.tgz: no such file\n"],
       [["policy.yml", "--trusted-root", root, "--signer-workflow", SIGNER_WORKFLOW], "peptide verify: policy.yml.sigstore.json: bundle cannot be read; pass --bundle FILE\n"],
@@ -115,5 +117,43 @@ describe("peptide verify", () => {
       const run = await verify(args);
       expect({ args, code: run.code, stderr: run.stderr, stdout: run.stdout }).toEqual({ args, code: 2, stderr, stdout: "" });
     }
+  });
+
+  describe("without --trusted-root: the trusted root through TUF (a loopback mirror; never the internet)", () => {
+    let repository: TufRepository;
+    let tufRoot: string;
+    let env: NodeJS.ProcessEnv;
+    beforeAll(async () => {
+      repository = await startTufRepository({ trustedRoot: sigstore.trustedRoot });
+      tufRoot = path.join(dir, "tuf-root.json");
+      await writeFile(tufRoot, repository.rootJSON);
+      env = { XDG_CACHE_HOME: path.join(dir, "cache") };
+    });
+    afterAll(() => repository.close());
+
+    it("--tuf-mirror with --tuf-root verifies, and the cache is under XDG_CACHE_HOME", async () => {
+      const run = await runCli(["verify", "app.tgz", "--tuf-mirror", repository.url, "--tuf-root", "tuf-root.json", "--signer-workflow", SIGNER_WORKFLOW], dir, env);
+      expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: "" });
+      expect(repository.requests).toContain("/timestamp.json");
+      await expect(access(path.join(dir, "cache", "peptide", "tuf", encodeURIComponent(new URL(repository.url).host), "root.json"))).resolves.toBeUndefined();
+      // Later runs need no --tuf-root: the mirror's root is cached.
+      expect((await runCli(["verify", "app.tgz", "--tuf-mirror", repository.url, "--signer-workflow", SIGNER_WORKFLOW], dir, env)).code).toBe(0);
+    });
+
+    it("an unreachable mirror is exit 2 with one line that suggests --trusted-root", async () => {
+      const url = `http://127.0.0.1:${await closedPort()}`;
+      const run = await runCli(["verify", "app.tgz", "--tuf-mirror", url, "--tuf-root", "tuf-root.json", "--signer-workflow", SIGNER_WORKFLOW], dir, env);
+      expect({ code: run.code, stdout: run.stdout, stderr: run.stderr }).toEqual({
+        code: 2,
+        stdout: "",
+        stderr: `peptide verify: cannot reach the TUF mirror ${url} (ECONNREFUSED) and no fresh cached metadata in ${path.join(dir, "cache", "peptide", "tuf")}; for air-gapped use pass --trusted-root FILE\n`,
+      });
+    });
+
+    it("a private mirror without its root.json on first use is told to pass --tuf-root", async () => {
+      const url = `http://127.0.0.1:${await closedPort()}`;
+      const run = await runCli(["verify", "app.tgz", "--tuf-mirror", url, "--signer-workflow", SIGNER_WORKFLOW], dir, env);
+      expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 2, stderr: `peptide verify: no initial root.json is known for the TUF mirror ${url}; pass --tuf-root FILE with the mirror's root.json\n` });
+    });
   });
 });

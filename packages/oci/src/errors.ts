@@ -31,7 +31,9 @@ export type OciErrorCode =
   /** A media type, digest algorithm or auth scheme this client does not handle. */
   | "UNSUPPORTED"
   /** The registry answered something the Distribution API does not allow. */
-  | "REGISTRY_ERROR";
+  | "REGISTRY_ERROR"
+  /** A copy would move an existing tag to another digest (tags are immutable unless overwriting is allowed). */
+  | "TAG_IMMUTABLE";
 
 export class OciError extends PeptideError<OciErrorCode> {
   constructor(code: OciErrorCode, message: string, options: { cause?: unknown } = {}) {

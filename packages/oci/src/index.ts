@@ -15,3 +15,7 @@ export * from "./reference.js";
 export * from "./registry.js";
 export * from "./store.js";
 export * from "./referrers.js";
+export * from "./build-image.js";
+export * from "./mount.js";
+export * from "./upload-chunked.js";
+export * from "./copy.js";

@@ -187,6 +187,25 @@ export class RegistryRepository implements ImageStore {
     return this.send(method, new URL(`${this.base}/${apiPath}`), "pull", headers);
   }
 
+  /**
+   * One authenticated request with push access, for the upload protocols kept in their own files
+   * (mount.ts, upload-chunked.ts). `target` is a path under `/v2/<repository>/` or an upload
+   * `Location` already resolved with uploadUrl; `extraScope` is another scope the token must
+   * carry (the source repository of a cross-repository mount). Resolves with a 2xx or throws.
+   */
+  uploadRequest(method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE", target: string | URL, headers: Record<string, string> = {}, body?: RegistryRequest["body"], extraScope?: string): Promise<Response> {
+    const url = typeof target === "string" ? new URL(`${this.base}/${target}`) : target;
+    const scope = `repository:${this.repository}:pull,push${extraScope === undefined ? "" : ` ${extraScope}`}`;
+    const request: RegistryRequest = { registry: this.registry, scope, method, url, headers, followRedirects: false };
+    if (body !== undefined) request.body = body;
+    return this.transport.send(request);
+  }
+
+  /** An upload session's `Location` header as an absolute URL (it may be relative to the API base). */
+  uploadUrl(location: string): URL {
+    return new URL(location, `${this.base}/`);
+  }
+
   private requireReference(reference: string | undefined): string {
     if (reference === undefined || reference === "") throw new OciError("REFERENCE_INVALID", `${this.location}: name a tag or a digest`);
     if (!isDigestReference(reference) && !/^[\w][\w.-]{0,127}$/.test(reference)) throw new OciError("REFERENCE_INVALID", `${JSON.stringify(reference)} is neither a tag nor a digest`);

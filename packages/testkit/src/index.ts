@@ -13,3 +13,4 @@ export * from "./image-builder.js";
 export * from "./registry.js";
 export * from "./sigstore/index.js";
 export * from "./github-attestations-api.js";
+export * from "./fault-proxy.js";

@@ -1,10 +1,10 @@
 /**
- * The trusted root a verification is anchored to. Always given explicitly: from a file for
- * air-gapped use, or as JSON. Nothing here touches the network; the public-good TUF source is
- * declared so the CLI can offer it, and refused until a TUF client is wired in.
+ * The trusted root a verification is anchored to: from a file for air-gapped use (no network
+ * needed, none attempted), as JSON, or through TUF (Sigstore's public-good repository or a
+ * private mirror). The TUF client is imported only when that source is used.
  */
 import { readFile } from "node:fs/promises";
-import { InputError, PeptideError } from "@peptide/core";
+import { InputError } from "@peptide/core";
 import { TrustedRoot as TrustedRootMessage } from "@sigstore/protobuf-specs";
 import { toTrustMaterial, type TrustMaterial } from "@sigstore/verify";
 
@@ -15,8 +15,13 @@ export type TrustedRootSource =
   | { kind: "file"; path: string }
   /** An already parsed trusted_root.json document. */
   | { kind: "json"; json: unknown; name?: string }
-  /** The public-good TUF repository (or a mirror), cached in cacheDir. Not implemented yet. */
-  | { kind: "tuf"; mirrorUrl?: string; cacheDir?: string };
+  /**
+   * Through TUF: the public-good repository unless mirrorUrl is given (a private mirror needs
+   * rootPath, its initial root.json, on first use). Cached in cacheDir (default
+   * `$XDG_CACHE_HOME/peptide/tuf`); forceCache uses fresh cached metadata without asking the
+   * mirror. When the mirror is unreachable, fresh cached metadata is used, else NETWORK_UNREACHABLE.
+   */
+  | { kind: "tuf"; mirrorUrl?: string | undefined; cacheDir?: string | undefined; rootPath?: string | undefined; forceCache?: boolean | undefined };
 
 /** A parsed and checked trusted root, reusable across many verifications. */
 export class TrustRoot {
@@ -73,10 +78,10 @@ export async function loadTrustedRoot(source: TrustedRootSource): Promise<TrustR
       }
       return TrustRoot.fromJSON(json, source.path);
     }
-    case "tuf":
-      throw new PeptideError(
-        "TRUSTED_ROOT_TUF_UNAVAILABLE",
-        "fetching the trusted root through TUF is not available yet; pass --trusted-root with a trusted_root.json",
-      );
+    case "tuf": {
+      const { fetchTrustedRootJSON } = await import("./tuf.js");
+      const { json, name } = await fetchTrustedRootJSON(source);
+      return TrustRoot.fromJSON(json, name);
+    }
   }
 }

@@ -113,7 +113,10 @@ describe("trusted root sources", () => {
     await expect(loadTrustedRoot({ kind: "file", path: path.join(dir, "missing.json") })).rejects.toMatchObject({ code: "INPUT_NOT_FOUND" });
   });
 
-  test("TUF is declared but refused: no network is ever attempted", async () => {
-    await expect(loadTrustedRoot({ kind: "tuf" })).rejects.toMatchObject({ code: "TRUSTED_ROOT_TUF_UNAVAILABLE" });
+  test("TUF: a trusted_root.json given as the initial TUF root is named, before any request (tuf.test.ts covers TUF)", async () => {
+    await expect(loadTrustedRoot({ kind: "tuf", mirrorUrl: "http://127.0.0.1:9", rootPath: path.join(dir, "trusted_root.json"), cacheDir: path.join(dir, "tuf") })).rejects.toMatchObject({
+      code: "INPUT_INVALID",
+      message: `${path.join(dir, "trusted_root.json")}: not a TUF root.json (expected signed._type "root"); a Sigstore trusted_root.json goes to --trusted-root`,
+    });
   });
 });

@@ -1,13 +1,15 @@
 /**
- * `peptide verify`: offline verification of a Sigstore bundle against a trusted-root file.
- * Imports only the verification part of @peptide/attest (no signing, provenance or workflow
- * code), so the command loads fast.
+ * `peptide verify`: verification of a Sigstore bundle against a trusted root, from a file
+ * (offline: nothing fetched) or through TUF (Sigstore's public-good repository or a private
+ * mirror). Imports only the verification part of @peptide/attest (no signing, provenance or
+ * workflow code, and the TUF client only when it is used), so the command loads fast.
  */
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { InputError } from "@peptide/core";
 import {
   constrainsSigner,
+  defaultTufCacheDir,
   formatArtifactReportText,
   formatReportText,
   loadTrustedRoot,
@@ -16,13 +18,14 @@ import {
   verifyBundles,
   type Artifact,
   type ArtifactVerificationReport,
+  type TrustedRootSource,
   type VerificationReport,
 } from "@peptide/attest/verify";
-import { listFlag, oneOf, parseCommandArgs, stringFlag } from "../args.js";
+import { listFlag, oneOf, parseCommandArgs, stringFlag, type FlagValue } from "../args.js";
 import { EXIT, type CliIO } from "../io.js";
 import { POLICY_FLAGS, policyOf } from "../verify-policy.js";
 
-const HELP = `usage: peptide verify <path|host/repo@sha256:hex> --trusted-root FILE [policy] [options]
+const HELP = `usage: peptide verify <path|host/repo@sha256:hex> [--trusted-root FILE] [policy] [options]
 
 Verifies a Sigstore bundle for a file (or an image digest): the certificate chain, the
 transparency log entry or timestamp, the signature, the subject digest, and the signer against
@@ -32,8 +35,13 @@ options:
   --bundle FILE                the bundle (default: <path>.sigstore.json; for an image, the
                                bundles attached to it in the registry); a .jsonl file holds
                                one bundle a line, and one of them must pass
-  --trusted-root FILE          Sigstore trusted_root.json (required: the public-good root comes
-                               from Sigstore's TUF repository, which is not fetched in this build)
+  --trusted-root FILE          Sigstore trusted_root.json, for air-gapped use: nothing is
+                               fetched. Without it the trusted root comes through TUF from
+                               Sigstore's public-good repository (cached in
+                               $XDG_CACHE_HOME/peptide/tuf; used offline while fresh)
+  --tuf-mirror URL             a private TUF mirror instead of the public-good one
+  --tuf-root FILE              the mirror's initial root.json (needed on first use of a
+                               private mirror; trusted on first use)
   --format text|json           report format (default: text)
   --insecure-registry HOST     allow plain HTTP to HOST (loopback hosts always are)
 
@@ -59,6 +67,8 @@ export async function verifyCommand(argv: string[], io: CliIO): Promise<number> 
   const { values, positionals } = parseCommandArgs("verify", argv, {
     bundle: { type: "string" },
     "trusted-root": { type: "string" },
+    "tuf-mirror": { type: "string" },
+    "tuf-root": { type: "string" },
     policy: { type: "string" },
     format: { type: "string" },
     "predicate-type": { type: "string", multiple: true },
@@ -73,13 +83,7 @@ export async function verifyCommand(argv: string[], io: CliIO): Promise<number> 
   if (positionals.length !== 1) throw new InputError("INPUT_INVALID", "give one artifact: a file or an image by digest (host/repo@sha256:hex); see `peptide verify --help`");
   const target = positionals[0] as string;
   const format = oneOf("format", stringFlag(values.format), FORMATS, "text");
-  const trustedRootFile = stringFlag(values["trusted-root"]);
-  if (trustedRootFile === undefined) {
-    throw new InputError(
-      "INPUT_INVALID",
-      "no --trusted-root: the public-good trusted root comes from Sigstore's TUF repository, which needs the network and is not fetched in this build; pass --trusted-root trusted_root.json",
-    );
-  }
+  const trustedRootSource = trustedRootSourceOf(values, io);
   const policy = await policyOf(values, io.cwd);
   if (!constrainsSigner(policy)) {
     throw new InputError(
@@ -101,7 +105,7 @@ export async function verifyCommand(argv: string[], io: CliIO): Promise<number> 
   if (digest !== undefined && bundleFlag === undefined) {
     // The registry client is loaded only for this case, so verifying a file stays light.
     const { bundlesOfImage } = await import("../image-bundles.js");
-    const trustedRoot = await loadTrustedRoot({ kind: "file", path: path.resolve(io.cwd, trustedRootFile) });
+    const trustedRoot = await loadTrustedRoot(trustedRootSource);
     const bundles = await bundlesOfImage(target, digest, { insecure: listFlag(values["insecure-registry"]) });
     const report = await verifyBundles(bundles, artifact, policy, { trustedRoot });
     return print("registry", report, formatArtifactReportText(report));
@@ -110,7 +114,7 @@ export async function verifyCommand(argv: string[], io: CliIO): Promise<number> 
   const bundleText = await readFile(path.resolve(io.cwd, bundleFile), "utf8").catch((cause: unknown) => {
     throw new InputError("INPUT_NOT_FOUND", `${bundleFile}: bundle cannot be read${bundleFlag === undefined ? "; pass --bundle FILE" : ""}`, { cause });
   });
-  const trustedRoot = await loadTrustedRoot({ kind: "file", path: path.resolve(io.cwd, trustedRootFile) });
+  const trustedRoot = await loadTrustedRoot(trustedRootSource);
   if (/\.jsonl$/i.test(bundleFile)) {
     const lines = bundleText.split("\n").filter((line) => line.trim() !== "");
     const report = await verifyBundles(lines, artifact, policy, { trustedRoot });
@@ -118,6 +122,20 @@ export async function verifyCommand(argv: string[], io: CliIO): Promise<number> 
   }
   const report = await verifyBundle(bundleText, artifact, policy, { trustedRoot });
   return print(bundleFile, report, formatReportText(report));
+}
+
+/** --trusted-root FILE (offline), else TUF: --tuf-mirror / --tuf-root, or the public-good repository. */
+function trustedRootSourceOf(values: Record<string, FlagValue>, { cwd, env }: CliIO): TrustedRootSource {
+  const file = stringFlag(values["trusted-root"]);
+  const mirrorUrl = stringFlag(values["tuf-mirror"]);
+  const rootFile = stringFlag(values["tuf-root"]);
+  if (file !== undefined) {
+    if (mirrorUrl !== undefined || rootFile !== undefined) {
+      throw new InputError("INPUT_INVALID", "--trusted-root is a trusted root already; --tuf-mirror and --tuf-root are for fetching one through TUF, give one or the other");
+    }
+    return { kind: "file", path: path.resolve(cwd, file) };
+  }
+  return { kind: "tuf", mirrorUrl, rootPath: rootFile === undefined ? undefined : path.resolve(cwd, rootFile), cacheDir: defaultTufCacheDir(env) };
 }
 
 async function fileArtifact(file: string, cwd: string): Promise<Artifact> {
