@@ -72031,6 +72031,7 @@ class ImageCopy {
     done = new Set();
     /** Referrer listings by store and subject, started as early as possible. */
     listings = new Map();
+    presence = new Map();
     constructor(options) {
         this.options = options;
         this.from = options.from.store;
@@ -72046,7 +72047,7 @@ class ImageCopy {
             this.listed(this.from, digest).catch(() => undefined);
             this.listed(this.to, digest).catch(() => undefined);
         }
-        const [root] = await Promise.all([this.from.getManifest(digest), tag === undefined ? undefined : this.checkTag(tag, digest)]);
+        const [root] = await Promise.all([this.from.getManifest(digest), tag === undefined ? undefined : this.checkTag(tag, digest), this.hasManifest(digest)]);
         const subjects = await this.copyManifest(root.descriptor.digest, root.bytes, root.descriptor.mediaType);
         if (this.options.referrers !== false)
             await this.copyReferrers(subjects, 0);
@@ -72115,7 +72116,16 @@ class ImageCopy {
         }
         return [digest, ...subjects];
     }
-    async hasManifest(digest) {
+    /** Whether the target holds the manifest, asked once per copy (before this copy wrote it). */
+    hasManifest(digest) {
+        let known = this.presence.get(digest);
+        if (known === undefined) {
+            known = this.askManifest(digest);
+            this.presence.set(digest, known);
+        }
+        return known;
+    }
+    async askManifest(digest) {
         try {
             await this.to.resolve(digest);
             return true;
@@ -72180,6 +72190,10 @@ class ImageCopy {
             if (listed.length === 0)
                 continue;
             const present = new Set((await this.listed(this.to, subject)).map((d) => d.digest));
+            // Their own referrers are listed while they are copied.
+            if (depth + 1 < MAX_REFERRER_DEPTH)
+                for (const r of listed)
+                    this.listed(this.from, r.digest).catch(() => undefined);
             for (const referrer of listed) {
                 if (this.done.has(referrer.digest))
                     continue;

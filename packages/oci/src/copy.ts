@@ -82,6 +82,7 @@ class ImageCopy {
   private readonly done = new Set<string>();
   /** Referrer listings by store and subject, started as early as possible. */
   private readonly listings = new Map<string, Promise<Descriptor[]>>();
+  private readonly presence = new Map<string, Promise<boolean>>();
 
   constructor(private readonly options: CopyOptions) {
     this.from = options.from.store;
@@ -98,7 +99,7 @@ class ImageCopy {
       this.listed(this.from, digest).catch(() => undefined);
       this.listed(this.to, digest).catch(() => undefined);
     }
-    const [root] = await Promise.all([this.from.getManifest(digest), tag === undefined ? undefined : this.checkTag(tag, digest)]);
+    const [root] = await Promise.all([this.from.getManifest(digest), tag === undefined ? undefined : this.checkTag(tag, digest), this.hasManifest(digest)]);
     const subjects = await this.copyManifest(root.descriptor.digest, root.bytes, root.descriptor.mediaType);
     if (this.options.referrers !== false) await this.copyReferrers(subjects, 0);
     if (tag !== undefined) {
@@ -163,7 +164,17 @@ class ImageCopy {
     return [digest, ...subjects];
   }
 
-  private async hasManifest(digest: string): Promise<boolean> {
+  /** Whether the target holds the manifest, asked once per copy (before this copy wrote it). */
+  private hasManifest(digest: string): Promise<boolean> {
+    let known = this.presence.get(digest);
+    if (known === undefined) {
+      known = this.askManifest(digest);
+      this.presence.set(digest, known);
+    }
+    return known;
+  }
+
+  private async askManifest(digest: string): Promise<boolean> {
     try {
       await this.to.resolve(digest);
       return true;
@@ -223,6 +234,8 @@ class ImageCopy {
     for (const { subject, listed } of listings) {
       if (listed.length === 0) continue;
       const present = new Set((await this.listed(this.to, subject)).map((d) => d.digest));
+      // Their own referrers are listed while they are copied.
+      if (depth + 1 < MAX_REFERRER_DEPTH) for (const r of listed) this.listed(this.from, r.digest).catch(() => undefined);
       for (const referrer of listed) {
         if (this.done.has(referrer.digest)) continue;
         const content = await this.from.getManifest(referrer.digest);
