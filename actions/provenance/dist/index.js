@@ -63083,8 +63083,8 @@ function readStorageInputs() {
 var external_node_crypto_ = __nccwpck_require__(77598);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
-// EXTERNAL MODULE: ./packages/attest/dist/index.js + 51 modules
-var attest_dist = __nccwpck_require__(18129);
+// EXTERNAL MODULE: ./packages/attest/dist/index.js + 54 modules
+var attest_dist = __nccwpck_require__(5498);
 // EXTERNAL MODULE: ./packages/oci/dist/index.js + 21 modules
 var oci_dist = __nccwpck_require__(88973);
 ;// CONCATENATED MODULE: ./packages/action-kit/dist/attest/store.js
@@ -63214,7 +63214,7 @@ function readInputs(env = process.env) {
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(51455);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
 /* harmony import */ var _peptide_action_kit__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(27532);
-/* harmony import */ var _peptide_attest__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(18129);
+/* harmony import */ var _peptide_attest__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5498);
 
 
 
@@ -66314,7 +66314,7 @@ async function runAction(main) {
 
 /***/ }),
 
-/***/ 18129:
+/***/ 5498:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -66327,7 +66327,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Zq: () => (/* reexport */ sbomDescriptor)
 });
 
-// UNUSED EXPORTS: BUNDLE_FILE_SUFFIX, BUNDLE_V03_MEDIA_TYPE, CachingFulcioSigner, DEFAULT_JSONL_NAME, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, DIGEST_CHUNK_BYTES, FULCIO_EXTENSIONS, GITHUB_ACTIONS_ISSUER, INSTANCES, IN_TOTO_PAYLOAD_TYPE, IN_TOTO_STATEMENT_V1, MAX_BUNDLE_BYTES, MessageSignatureV03BundleBuilder, OCI_EMPTY_DESCRIPTOR, OCI_EMPTY_JSON, OidcError, PEPTIDE_BUILD_TYPE, SIGNING_CONFIG_MEDIA_TYPE, SIGSTORE_AUDIENCE, SIGSTORE_BUNDLE_ARTIFACT_TYPE, SLSA_PROVENANCE_V1, SignError, StoreError, TrustRoot, artifactManifest, assertPolicy, attachBundle, bundleFileName, candidateKeys, constrainsSigner, contextOf, createSigningSession, defaultTufCacheDir, expandBraces, expandGlob, fetchAttachedBundles, fetchIssuerKeys, formatArtifactReportText, formatReportText, gatherFacts, githubClaims, githubIssuer, globMatcher, identityProviderFrom, imageSubject, isGlob, isImageReference, isLockfileName, issuerMatches, listBundleReferrers, loadTrustedRoot, lockfileDigests, matchesRepository, matchesSignerWorkflow, parseChecksums, policyFromJSON, predicateTypeOf, provenancePredicate, readBuildWorkflow, readChecksumsFile, readSigningCertificate, refGlob, resolveEndpoints, sha256File, sha256Hex, sha256Of, sha256Stream, signBlob, signStatements, signingConfigEndpoints, splitWorkflowRef, statementOf, uploadToGitHub, verifyAttestation, verifyBundle, verifyBundles, verifyGitHubToken, verifyIdToken, workspaceCommit, writeBundles
+// UNUSED EXPORTS: BUNDLE_FILE_SUFFIX, BUNDLE_V03_MEDIA_TYPE, CachingFulcioSigner, DEFAULT_JSONL_NAME, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, DIGEST_CHUNK_BYTES, FULCIO_EXTENSIONS, GITHUB_ACTIONS_ISSUER, INSTANCES, IN_TOTO_PAYLOAD_TYPE, IN_TOTO_STATEMENT_V1, MAX_BUNDLE_BYTES, MessageSignatureV03BundleBuilder, OCI_EMPTY_DESCRIPTOR, OCI_EMPTY_JSON, OidcError, PEPTIDE_BUILD_TYPE, PROMOTION_PREDICATE_TYPE, SIGNING_CONFIG_MEDIA_TYPE, SIGSTORE_AUDIENCE, SIGSTORE_BUNDLE_ARTIFACT_TYPE, SLSA_PROVENANCE_V1, SignError, StoreError, TrustRoot, artifactManifest, assertPolicy, attachBundle, bundleFileName, candidateKeys, constrainsSigner, contextOf, createSigningSession, defaultTufCacheDir, expandBraces, expandGlob, fetchAttachedBundles, fetchIssuerKeys, findPromotions, formatArtifactReportText, formatReportText, gatherFacts, githubClaims, githubIssuer, globMatcher, identityProviderFrom, imageSubject, isGlob, isImageReference, isLockfileName, issuerMatches, listBundleReferrers, loadTrustedRoot, lockfileDigests, matchesRepository, matchesSignerWorkflow, parseChecksums, policyFromJSON, predicateTypeOf, promote, provenancePredicate, readBuildWorkflow, readChecksumsFile, readSigningCertificate, refGlob, resolveEndpoints, sha256File, sha256Hex, sha256Of, sha256Stream, signBlob, signStatements, signingConfigEndpoints, splitWorkflowRef, statementOf, uploadToGitHub, verifyAttestation, verifyBundle, verifyBundles, verifyGitHubToken, verifyIdToken, workspaceCommit, writeBundles
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(51455);
@@ -68565,7 +68565,7 @@ async function verify_bundle_verifyBundle(bundle, artifact, policy, options) {
     return verify(bundle, artifact, policy, options, false);
 }
 /** Verifies a DSSE in-toto attestation bundle against the subject digest it must name. */
-async function verifyAttestation(bundle, subjectDigest, policy, options) {
+async function verify_bundle_verifyAttestation(bundle, subjectDigest, policy, options) {
     return verify(bundle, { sha256: subjectDigest }, policy, options, true);
 }
 async function verify(input, artifact, policy, options, attestationOnly) {
@@ -68704,7 +68704,7 @@ function identityOf(leaf) {
 
 
 
-async function verifyBundles(bundles, artifact, policy, options) {
+async function verify_artifact_verifyBundles(bundles, artifact, policy, options) {
     const trustedRoot = options.trustedRoot instanceof TrustRoot ? options.trustedRoot : TrustRoot.fromJSON(options.trustedRoot);
     // Attestations need only the digest: read a file once, not once per bundle.
     const subject = bundles.some(isMessageSignature) || "sha256" in artifact ? artifact : { sha256: (await digestArtifact(artifact)).sha256 };
@@ -69227,7 +69227,7 @@ function bundle_json_bundleToExplicitJSON(bundle) {
 
 
 const session_BUNDLE_V03_MEDIA_TYPE = "application/vnd.dev.sigstore.bundle.v0.3+json";
-async function createSigningSession(options = {}) {
+async function session_createSigningSession(options = {}) {
     const endpoints = await resolveEndpoints(options);
     const retry = options.retry ?? DEFAULT_RETRY;
     const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -69281,12 +69281,12 @@ async function createSigningSession(options = {}) {
 }
 /** Signs in-toto statements, one bundle each, in order; one token and certificate for all. */
 async function signStatements(statements, options) {
-    const session = isSession(options) ? options : await createSigningSession(options);
+    const session = isSession(options) ? options : await session_createSigningSession(options);
     return session.signStatements(statements);
 }
 /** Signs bytes as a message signature. */
 async function signBlob(bytes, options) {
-    const session = isSession(options) ? options : await createSigningSession(options);
+    const session = isSession(options) ? options : await session_createSigningSession(options);
     return session.signBlob(bytes);
 }
 function isSession(value) {
@@ -69389,7 +69389,7 @@ const OCI_EMPTY_DESCRIPTOR = {
 /** Bundles larger than this are not read back from a registry (a hostile one cannot exhaust memory). */
 const MAX_BUNDLE_BYTES = (/* unused pure expression or super */ null && (16 * 1024 * 1024));
 /** Attaches one bundle to the image `digest` in `store` (and its platform manifests). */
-async function attachBundle(store, digest, bundle, options = {}) {
+async function oci_bundle_attachBundle(store, digest, bundle, options = {}) {
     const subject = await resolveSubject(store, digest);
     const subjects = [subject];
     if (options.platforms !== false && (subject.mediaType === MediaType.ociIndex || subject.mediaType === MediaType.dockerManifestList)) {
@@ -69435,7 +69435,7 @@ function artifactManifest(layer, subject, annotations) {
  * The Sigstore bundles attached to `digest` (parsed JSON, not yet verified: give them to
  * verifyBundles). `predicateType` keeps only those whose annotation names it.
  */
-async function fetchAttachedBundles(store, digest, options = {}) {
+async function oci_bundle_fetchAttachedBundles(store, digest, options = {}) {
     const { referrers } = await listReferrers(store, digest, { artifactType: oci_bundle_SIGSTORE_BUNDLE_ARTIFACT_TYPE });
     const found = [];
     for (const referrer of referrers) {
@@ -69571,7 +69571,248 @@ function listBundleReferrers(store, digest, options = {}) {
 
 
 //# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/attest/dist/promote/evidence.js
+
+
+
+/**
+ * The promotion attestations attached to `digest` in `store` (for `environment` when given), each
+ * verified against `policy` plus the promotion predicate type. Attestations whose payload is
+ * not a promotion of this digest are left out.
+ */
+async function evidence_findPromotions(store, digest, options) {
+    const found = await fetchAttachedBundles(store, digest, { predicateType: PROMOTION_PREDICATE_TYPE });
+    const policy = { ...options.policy, predicateTypes: [PROMOTION_PREDICATE_TYPE] };
+    const promotions = [];
+    for (const { bundle, manifest } of found) {
+        const predicate = evidence_promotionPredicateOf(bundle);
+        if (predicate === undefined || predicate.digest !== digest)
+            continue;
+        if (options.environment !== undefined && predicate.environment !== options.environment)
+            continue;
+        const report = await verifyAttestation(bundle, digest, policy, { trustedRoot: options.trustedRoot });
+        promotions.push({ predicate, report, manifestDigest: manifest.digest });
+    }
+    return promotions;
+}
+/** The promotion predicate in a DSSE bundle's statement (unverified), or undefined. */
+function evidence_promotionPredicateOf(bundle) {
+    const payload = record(record(bundle)?.["dsseEnvelope"])?.["payload"];
+    if (typeof payload !== "string")
+        return undefined;
+    let statement;
+    try {
+        statement = JSON.parse(Buffer.from(payload, "base64").toString("utf8"));
+    }
+    catch {
+        return undefined;
+    }
+    const s = record(statement);
+    if (s?.["predicateType"] !== PROMOTION_PREDICATE_TYPE)
+        return undefined;
+    const predicate = record(s["predicate"]);
+    if (typeof predicate?.["environment"] !== "string" || typeof predicate["digest"] !== "string")
+        return undefined;
+    return predicate;
+}
+function record(value) {
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? value : undefined;
+}
+//# sourceMappingURL=evidence.js.map
+;// CONCATENATED MODULE: ./packages/attest/dist/promote/promote.js
+/**
+ * promote: gate a digest on its attestations (and on its promotion to the previous environment),
+ * copy it by digest with its referrers, tag it last, and attach signed promotion evidence at the
+ * target and at the source. A failed gate copies nothing.
+ */
+
+
+
+
+
+
+
+
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+async function promote(options) {
+    const { source, target, environment } = options;
+    if (environment.trim() === "")
+        throw new InputError("INPUT_INVALID", "the environment promoted to must be named");
+    const base = { digest: source.digest, environment };
+    const checks = [];
+    if (!DIGEST.test(source.digest)) {
+        checks.push({ name: "source-digest", ok: false, reason: `"${source.digest}" is not a digest (sha256:<64 hex>); promote a digest, never a tag` });
+        return { ...base, status: "refused", checks };
+    }
+    checks.push({ name: "source-digest", ok: true, reason: `promoting ${source.name}@${source.digest}` });
+    // 1. The gate. Nothing below writes until every check passed.
+    const report = await gateAttestations(options);
+    checks.push(attestationsCheck(report, options.policy));
+    if (options.requirePrevious)
+        checks.push(await previousCheck(options, options.requirePrevious));
+    const approvals = approvalsCheck(options);
+    if (approvals)
+        checks.push(approvals);
+    if (checks.some((c) => !c.ok))
+        return { ...base, status: "refused", checks, report };
+    // 2–3. Copy by digest with the referrers, tag last (immutable unless allowOverwrite).
+    const copy = await copyImage({
+        from: { store: source.store, digest: source.digest },
+        to: { store: target.store, ...(target.tag !== undefined ? { tag: target.tag } : {}) },
+        ...(options.allowOverwrite ? { allowOverwrite: true } : {}),
+    });
+    // 4. Evidence, once per environment and target: a re-run finds it and adds nothing.
+    const recorded = await alreadyRecorded(options);
+    if (recorded)
+        return { ...base, status: copy.alreadyComplete ? "already-promoted" : "promoted", checks, report, copy };
+    const now = options.now ?? new Date();
+    const statement = promotionStatement(options, report, now);
+    const session = options.signing !== undefined && promote_isSession(options.signing) ? options.signing : await createSigningSession(options.signing ?? {});
+    const bundle = await session.signStatement(statement);
+    const bundleDigest = `sha256:${createHash("sha256").update(JSON.stringify(bundle)).digest("hex")}`;
+    // The same `created` on both sides: the artifact manifests are byte-identical, so the next
+    // promotion from the source finds the target's copy present and writes nothing.
+    const attachedAtTarget = await attachBundle(target.store, source.digest, bundle, { created: now });
+    if (!sameStore(source.store, target.store))
+        await attachBundle(source.store, source.digest, bundle, { created: now });
+    const manifest = attachedAtTarget[0]?.manifest;
+    if (manifest === undefined)
+        throw new InputError("INPUT_INVALID", `${target.store.location}: the promotion evidence was not attached`);
+    return { ...base, status: "promoted", checks, report, copy, evidence: { statement, bundleDigest, manifest } };
+}
+/** The source's attestations (promotion evidence aside) against the environment's policy. */
+async function gateAttestations(options) {
+    const found = await fetchAttachedBundles(options.source.store, options.source.digest);
+    const bundles = found.map((f) => f.bundle).filter((b) => promotionPredicateOf(b) === undefined);
+    return verifyBundles(bundles, { sha256: options.source.digest }, options.policy, { trustedRoot: options.trustedRoot });
+}
+function attestationsCheck(report, policy) {
+    if (report.ok) {
+        const types = policy.predicateTypes?.length ? `; ${policy.predicateTypes.join(", ")} present` : "";
+        return { name: "attestations", ok: true, reason: `${report.bundles.filter((b) => b.ok).length} of ${report.bundles.length} attestations pass the policy${types}` };
+    }
+    return { name: "attestations", ok: false, reason: failureSummary(report.checks, report.bundles.map((b) => b.checks)) };
+}
+/** "signer-workflow: …; predicate-types: …": the failing checks, each named once. */
+function failureSummary(top, perBundle) {
+    const seen = new Map();
+    for (const check of [...perBundle.flat(), ...top]) {
+        if (check.ok || seen.has(check.name))
+            continue;
+        // `bundle` from verifyBundles only counts; the per-bundle reasons say why.
+        if (check.name === "bundle" && top.includes(check) && perBundle.some((c) => c.some((x) => !x.ok)))
+            continue;
+        seen.set(check.name, check.reason);
+    }
+    return [...seen].map(([name, reason]) => `${name}: ${reason}`).join("; ");
+}
+async function previousCheck(options, previous) {
+    const policy = previous.policy ?? promoterPolicy(options.policy);
+    const found = await findPromotions(options.source.store, options.source.digest, { environment: previous.environment, policy, trustedRoot: options.trustedRoot });
+    const trusted = found.find((f) => f.report.ok);
+    if (trusted) {
+        return { name: "previous-environment", ok: true, reason: `promoted to ${previous.environment} at ${trusted.predicate.promotedAt} (${trusted.predicate.target.name})` };
+    }
+    if (found.length === 0) {
+        return { name: "previous-environment", ok: false, reason: `${options.source.digest} was never promoted to ${previous.environment}; promote it there first` };
+    }
+    return {
+        name: "previous-environment",
+        ok: false,
+        reason: `the promotion to ${previous.environment} does not verify: ${failureSummary([], found.map((f) => f.report.checks))}`,
+    };
+}
+/**
+ * Who may have signed a previous promotion, by default: the same repository, issuer and runner
+ * as the environment's policy asks of the build (the promoting workflow may be another file).
+ */
+function promoterPolicy(policy) {
+    const derived = {};
+    const repository = policy.sourceRepository ?? policy.signerWorkflow?.split("@")[0]?.split("/").slice(0, 2).join("/");
+    if (repository)
+        derived.sourceRepository = repository;
+    for (const key of ["certificateOidcIssuer", "runnerEnvironment", "serverUrl"]) {
+        const value = policy[key];
+        if (value !== undefined)
+            derived[key] = value;
+    }
+    for (const key of ["tlogThreshold", "timestampThreshold", "ctlogThreshold"]) {
+        const value = policy[key];
+        if (value !== undefined)
+            derived[key] = value;
+    }
+    // Without a repository to pin, fall back to the build's own identity fields.
+    if (!constrainsSigner(derived)) {
+        if (policy.certificateIdentity !== undefined)
+            derived.certificateIdentity = policy.certificateIdentity;
+        if (policy.certificateIdentityRegexp !== undefined)
+            derived.certificateIdentityRegexp = policy.certificateIdentityRegexp;
+    }
+    return derived;
+}
+function approvalsCheck(options) {
+    const approvals = options.approvals ?? [];
+    if (!options.forbidSelfApproval) {
+        return approvals.length === 0 ? undefined : { name: "approvals", ok: true, reason: `approved by ${approvals.map((a) => a.user).join(", ")}` };
+    }
+    if (options.author === undefined || options.author.trim() === "") {
+        return { name: "approvals", ok: false, reason: "the author of the change is unknown, so an approval by someone else cannot be shown" };
+    }
+    const author = options.author.toLowerCase();
+    const self = approvals.filter((a) => a.user.toLowerCase() === author);
+    if (self.length > 0)
+        return { name: "approvals", ok: false, reason: `${self[0]?.user} approved their own change; an approver other than the author is required` };
+    if (approvals.length === 0)
+        return { name: "approvals", ok: false, reason: `no approval recorded; an approver other than the author (${options.author}) is required` };
+    return { name: "approvals", ok: true, reason: `approved by ${approvals.map((a) => a.user).join(", ")}, not the author (${options.author})` };
+}
+/** A verified promotion to this environment and target already on the target's copy. */
+async function alreadyRecorded(options) {
+    const found = await findPromotions(options.target.store, options.source.digest, {
+        environment: options.environment,
+        policy: promoterPolicy(options.policy),
+        trustedRoot: options.trustedRoot,
+    });
+    return found.some((f) => f.report.ok && f.predicate.target.name === options.target.name && f.predicate.target.tag === options.target.tag);
+}
+function promotionStatement(options, report, now) {
+    const { source, target } = options;
+    const reportDigest = createHash("sha256").update(JSON.stringify(report)).digest("hex");
+    return {
+        _type: "https://in-toto.io/Statement/v1",
+        subject: [{ name: target.name, digest: { sha256: source.digest.slice("sha256:".length) } }],
+        predicateType: PROMOTION_PREDICATE_TYPE,
+        predicate: {
+            environment: options.environment,
+            source: { name: source.name, digest: source.digest },
+            target: { name: target.name, ...(target.tag !== undefined ? { tag: target.tag } : {}) },
+            digest: source.digest,
+            verification: {
+                reportDigest: { sha256: reportDigest },
+                policy: options.policy,
+                ...(options.requirePrevious ? { previousEnvironment: options.requirePrevious.environment } : {}),
+            },
+            approvals: options.approvals ?? [],
+            ...(options.author !== undefined ? { author: options.author } : {}),
+            ...(options.runUrl !== undefined ? { runUrl: options.runUrl } : {}),
+            promotedAt: now.toISOString(),
+        },
+    };
+}
+function promote_isSession(value) {
+    return typeof value.signStatement === "function";
+}
+function sameStore(a, b) {
+    return a === b || a.location === b.location;
+}
+//# sourceMappingURL=promote.js.map
+;// CONCATENATED MODULE: ./packages/attest/dist/promote/index.js
+
+
+
+//# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./packages/attest/dist/index.js
+
 
 
 

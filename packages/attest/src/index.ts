@@ -6,3 +6,4 @@ export * from "./provenance/index.js";
 export * from "./verify/index.js";
 export * from "./sign/index.js";
 export * from "./store/index.js";
+export * from "./promote/index.js";

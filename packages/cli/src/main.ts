@@ -11,6 +11,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   provenance: { run: async (argv, io) => (await import("./commands/provenance.js")).provenanceCommand(argv, io), summary: "write the SLSA v1 provenance of files or images from the running workflow job" },
   sign: { run: async (argv, io) => (await import("./commands/sign.js")).signCommand(argv, io), summary: "sign files or an in-toto statement keylessly with Sigstore (bundles v0.3)" },
   verify: { run: async (argv, io) => (await import("./commands/verify.js")).verifyCommand(argv, io), summary: "verify a Sigstore bundle against a trusted root and a signer policy" },
+  promote: { run: async (argv, io) => (await import("./commands/promote.js")).promoteCommand(argv, io), summary: "gate an image digest on its attestations, copy it with them, tag it last, attach evidence" },
   trace: { run: async (argv, io) => (await import("./commands/trace.js")).traceCommand(argv, io), summary: "print every link of the chain attached to an image digest (provenance, SBOM, signatures)" },
   demo: { run: async (argv, io) => (await import("./commands/demo.js")).demoCommand(argv, io), summary: "run the chain on the embedded example" },
 };

@@ -6,7 +6,7 @@
  * the gate), and the exit code is 0 whenever the image could be read, links missing or not.
  */
 import { InputError } from "@peptide/core";
-import { fetchAttachedBundles, listBundleReferrers, SLSA_PROVENANCE_V1 } from "@peptide/attest";
+import { fetchAttachedBundles, listBundleReferrers, PROMOTION_PREDICATE_TYPE, SLSA_PROVENANCE_V1, type PromotionPredicate } from "@peptide/attest";
 import { readSigningCertificate } from "@peptide/attest/verify";
 import { openImage, OciLayout, REF_NAME_ANNOTATION, type Descriptor, type ImageStore } from "@peptide/oci";
 import { listFlag, oneOf, parseCommandArgs, stringFlag } from "../args.js";
@@ -104,7 +104,7 @@ export async function traceImage(store: ImageStore, image: Descriptor, name: str
   }));
   const provenance = statements.find((s) => s.statement?.predicateType === SLSA_PROVENANCE_V1)?.statement;
   const sbom = statements.find((s) => isSbomType(s.statement?.predicateType))?.statement;
-  const links = [...provenanceLinks(provenance), sbomLink(sbom), signaturesLink(statements.map((s) => s.fact)), promotionsLink()];
+  const links = [...provenanceLinks(provenance), sbomLink(sbom), signaturesLink(statements.map((s) => s.fact)), promotionsLink(statements.map((s) => s.statement))];
   return {
     version: 1,
     image: { name, location: store.location, digest: image.digest, mediaType: image.mediaType, size: image.size },
@@ -174,9 +174,28 @@ function signaturesLink(facts: readonly SignatureFact[]): TraceLink {
   };
 }
 
-/** Promotion evidence is not recorded yet: the promote link is still being built. */
-function promotionsLink(): TraceLink {
-  return { name: "promotions", status: "none", summary: "none recorded" };
+/**
+ * Each environment the digest reached, from the promotion attestations attached to it (read, not
+ * verified: `peptide verify --predicate-type` or the promote gate does that). None yet is not a
+ * broken link: an image is built before it is promoted.
+ */
+function promotionsLink(statements: ReadonlyArray<Record<string, unknown> | undefined>): TraceLink {
+  const promotions = statements
+    .filter((s) => s?.predicateType === PROMOTION_PREDICATE_TYPE)
+    .map((s) => s?.predicate as Partial<PromotionPredicate> | undefined)
+    .filter((p): p is Partial<PromotionPredicate> => p !== undefined)
+    .sort((a, b) => String(a.promotedAt ?? "").localeCompare(String(b.promotedAt ?? "")));
+  if (promotions.length === 0) return { name: "promotions", status: "none", summary: "none recorded" };
+  return {
+    name: "promotions",
+    status: "present",
+    summary: promotions.map((p) => p.environment ?? "?").join(" → "),
+    details: promotions.map((p) => {
+      const target = p.target ? `${p.target.name}${p.target.tag ? `:${p.target.tag}` : ""}` : "?";
+      const approvals = p.approvals && p.approvals.length > 0 ? `approved by ${p.approvals.map((a) => `${a.user} at ${a.at}`).join(", ")}` : "no approval recorded";
+      return `${p.environment ?? "?"}: ${target} at ${p.promotedAt ?? "?"}, ${approvals}${p.runUrl ? `, run ${p.runUrl}` : ""}`;
+    }),
+  };
 }
 
 /** Text for a terminal: one line a link, MISSING in red on a TTY. */

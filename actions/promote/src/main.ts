@@ -1,0 +1,108 @@
+import path from "node:path";
+import { log, setOutput, writeSummary } from "@peptide/action-kit";
+import { defaultTufCacheDir, loadTrustedRoot, promote, type PromotionResult, type SigningOptions, type TrustedRootSource } from "@peptide/attest";
+import { InputError, isPeptideError } from "@peptide/core";
+import { dockerCredentials, parseReference, RegistryClient } from "@peptide/oci";
+import { environmentPolicy } from "./environment-policy.js";
+import { promotionMarkdown } from "./summary.js";
+
+export interface PromoteInputs {
+  /** host/repo@sha256:<hex>. */
+  source: string;
+  /** host/repo[:tag]. */
+  to: string;
+  environment: string;
+  /** Overrides the policy file's `require-previous`. */
+  requirePrevious: string | undefined;
+  policyFile: string | undefined;
+  /** Identity fields from inputs, flag spelling (as actions/verify reads them). */
+  policyInputs: Record<string, string | string[]>;
+  trustedRoot: string | undefined;
+  tufMirror: string | undefined;
+  tufRoot: string | undefined;
+  allowOverwrite: boolean;
+  insecureRegistries: string[];
+  /** ghcr.io credentials when the docker config has none. */
+  githubToken: string | undefined;
+  /** Where the promotion attestation is signed (no identity: the job's OIDC token, masked). */
+  signing: SigningOptions;
+  showSummary: boolean;
+  workspace: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export async function run(inputs: PromoteInputs): Promise<PromotionResult> {
+  if (inputs.githubToken !== undefined) log.mask(inputs.githubToken);
+  const { source, target } = referencesOf(inputs);
+  const { policy, requirePrevious } = await environmentPolicy(inputs);
+  const trustedRoot = await loadTrustedRoot(trustedRootSource(inputs));
+  const credentials = dockerCredentials({ env: inputs.githubToken === undefined ? inputs.env : { ...inputs.env, GITHUB_TOKEN: inputs.githubToken } });
+  const client = new RegistryClient({ insecure: inputs.insecureRegistries, credentials });
+  const runUrl = runUrlOf(inputs.env);
+
+  const result = await promote({
+    source: { store: client.store(source), digest: source.digest, name: source.name },
+    target: { store: client.store(target), ...(target.tag === undefined ? {} : { tag: target.tag }), name: target.name },
+    environment: inputs.environment,
+    policy,
+    trustedRoot,
+    ...(requirePrevious === undefined ? {} : { requirePrevious: { environment: requirePrevious } }),
+    signing: { ...inputs.signing, env: inputs.env, onIdentityToken: (token) => log.mask(token) },
+    ...(runUrl === undefined ? {} : { runUrl }),
+    allowOverwrite: inputs.allowOverwrite,
+  }).catch((err: unknown) => {
+    // The copy refuses to move a tag; the fix is this action's input.
+    if (isPeptideError(err) && err.code === "TAG_IMMUTABLE") {
+      throw new InputError("INPUT_INVALID", `${err.message.replace(/ or allow overwriting$/, "")}, or set "allow-overwrite: true"`, { cause: err });
+    }
+    throw err;
+  });
+
+  const targetRef = `${target.name}${target.tag === undefined ? "" : `:${target.tag}`}@${result.digest}`;
+  for (const check of result.checks) log.info(`${check.ok ? "pass" : "FAIL"} ${check.name}: ${check.reason}`);
+  setOutput("status", result.status);
+  setOutput("digest", result.digest);
+  setOutput("target", targetRef);
+  setOutput("evidence-digest", result.evidence?.manifest.digest ?? "");
+  if (inputs.showSummary) await writeSummary(promotionMarkdown({ source: `${source.name}@${source.digest}`, target: targetRef, result }));
+  if (result.status === "refused") {
+    const failed = result.checks.find((c) => !c.ok);
+    log.fail(`promotion of ${source.name}@${source.digest} to ${inputs.environment} refused: ${failed ? `${failed.name}: ${failed.reason}` : "the gate failed"}`);
+  } else {
+    log.info(`${source.name}@${result.digest} ${result.status === "promoted" ? "promoted" : "was already promoted"} to ${inputs.environment} at ${targetRef}`);
+  }
+  return result;
+}
+
+/** The source must name a digest (never a bare tag); the target names a repository and maybe a tag, never a digest. */
+function referencesOf(inputs: PromoteInputs): { source: { registry: string; repository: string; name: string; digest: string }; target: { registry: string; repository: string; name: string; tag?: string } } {
+  const source = parseReference(inputs.source);
+  if (source.digest === undefined) {
+    throw new InputError("INPUT_INVALID", `input "source" must name a digest (host/repo@sha256:<hex>), not a tag: promote the bytes that were tested, e.g. ${source.registry}/${source.repository}@\${{ needs.build.outputs.digest }}`);
+  }
+  const target = parseReference(inputs.to);
+  if (target.digest !== undefined) throw new InputError("INPUT_INVALID", 'input "to" names a repository and an optional tag (host/repo[:tag]), not a digest: the digest is the source\'s');
+  // parseReference reads a missing tag as `latest`: only a tag the user wrote is set.
+  const tagged = (inputs.to.trim().split("/").pop() ?? "").includes(":");
+  return {
+    source: { registry: source.registry, repository: source.repository, name: `${source.registry}/${source.repository}`, digest: source.digest },
+    target: { registry: target.registry, repository: target.repository, name: `${target.registry}/${target.repository}`, ...(tagged && target.tag !== undefined ? { tag: target.tag } : {}) },
+  };
+}
+
+function trustedRootSource(inputs: PromoteInputs): TrustedRootSource {
+  if (inputs.trustedRoot !== undefined) return { kind: "file", path: path.resolve(inputs.workspace, inputs.trustedRoot) };
+  return {
+    kind: "tuf",
+    mirrorUrl: inputs.tufMirror,
+    rootPath: inputs.tufRoot === undefined ? undefined : path.resolve(inputs.workspace, inputs.tufRoot),
+    cacheDir: defaultTufCacheDir(inputs.env),
+  };
+}
+
+/** The run promoting, recorded in the evidence. */
+function runUrlOf(env: NodeJS.ProcessEnv): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
+  if (!server || !repository || !runId) return undefined;
+  return `${server}/${repository}/actions/runs/${runId}${env.GITHUB_RUN_ATTEMPT ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : ""}`;
+}

@@ -1,0 +1,13 @@
+export { promote } from "./promote.js";
+export { findPromotions, type FoundPromotion } from "./evidence.js";
+export {
+  PROMOTION_PREDICATE_TYPE,
+  type Approval,
+  type PromoteOptions,
+  type PromotionCheck,
+  type PromotionCheckName,
+  type PromotionEvidence,
+  type PromotionPredicate,
+  type PromotionResult,
+  type PromotionStatement,
+} from "./types.js";

@@ -1,0 +1,187 @@
+/**
+ * `peptide promote`: gate an image digest on its attestations against the environment's policy
+ * (and on its promotion to the previous environment), copy it by digest with its referrers to
+ * the target, tag it last, and attach signed promotion evidence. See docs/promotion.md.
+ */
+import path from "node:path";
+import { InputError } from "@peptide/core";
+import { constrainsSigner, defaultTufCacheDir, loadTrustedRoot, promote, type PromotionResult, type SigningOptions } from "@peptide/attest";
+import { OciLayout, openImage, parseReference, RegistryClient, repositoryName, type ImageStore } from "@peptide/oci";
+import { listFlag, parseCommandArgs, stringFlag, type FlagValue } from "../args.js";
+import { identitySource } from "../identity-env.js";
+import { EXIT, type CliIO } from "../io.js";
+import { POLICY_FLAGS, policyOf } from "../verify-policy.js";
+
+const HELP = `usage: peptide promote <host/repo@sha256:hex|layout-dir@sha256:hex> --to <host/repo[:tag]|layout-dir[:tag]>
+                       --environment NAME [policy] [options]
+
+Promotes one image digest: verifies its attestations against the environment's policy, copies
+it by digest with its referrers (signatures, SBOM, provenance) to the target, writes the tag
+last, and attaches a signed promotion attestation at the target and the source. A failed check
+copies nothing. Exit 0 when promoted or already promoted, 1 when refused, 2 for bad usage.
+
+options:
+  --to REF                     the target repository or OCI layout directory, with a tag
+  --environment NAME           the environment promoted to (staging, production)
+  --require-previous ENV       the digest must carry a verified promotion to ENV first
+  --allow-overwrite            move a target tag that names another digest (default: refused)
+  --approved-by USER[@TIME]    an approval of the deployment (repeatable), recorded in the evidence
+  --author USER                the author of the change
+  --forbid-self-approval       require an approval by someone other than --author
+  --run-url URL                the promoting run (default: from GITHUB_* variables)
+  --trusted-root FILE          Sigstore trusted_root.json (default: through TUF)
+  --insecure-registry HOST     allow plain HTTP to HOST (loopback hosts always are)
+  --fulcio-url URL, --rekor-url URL, --tsa-url URL
+                               the Sigstore services signing the evidence
+  --format text|json           report format (default: text)
+
+policy (as for peptide verify; at least one of the first four, or --policy):
+  --certificate-identity SAN, --certificate-identity-regexp RE, --signer-workflow OWNER/REPO/PATH[@REF],
+  --source-repository OWNER/REPO, --certificate-oidc-issuer URL, --source-ref GLOB, --source-digest SHA,
+  --runner-environment github-hosted, --deployment-environment NAME, --predicate-type URI (repeatable),
+  --policy FILE
+`;
+
+export async function promoteCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommandArgs("promote", argv, {
+    to: { type: "string" },
+    environment: { type: "string" },
+    "require-previous": { type: "string" },
+    "allow-overwrite": { type: "boolean" },
+    "approved-by": { type: "string", multiple: true },
+    author: { type: "string" },
+    "forbid-self-approval": { type: "boolean" },
+    "run-url": { type: "string" },
+    "trusted-root": { type: "string" },
+    "insecure-registry": { type: "string", multiple: true },
+    "fulcio-url": { type: "string" },
+    "rekor-url": { type: "string" },
+    "tsa-url": { type: "string" },
+    format: { type: "string" },
+    policy: { type: "string" },
+    "predicate-type": { type: "string", multiple: true },
+    ...Object.fromEntries(POLICY_FLAGS.map((flag) => [flag, { type: "string" as const }])),
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) {
+    io.stdout(HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length !== 1) throw new InputError("INPUT_INVALID", "give one source image by digest (host/repo@sha256:hex); see `peptide promote --help`");
+  const source = positionals[0] as string;
+  if (!/@sha256:[0-9a-f]{64}$/.test(source)) {
+    throw new InputError("INPUT_INVALID", `the source must name a digest (host/repo@sha256:<64 hex>), never a bare tag: "${source}" can move between the check and the copy`);
+  }
+  const to = stringFlag(values.to);
+  if (to === undefined) throw new InputError("INPUT_INVALID", "--to is required: the target repository or layout directory, with a tag");
+  const environment = stringFlag(values.environment);
+  if (environment === undefined || environment.trim() === "") throw new InputError("INPUT_INVALID", "--environment is required: the environment promoted to");
+  const format = stringFlag(values.format) ?? "text";
+  if (format !== "text" && format !== "json") throw new InputError("INPUT_INVALID", `--format must be text or json, not "${format}"`);
+  const policy = await policyOf(values, io.cwd);
+  if (!constrainsSigner(policy)) {
+    throw new InputError("INPUT_INVALID", "say who must have signed: --certificate-identity, --certificate-identity-regexp, --signer-workflow or --source-repository (or --policy FILE)");
+  }
+  identitySource(io.env, "the promotion evidence");
+  const approvals = listFlag(values["approved-by"]).map(approvalOf);
+  const trustedRootFile = stringFlag(values["trusted-root"]);
+  const trustedRoot = await loadTrustedRoot(trustedRootFile !== undefined ? { kind: "file", path: path.resolve(io.cwd, trustedRootFile) } : { kind: "tuf", cacheDir: defaultTufCacheDir(io.env) });
+
+  const client = new RegistryClient({ insecure: listFlag(values["insecure-registry"]) });
+  const opened = await openImage(source, { cwd: io.cwd, client });
+  const digest = source.slice(source.lastIndexOf("@") + 1);
+  const target = await openTarget(to, io.cwd, client);
+  const previous = stringFlag(values["require-previous"]);
+  const author = stringFlag(values.author);
+  const runUrl = stringFlag(values["run-url"]) ?? runUrlOf(io.env);
+  const result = await promote({
+    source: { store: opened.store, digest, name: opened.name },
+    target,
+    environment: environment.trim(),
+    policy,
+    trustedRoot,
+    ...(previous !== undefined ? { requirePrevious: { environment: previous } } : {}),
+    signing: signingOptions(values, io.env),
+    ...(approvals.length > 0 ? { approvals } : {}),
+    ...(author !== undefined ? { author } : {}),
+    ...(values["forbid-self-approval"] === true ? { forbidSelfApproval: true } : {}),
+    ...(runUrl !== undefined ? { runUrl } : {}),
+    ...(values["allow-overwrite"] === true ? { allowOverwrite: true } : {}),
+  });
+  io.stdout(format === "json" ? `${JSON.stringify({ version: 1, ...summaryOf(result, target) })}\n` : formatText(result, target));
+  return result.status === "refused" ? EXIT.findings : EXIT.ok;
+}
+
+interface Target {
+  store: ImageStore;
+  tag?: string;
+  name: string;
+}
+
+/** `oci:dir[:tag]` or a path: an OCI layout (created when missing); otherwise a registry repository. */
+async function openTarget(text: string, cwd: string, client: RegistryClient): Promise<Target> {
+  if (text.includes("@")) throw new InputError("INPUT_INVALID", `--to ${text}: name the target repository and tag, not a digest; the digest is the source's`);
+  const raw = text.startsWith("oci:") ? text.slice(4) : text;
+  const colon = raw.lastIndexOf(":");
+  const hasTag = colon > raw.lastIndexOf("/") && !/^\d+$/.test(raw.slice(colon + 1));
+  const first = raw.split("/")[0] ?? "";
+  const registry = !text.startsWith("oci:") && raw.includes("/") && first !== "." && first !== ".." && (first.includes(".") || first.includes(":") || first === "localhost") && !(await OciLayout.isLayout(path.resolve(cwd, raw)));
+  if (registry) {
+    const ref = parseReference(text);
+    return { store: client.store(ref), name: repositoryName(ref), ...(hasTag && ref.tag !== undefined ? { tag: ref.tag } : {}) };
+  }
+  const dir = path.resolve(cwd, hasTag ? raw.slice(0, colon) : raw);
+  const store = await OciLayout.create(dir);
+  return { store, name: path.basename(dir), ...(hasTag ? { tag: raw.slice(colon + 1) } : {}) };
+}
+
+/** `USER` or `USER@TIME` (RFC 3339); the time defaults to now. */
+function approvalOf(text: string): { user: string; at: string } {
+  const at = text.indexOf("@");
+  const user = (at < 0 ? text : text.slice(0, at)).trim();
+  const time = at < 0 ? new Date() : new Date(text.slice(at + 1));
+  if (user === "" || Number.isNaN(time.getTime())) throw new InputError("INPUT_INVALID", `--approved-by ${text}: expected USER or USER@TIME (an RFC 3339 time)`);
+  return { user, at: time.toISOString() };
+}
+
+function runUrlOf(env: NodeJS.ProcessEnv): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: run, GITHUB_RUN_ATTEMPT: attempt } = env;
+  if (!server || !repository || !run) return undefined;
+  return `${server}/${repository}/actions/runs/${run}${attempt ? `/attempts/${attempt}` : ""}`;
+}
+
+function signingOptions(values: Record<string, FlagValue>, env: NodeJS.ProcessEnv): SigningOptions {
+  const fulcioURL = stringFlag(values["fulcio-url"]);
+  const rekorURL = stringFlag(values["rekor-url"]);
+  const tsaURL = stringFlag(values["tsa-url"]);
+  return { env, ...(fulcioURL !== undefined ? { fulcioURL } : {}), ...(rekorURL !== undefined ? { rekorURL } : {}), ...(tsaURL !== undefined ? { tsaURL } : {}) };
+}
+
+function summaryOf(result: PromotionResult, target: Target) {
+  return {
+    status: result.status,
+    environment: result.environment,
+    digest: result.digest,
+    target: { name: target.name, ...(target.tag !== undefined ? { tag: target.tag } : {}) },
+    checks: result.checks,
+    ...(result.copy ? { copy: result.copy } : {}),
+    ...(result.evidence ? { evidence: { bundleDigest: result.evidence.bundleDigest, manifest: result.evidence.manifest.digest, statement: result.evidence.statement } } : {}),
+  };
+}
+
+function formatText(result: PromotionResult, target: Target): string {
+  const lines = result.checks.map((c) => `${c.ok ? "ok  " : "FAIL"} ${c.name}: ${c.reason}`);
+  const where = `${target.name}${target.tag !== undefined ? `:${target.tag}` : ""}`;
+  if (result.status === "refused") {
+    const failing = result.checks.filter((c) => !c.ok).map((c) => c.name);
+    lines.push(`refused: ${result.digest} was not promoted to ${result.environment} (${failing.join(", ")} failed); nothing was copied`);
+  } else if (result.status === "already-promoted") {
+    lines.push(`already promoted: ${where} is ${result.digest} in ${result.environment}; nothing to do`);
+  } else {
+    const copy = result.copy;
+    if (copy) lines.push(`copied ${copy.copiedBlobs} blobs (${copy.bytesUploaded} bytes), mounted ${copy.mountedBlobs}, present ${copy.skippedBlobs}; ${copy.referrers.length} referrers`);
+    if (result.evidence) lines.push(`evidence ${result.evidence.manifest.digest} (bundle ${result.evidence.bundleDigest})`);
+    lines.push(`promoted: ${where} is ${result.digest} in ${result.environment}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
