@@ -52,19 +52,25 @@ describe("peptide demo (the built CLI, as `npm run demo` runs it)", () => {
     expect(otherSigner).toMatch(/FAIL signer-workflow: signer workflow https:\/\/github\.com\/acme-payments\/payments-service\/\.github\/workflows\/release\.yml@\S+ does not match acme-payments\/release-tooling\//);
     expect(otherSigner).toMatch(/FAIL builder-id: /);
 
-    const trace = section(stdout, /6\. trace/);
+    const promotion = section(stdout, /6\. promote/);
+    expect(promotion).toMatch(/production before staging +sha256:[0-9a-f]{12}…: refused, nothing copied\n +FAIL previous-environment: sha256:[0-9a-f]{64} was never promoted to staging/);
+    expect(promotion).toMatch(/unsigned hotfix to staging +sha256:[0-9a-f]{12}…: refused, nothing copied\n +FAIL attestations: bundle: no bundle was found/);
+    expect(promotion).toMatch(/dev → staging +sha256:[0-9a-f]{12}…: promoted \(\d+ blobs, 2 attestations carried, tag written last\)/);
+    expect(promotion).toMatch(/staging → production +sha256:[0-9a-f]{12}…: promoted/);
+
+    const trace = section(stdout, /7\. trace/);
     expect(trace).toContain(`payments-service@${digest}`);
     expect(trace).toMatch(/^ {2}repository +https:\/\/github\.com\/acme-payments\/payments-service$/m);
     expect(trace).toMatch(/^ {2}commit +[0-9a-f]{40} \(refs\/tags\/v/m);
     expect(trace).toMatch(/^ {2}run +https:\/\/github\.com\/acme-payments\/payments-service\/actions\/runs\/\d+\/attempts\/1 \(github-hosted runner\)$/m);
     expect(trace).toMatch(/^ {2}sbom +CycloneDX 1\.6 of payments-service@[\d.]+, \d+ components$/m);
     expect(trace).toMatch(/^ +provenance: signed by https:\/\/github\.com\/acme-payments\/payments-service\//m);
-    expect(trace).toMatch(/^ {2}promotions +none recorded$/m);
+    expect(trace).toMatch(/^ {2}promotions +staging → production$/m);
     expect(trace).toMatch(/8 links MISSING: repository, commit, workflow, run, triggered by, lockfiles, sbom, signatures/);
 
     const chain = stdout.slice(stdout.indexOf("\nThe chain\n"));
-    for (const link of ["audit", "sbom", "provenance", "sign", "verify", "trace"]) expect(chain).toMatch(new RegExp(`^ {2}${link} +done `, "m"));
-    for (const link of ["scan", "promote"]) expect(chain).toMatch(new RegExp(`^ {2}${link} +not built yet$`, "m"));
+    for (const link of ["audit", "sbom", "provenance", "sign", "verify", "promote", "trace"]) expect(chain).toMatch(new RegExp(`^ {2}${link} +done `, "m"));
+    for (const link of ["scan"]) expect(chain).toMatch(new RegExp(`^ {2}${link} +not built yet$`, "m"));
     expect(chain).toMatch(/Total: \d+\.\d s, offline\./);
   });
 });

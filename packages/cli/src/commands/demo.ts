@@ -19,6 +19,7 @@ import { parseCommandArgs } from "../args.js";
 import { attestImage, CYCLONEDX_PREDICATE_TYPE, RELEASE } from "../demo/attest-step.js";
 import { buildServiceImage, modifiedCopy } from "../demo/build-step.js";
 import { gate, gatePolicy, printChecksTable, printRefusal } from "../demo/gate-step.js";
+import { promoteSteps } from "../demo/promote-step.js";
 import { demoPrinter, since, type DemoPrinter } from "../demo/print.js";
 import { EXIT, type CliIO } from "../io.js";
 import { formatTraceText, traceImage } from "./trace.js";
@@ -39,7 +40,8 @@ const HELP = `usage: peptide demo [--keep]
 
 Runs the chain on examples/payments-service, offline: audit, SBOM, an OCI image built without a
 container engine, provenance and keyless signatures from a loopback Sigstore stand-in, the
-admission gate (one pass, two refusals), and the trace of the image.
+admission gate (one pass, two refusals), promotion of the same digest dev -> staging -> production
+(refusing production before staging and an unsigned hotfix), and the trace of the image.
 
 options:
   --keep    keep the temporary folder (SBOMs, OCI layout with the attestations) for inspection
@@ -150,10 +152,17 @@ export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
     out.line(`  (b) the signed release image, under a policy that requires the signer ${otherSigner}`);
     printRefusal(out, await gate(built.layout, digest, gatePolicy(otherSigner), trustedRoot));
 
-    out.heading("6. trace: the chain behind the digest", "Read first: every link filled in; a link with nothing behind it says MISSING.");
+    out.heading("6. promote: build once, the same digest through staging to production", "Read first: the two refusals, then the same digest promoted twice with signed evidence.");
+    const promoted = await timed(
+      "promote",
+      () => promoteSteps({ out, sigstore: standin, dev: built.layout, digest, hotfixDigest: hotfix.descriptor.digest, tag: TAG, policy, trustedRoot, dirs: { staging: path.join(work, "staging"), production: path.join(work, "production") } }),
+      (result) => result.promoted.every((r) => r.status === "promoted"),
+    );
+
+    out.heading("7. trace: the chain behind the digest", "Read first: every link filled in; a link with nothing behind it says MISSING.");
     await timed("trace", async () => {
-      out.line(`$ peptide trace ${built.layoutDir}:${TAG}`);
-      const trace = await traceImage(built.layout, built.descriptor, "payments-service");
+      out.line(`$ peptide trace ${path.join(work, "production")}:${TAG}`);
+      const trace = await traceImage(promoted.stores.production, built.descriptor, "payments-service");
       io.stdout(formatTraceText(trace, io.color).replace(/^(?=.)/gm, "  "));
       const unsigned = await traceImage(built.layout, hotfix.descriptor, "payments-service");
       out.line();
@@ -162,7 +171,7 @@ export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
       return trace;
     }, (trace) => trace.missing.length === 0);
 
-    outcomes.push({ link: "scan", status: "not built yet" }, { link: "promote", status: "not built yet" });
+    outcomes.push({ link: "scan", status: "not built yet" });
     printChain(out, outcomes, performance.now() - started);
     out.line(values.keep ? `Files kept in ${work}` : `Files were in ${work} (removed; pass --keep to inspect the layout and SBOMs).`);
     return outcomes.some((o) => o.status === "failed") ? EXIT.findings : EXIT.ok;
