@@ -73804,8 +73804,8 @@ var promises_ = __nccwpck_require__(51455);
 var external_node_path_ = __nccwpck_require__(76760);
 // EXTERNAL MODULE: ./packages/action-kit/dist/index.js + 20 modules
 var dist = __nccwpck_require__(27532);
-// EXTERNAL MODULE: ./packages/attest/dist/index.js + 54 modules
-var attest_dist = __nccwpck_require__(5498);
+// EXTERNAL MODULE: ./packages/attest/dist/index.js + 55 modules
+var attest_dist = __nccwpck_require__(20179);
 // EXTERNAL MODULE: ./packages/oci/dist/index.js + 22 modules
 var oci_dist = __nccwpck_require__(51216);
 // EXTERNAL MODULE: ./packages/action-kit/dist/attest/index.js + 3 modules
@@ -81379,8 +81379,8 @@ function readStorageInputs() {
 var external_node_crypto_ = __nccwpck_require__(77598);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
-// EXTERNAL MODULE: ./packages/attest/dist/index.js + 54 modules
-var attest_dist = __nccwpck_require__(5498);
+// EXTERNAL MODULE: ./packages/attest/dist/index.js + 55 modules
+var attest_dist = __nccwpck_require__(20179);
 // EXTERNAL MODULE: ./packages/oci/dist/index.js + 22 modules
 var oci_dist = __nccwpck_require__(51216);
 ;// CONCATENATED MODULE: ./packages/action-kit/dist/attest/store.js
@@ -84547,7 +84547,7 @@ async function runAction(main) {
 
 /***/ }),
 
-/***/ 5498:
+/***/ 20179:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -84565,7 +84565,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   BY: () => (/* reexport */ writeBundles)
 });
 
-// UNUSED EXPORTS: BUNDLE_FILE_SUFFIX, BUNDLE_V03_MEDIA_TYPE, CachingFulcioSigner, DEFAULT_JSONL_NAME, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, DIGEST_CHUNK_BYTES, FULCIO_EXTENSIONS, GITHUB_ACTIONS_ISSUER, INSTANCES, IN_TOTO_PAYLOAD_TYPE, MAX_BUNDLE_BYTES, MessageSignatureV03BundleBuilder, OCI_EMPTY_DESCRIPTOR, OCI_EMPTY_JSON, OidcError, PEPTIDE_BUILD_TYPE, PROMOTION_PREDICATE_TYPE, SIGNING_CONFIG_MEDIA_TYPE, SIGSTORE_AUDIENCE, SIGSTORE_BUNDLE_ARTIFACT_TYPE, SLSA_PROVENANCE_V1, SignError, StoreError, TrustRoot, artifactManifest, assertPolicy, bundleFileName, candidateKeys, constrainsSigner, contextOf, defaultTufCacheDir, expandBraces, expandGlob, fetchAttachedBundles, fetchIssuerKeys, findPromotions, formatArtifactReportText, formatReportText, gatherFacts, githubClaims, githubIssuer, globMatcher, identityProviderFrom, imageSubject, isGlob, isImageReference, isLockfileName, issuerMatches, listBundleReferrers, loadTrustedRoot, lockfileDigests, matchesRepository, matchesSignerWorkflow, parseChecksums, policyFromJSON, predicateTypeOf, promote, provenancePredicate, readBuildWorkflow, readChecksumsFile, readSigningCertificate, refGlob, resolveEndpoints, sha256File, sha256Hex, sha256Of, sha256Stream, signBlob, signStatements, signingConfigEndpoints, splitWorkflowRef, statementOf, verifyAttestation, verifyBundle, verifyBundles, verifyGitHubToken, verifyIdToken, workspaceCommit
+// UNUSED EXPORTS: BUNDLE_FILE_SUFFIX, BUNDLE_V03_MEDIA_TYPE, CachingFulcioSigner, DEFAULT_JSONL_NAME, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, DIGEST_CHUNK_BYTES, FULCIO_EXTENSIONS, GITHUB_ACTIONS_ISSUER, INSTANCES, IN_TOTO_PAYLOAD_TYPE, MAX_BUNDLE_BYTES, MessageSignatureV03BundleBuilder, OCI_EMPTY_DESCRIPTOR, OCI_EMPTY_JSON, OidcError, PEPTIDE_BUILD_TYPE, POLICY_FIELDS, PROMOTION_PREDICATE_TYPE, SIGNING_CONFIG_MEDIA_TYPE, SIGSTORE_AUDIENCE, SIGSTORE_BUNDLE_ARTIFACT_TYPE, SLSA_PROVENANCE_V1, SignError, StoreError, TrustRoot, artifactManifest, assertPolicy, bundleFileName, candidateKeys, constrainsSigner, contextOf, defaultTufCacheDir, expandBraces, expandGlob, fetchAttachedBundles, fetchIssuerKeys, findPromotions, formatArtifactReportText, formatReportText, gatherFacts, githubClaims, githubIssuer, globMatcher, identityProviderFrom, imageSubject, isGlob, isImageReference, isLockfileName, issuerMatches, listBundleReferrers, loadTrustedRoot, lockfileDigests, matchesRepository, matchesSignerWorkflow, parseChecksums, policyFromJSON, predicateTypeOf, promote, provenancePredicate, readBuildWorkflow, readChecksumsFile, readPolicyFile, readSigningCertificate, refGlob, resolveEndpoints, sha256File, sha256Hex, sha256Of, sha256Stream, signBlob, signStatements, signingConfigEndpoints, splitWorkflowRef, statementOf, verifyAttestation, verifyBundle, verifyBundles, verifyGitHubToken, verifyIdToken, workspaceCommit
 
 ;// CONCATENATED MODULE: ./packages/attest/dist/types.js
 /**
@@ -85522,7 +85522,7 @@ async function readBuildWorkflow(context, options = {}) {
         const why = (0,dist/* isPeptideError */.UR)(error) && error.code === "INPUT_NOT_FOUND" ? "not found in the workspace" : (0,dist/* errorMessage */.gJ)(error).replace(/^.*?: /, "");
         return unread(`${jobWorkflow.path}: ${why}`, head !== undefined);
     }
-    const workflow = await Promise.all(/* import() */[__nccwpck_require__.e(607), __nccwpck_require__.e(601)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4601));
+    const workflow = await Promise.all(/* import() */[__nccwpck_require__.e(815), __nccwpck_require__.e(909), __nccwpck_require__.e(601)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4601));
     let model;
     try {
         model = workflow.buildWorkflow(new workflow.SourceFile(jobWorkflow.path, text));
@@ -86975,7 +86975,48 @@ function isMessageSignature(bundle) {
     return typeof bundle === "object" && bundle !== null && "messageSignature" in bundle;
 }
 //# sourceMappingURL=verify-artifact.js.map
+;// CONCATENATED MODULE: ./packages/attest/dist/verify/policy-file.js
+
+
+/**
+ * The string policy fields, spelled as the CLI flags and the actions' inputs are
+ * (`policyFromJSON` also takes their camelCase). `predicate-type` is a list and not among them.
+ */
+const POLICY_FIELDS = (/* unused pure expression or super */ null && ([
+    "certificate-identity",
+    "certificate-identity-regexp",
+    "certificate-oidc-issuer",
+    "signer-workflow",
+    "source-repository",
+    "source-ref",
+    "source-digest",
+    "runner-environment",
+    "deployment-environment",
+]));
+/**
+ * A policy file: a mapping of policy fields, JSON by default and YAML for `.yml`/`.yaml` (loaded
+ * only then, so JSON policies keep verification's start-up light). `shown` names the file in
+ * messages as the user gave it. `policyFromJSON` checks the fields.
+ */
+async function readPolicyFile(file, shown) {
+    const text = await readFile(file, "utf8").catch((cause) => {
+        throw new InputError("INPUT_NOT_FOUND", `${shown}: policy file cannot be read`, { cause });
+    });
+    const yaml = /\.ya?ml$/i.test(file);
+    let value;
+    try {
+        value = yaml ? (await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 38815, 19))).parse(text) : JSON.parse(text);
+    }
+    catch (cause) {
+        throw new InputError("CONFIG_INVALID", `${shown}: policy file is not valid ${yaml ? "YAML" : "JSON"}`, { cause });
+    }
+    if (typeof value !== "object" || value === null || Array.isArray(value))
+        throw new InputError("CONFIG_INVALID", `${shown}: expected a mapping of policy fields`);
+    return value;
+}
+//# sourceMappingURL=policy-file.js.map
 ;// CONCATENATED MODULE: ./packages/attest/dist/verify/index.js
+
 
 
 
@@ -91017,6 +91058,36 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/dra
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
 /******/ 	};
 /******/ })();
 /******/ 

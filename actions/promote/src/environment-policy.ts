@@ -1,6 +1,6 @@
 import path from "node:path";
 import { policyFromJSON, type VerificationPolicy } from "@peptide/attest";
-import { readPolicyFile } from "@peptide/action-verify/lib/policy-file.js";
+import { readPolicyFile } from "@peptide/attest/verify";
 import { InputError } from "@peptide/core";
 
 export interface EnvironmentPolicy {

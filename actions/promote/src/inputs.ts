@@ -1,6 +1,6 @@
 import { booleanInput, listInput, requiredInput, stringInput } from "@peptide/action-kit";
 import { readSigningInputs } from "@peptide/action-kit/attest";
-import { POLICY_INPUTS } from "@peptide/action-verify/lib/inputs.js";
+import { POLICY_FIELDS as POLICY_INPUTS } from "@peptide/attest/verify";
 import { InputError } from "@peptide/core";
 import type { PromoteInputs } from "./main.js";
 

@@ -182,10 +182,10 @@ function aliasBomb(source) {
     if (!ANCHOR.test(source.text) || !source.text.includes("*"))
         return undefined;
     let hasAlias = false;
-    (0,dist/* visit */.YR)(source.doc, {
+    (0,dist.visit)(source.doc, {
         Alias: () => {
             hasAlias = true;
-            return dist/* visit */.YR.BREAK;
+            return dist.visit.BREAK;
         },
     });
     if (!hasAlias)
@@ -874,9 +874,9 @@ function spliceFor(text, node, ref, sha) {
     const value = text.slice(start, valueEnd);
     if (value.includes("\n") || value.includes("\r"))
         return "the value spans lines";
-    if (node.type !== yaml_dist/* Scalar */.X5.PLAIN && node.type !== yaml_dist/* Scalar */.X5.QUOTE_DOUBLE && node.type !== yaml_dist/* Scalar */.X5.QUOTE_SINGLE)
+    if (node.type !== yaml_dist.Scalar.PLAIN && node.type !== yaml_dist.Scalar.QUOTE_DOUBLE && node.type !== yaml_dist.Scalar.QUOTE_SINGLE)
         return "block scalar";
-    const quote = node.type === yaml_dist/* Scalar */.X5.PLAIN ? "" : value[0] ?? "";
+    const quote = node.type === yaml_dist.Scalar.PLAIN ? "" : value[0] ?? "";
     const inner = quote ? value.slice(1, -1) : value;
     if (inner !== node.value)
         return "escaped characters in the value";
@@ -1290,7 +1290,7 @@ function buildWorkflow(source) {
     const jobsNode = (0,_source_js__WEBPACK_IMPORTED_MODULE_2__/* .valueOf */ .RP)(root, "jobs");
     if (!onPair)
         throw new ModelError("NOT_A_WORKFLOW", "a workflow needs an `on:` key", root);
-    if (!(0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(jobsNode))
+    if (!(0,yaml__WEBPACK_IMPORTED_MODULE_0__.isMap)(jobsNode))
         throw new ModelError("NOT_A_WORKFLOW", "a workflow needs a `jobs:` mapping", (0,_source_js__WEBPACK_IMPORTED_MODULE_2__/* .pairOf */ .cF)(root, "jobs")?.key ?? root);
     const permissionsPair = (0,_source_js__WEBPACK_IMPORTED_MODULE_2__/* .pairOf */ .cF)(root, "permissions");
     return {
@@ -1309,7 +1309,7 @@ function buildAction(source) {
     if (!root)
         throw new ModelError("NOT_A_MAPPING", "the document is not a YAML mapping", source.doc.contents);
     const runsPair = (0,_source_js__WEBPACK_IMPORTED_MODULE_2__/* .pairOf */ .cF)(root, "runs");
-    if (!runsPair || !(0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(runsPair.value))
+    if (!runsPair || !(0,yaml__WEBPACK_IMPORTED_MODULE_0__.isMap)(runsPair.value))
         throw new ModelError("NOT_AN_ACTION", "an action needs a `runs:` mapping", root);
     const runs = runsPair.value;
     const usingNode = (0,_source_js__WEBPACK_IMPORTED_MODULE_2__/* .valueOf */ .RP)(runs, "using");
@@ -1319,23 +1319,23 @@ function buildAction(source) {
         source,
         name: (0,_source_js__WEBPACK_IMPORTED_MODULE_2__/* .textOf */ .b6)(root, "name"),
         using: (0,_source_js__WEBPACK_IMPORTED_MODULE_2__/* .scalarText */ .ws)(usingNode),
-        usingNode: (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(usingNode) ? usingNode : undefined,
+        usingNode: (0,yaml__WEBPACK_IMPORTED_MODULE_0__.isScalar)(usingNode) ? usingNode : undefined,
         runsPos: source.positionOf(runsPair),
-        image: (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(image) ? image : undefined,
+        image: (0,yaml__WEBPACK_IMPORTED_MODULE_0__.isScalar)(image) ? image : undefined,
         steps: buildSteps(source, (0,_source_js__WEBPACK_IMPORTED_MODULE_2__/* .valueOf */ .RP)(runs, "steps")),
         inputs: (0,_source_js__WEBPACK_IMPORTED_MODULE_2__/* .entries */ .jO)((0,_source_js__WEBPACK_IMPORTED_MODULE_2__/* .valueOf */ .RP)(root, "inputs")).map(([name]) => name),
     };
 }
 function buildTriggers(source, onPair) {
     const value = onPair.value;
-    if ((0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(value)) {
+    if ((0,yaml__WEBPACK_IMPORTED_MODULE_0__.isScalar)(value)) {
         const event = (0,_source_js__WEBPACK_IMPORTED_MODULE_2__/* .scalarText */ .ws)(value);
         return event ? [{ event, keyNode: value, pos: source.positionOf(value) }] : [];
     }
-    if ((0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isSeq */ .oP)(value)) {
+    if ((0,yaml__WEBPACK_IMPORTED_MODULE_0__.isSeq)(value)) {
         return value.items.flatMap((item) => {
             const event = (0,_source_js__WEBPACK_IMPORTED_MODULE_2__/* .scalarText */ .ws)(item);
-            return event && (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(item) ? [{ event, keyNode: item, pos: source.positionOf(item) }] : [];
+            return event && (0,yaml__WEBPACK_IMPORTED_MODULE_0__.isScalar)(item) ? [{ event, keyNode: item, pos: source.positionOf(item) }] : [];
         });
     }
     return (0,_source_js__WEBPACK_IMPORTED_MODULE_2__/* .entries */ .jO)(value).map(([event, pair]) => ({
@@ -1346,7 +1346,7 @@ function buildTriggers(source, onPair) {
     }));
 }
 function buildJob(source, id, pair) {
-    const node = ((0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(pair.value) ? pair.value : undefined);
+    const node = ((0,yaml__WEBPACK_IMPORTED_MODULE_0__.isMap)(pair.value) ? pair.value : undefined);
     const permissionsPair = node ? (0,_source_js__WEBPACK_IMPORTED_MODULE_2__/* .pairOf */ .cF)(node, "permissions") : undefined;
     const environment = (0,_source_js__WEBPACK_IMPORTED_MODULE_2__/* .valueOf */ .RP)(node, "environment");
     const uses = (0,_source_js__WEBPACK_IMPORTED_MODULE_2__/* .valueOf */ .RP)(node, "uses");
@@ -1360,25 +1360,25 @@ function buildJob(source, id, pair) {
         runsOn: (0,_source_js__WEBPACK_IMPORTED_MODULE_2__/* .valueOf */ .RP)(node, "runs-on"),
         permissions: permissionsPair ? buildPermissions(source, permissionsPair) : undefined,
         environment,
-        environmentName: (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(environment) ? (0,_source_js__WEBPACK_IMPORTED_MODULE_2__/* .scalarText */ .ws)(environment) : (0,_source_js__WEBPACK_IMPORTED_MODULE_2__/* .textOf */ .b6)(environment, "name"),
-        uses: (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(uses) ? uses : undefined,
+        environmentName: (0,yaml__WEBPACK_IMPORTED_MODULE_0__.isScalar)(environment) ? (0,_source_js__WEBPACK_IMPORTED_MODULE_2__/* .scalarText */ .ws)(environment) : (0,_source_js__WEBPACK_IMPORTED_MODULE_2__/* .textOf */ .b6)(environment, "name"),
+        uses: (0,yaml__WEBPACK_IMPORTED_MODULE_0__.isScalar)(uses) ? uses : undefined,
         with: mapOf((0,_source_js__WEBPACK_IMPORTED_MODULE_2__/* .valueOf */ .RP)(node, "with")),
         secrets: (0,_source_js__WEBPACK_IMPORTED_MODULE_2__/* .valueOf */ .RP)(node, "secrets"),
         steps: buildSteps(source, (0,_source_js__WEBPACK_IMPORTED_MODULE_2__/* .valueOf */ .RP)(node, "steps")),
         container: (0,_source_js__WEBPACK_IMPORTED_MODULE_2__/* .valueOf */ .RP)(node, "container"),
         services: (0,_source_js__WEBPACK_IMPORTED_MODULE_2__/* .valueOf */ .RP)(node, "services"),
         env: mapOf((0,_source_js__WEBPACK_IMPORTED_MODULE_2__/* .valueOf */ .RP)(node, "env")),
-        if: (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(ifNode) ? ifNode : undefined,
+        if: (0,yaml__WEBPACK_IMPORTED_MODULE_0__.isScalar)(ifNode) ? ifNode : undefined,
         needs: listText((0,_source_js__WEBPACK_IMPORTED_MODULE_2__/* .valueOf */ .RP)(node, "needs")),
         strategy: (0,_source_js__WEBPACK_IMPORTED_MODULE_2__/* .valueOf */ .RP)(node, "strategy"),
     };
 }
 function buildSteps(source, stepsNode) {
-    if (!(0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isSeq */ .oP)(stepsNode))
+    if (!(0,yaml__WEBPACK_IMPORTED_MODULE_0__.isSeq)(stepsNode))
         return [];
     const steps = [];
     stepsNode.items.forEach((item, index) => {
-        if (!(0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(item))
+        if (!(0,yaml__WEBPACK_IMPORTED_MODULE_0__.isMap)(item))
             return;
         const uses = (0,_source_js__WEBPACK_IMPORTED_MODULE_2__/* .valueOf */ .RP)(item, "uses");
         const run = (0,_source_js__WEBPACK_IMPORTED_MODULE_2__/* .valueOf */ .RP)(item, "run");
@@ -1391,14 +1391,14 @@ function buildSteps(source, stepsNode) {
             pos: source.positionOf(item),
             id: (0,_source_js__WEBPACK_IMPORTED_MODULE_2__/* .textOf */ .b6)(item, "id"),
             name: (0,_source_js__WEBPACK_IMPORTED_MODULE_2__/* .textOf */ .b6)(item, "name"),
-            uses: (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(uses) ? uses : undefined,
-            run: (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(run) ? run : undefined,
+            uses: (0,yaml__WEBPACK_IMPORTED_MODULE_0__.isScalar)(uses) ? uses : undefined,
+            run: (0,yaml__WEBPACK_IMPORTED_MODULE_0__.isScalar)(run) ? run : undefined,
             shell: (0,_source_js__WEBPACK_IMPORTED_MODULE_2__/* .textOf */ .b6)(item, "shell"),
             with: mapOf(withNode),
-            withNode: (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(withNode) ? withNode : undefined,
+            withNode: (0,yaml__WEBPACK_IMPORTED_MODULE_0__.isMap)(withNode) ? withNode : undefined,
             env: mapOf(envNode),
-            envNode: (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(envNode) ? envNode : undefined,
-            if: (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(ifNode) ? ifNode : undefined,
+            envNode: (0,yaml__WEBPACK_IMPORTED_MODULE_0__.isMap)(envNode) ? envNode : undefined,
+            if: (0,yaml__WEBPACK_IMPORTED_MODULE_0__.isScalar)(ifNode) ? ifNode : undefined,
             workingDirectory: (0,_source_js__WEBPACK_IMPORTED_MODULE_2__/* .textOf */ .b6)(item, "working-directory"),
         });
     });
@@ -1427,9 +1427,9 @@ function mapOf(node) {
     return out;
 }
 function listText(node) {
-    if ((0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(node))
+    if ((0,yaml__WEBPACK_IMPORTED_MODULE_0__.isScalar)(node))
         return (0,_source_js__WEBPACK_IMPORTED_MODULE_2__/* .scalarText */ .ws)(node) ? [(0,_source_js__WEBPACK_IMPORTED_MODULE_2__/* .scalarText */ .ws)(node)] : [];
-    if ((0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isSeq */ .oP)(node))
+    if ((0,yaml__WEBPACK_IMPORTED_MODULE_0__.isSeq)(node))
         return node.items.map(_source_js__WEBPACK_IMPORTED_MODULE_2__/* .scalarText */ .ws).filter((v) => v !== undefined);
     return [];
 }
@@ -1446,11 +1446,11 @@ function listText(node) {
 /* harmony export */   c3: () => (/* binding */ listOf),
 /* harmony export */   cF: () => (/* binding */ pairOf),
 /* harmony export */   jO: () => (/* binding */ entries),
-/* harmony export */   jh: () => (/* reexport safe */ yaml__WEBPACK_IMPORTED_MODULE_0__.jh),
-/* harmony export */   jn: () => (/* reexport safe */ yaml__WEBPACK_IMPORTED_MODULE_0__.jn),
-/* harmony export */   oP: () => (/* reexport safe */ yaml__WEBPACK_IMPORTED_MODULE_0__.oP),
+/* harmony export */   jh: () => (/* reexport safe */ yaml__WEBPACK_IMPORTED_MODULE_0__.isMap),
+/* harmony export */   jn: () => (/* reexport safe */ yaml__WEBPACK_IMPORTED_MODULE_0__.isScalar),
+/* harmony export */   oP: () => (/* reexport safe */ yaml__WEBPACK_IMPORTED_MODULE_0__.isSeq),
 /* harmony export */   sC: () => (/* binding */ SourceFile),
-/* harmony export */   tO: () => (/* reexport safe */ yaml__WEBPACK_IMPORTED_MODULE_0__.tO),
+/* harmony export */   tO: () => (/* reexport safe */ yaml__WEBPACK_IMPORTED_MODULE_0__.isPair),
 /* harmony export */   ws: () => (/* binding */ scalarText)
 /* harmony export */ });
 /* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(38815);
@@ -1461,18 +1461,18 @@ const MAX_ALIAS_COUNT = 100;
 class SourceFile {
     path;
     text;
-    lineCounter = new yaml__WEBPACK_IMPORTED_MODULE_0__/* .LineCounter */ .HN();
+    lineCounter = new yaml__WEBPACK_IMPORTED_MODULE_0__.LineCounter();
     doc;
     constructor(
     /** Path as given to the user (relative to the working directory when possible). */
     path, text) {
         this.path = path;
         this.text = text;
-        this.doc = (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .parseDocument */ .Tp)(text, { lineCounter: this.lineCounter, prettyErrors: false, uniqueKeys: false, strict: false });
+        this.doc = (0,yaml__WEBPACK_IMPORTED_MODULE_0__.parseDocument)(text, { lineCounter: this.lineCounter, prettyErrors: false, uniqueKeys: false, strict: false });
     }
     get root() {
         const contents = this.doc.contents;
-        return (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(contents) ? contents : undefined;
+        return (0,yaml__WEBPACK_IMPORTED_MODULE_0__.isMap)(contents) ? contents : undefined;
     }
     position(offset) {
         const { line, col } = this.lineCounter.linePos(offset);
@@ -1482,7 +1482,7 @@ class SourceFile {
     positionOf(node) {
         if (node === null || node === undefined)
             return { line: 1, column: 1 };
-        const target = (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isPair */ .tO)(node) ? node.key : node;
+        const target = (0,yaml__WEBPACK_IMPORTED_MODULE_0__.isPair)(node) ? node.key : node;
         const range = target && "range" in target ? target.range : undefined;
         return range ? this.position(range[0]) : { line: 1, column: 1 };
     }
@@ -1518,10 +1518,10 @@ class SourceFile {
 }
 /** The pair for `key` in a map, if any. Keys compare as strings. */
 function pairOf(map, key) {
-    if (!(0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(map))
+    if (!(0,yaml__WEBPACK_IMPORTED_MODULE_0__.isMap)(map))
         return undefined;
     for (const item of map.items) {
-        if ((0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(item.key) && String(item.key.value) === key)
+        if ((0,yaml__WEBPACK_IMPORTED_MODULE_0__.isScalar)(item.key) && String(item.key.value) === key)
             return item;
     }
     return undefined;
@@ -1533,7 +1533,7 @@ function valueOf(map, key) {
 }
 /** A scalar's value as a string (numbers and booleans stringified), or undefined. */
 function scalarText(node) {
-    if (!(0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(node))
+    if (!(0,yaml__WEBPACK_IMPORTED_MODULE_0__.isScalar)(node))
         return undefined;
     const value = node.value;
     if (value === null || value === undefined)
@@ -1546,20 +1546,20 @@ function textOf(map, key) {
 }
 /** Pairs of a map with string keys. */
 function entries(map) {
-    if (!(0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(map))
+    if (!(0,yaml__WEBPACK_IMPORTED_MODULE_0__.isMap)(map))
         return [];
     const out = [];
     for (const item of map.items) {
-        if ((0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(item.key))
+        if ((0,yaml__WEBPACK_IMPORTED_MODULE_0__.isScalar)(item.key))
             out.push([String(item.key.value), item]);
     }
     return out;
 }
 /** Items of a sequence, or the node itself as a one-element list when it is a scalar. */
 function listOf(node) {
-    if ((0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isSeq */ .oP)(node))
+    if ((0,yaml__WEBPACK_IMPORTED_MODULE_0__.isSeq)(node))
         return node.items.filter((item) => item !== null && typeof item === "object");
-    if ((0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(node) || (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(node))
+    if ((0,yaml__WEBPACK_IMPORTED_MODULE_0__.isScalar)(node) || (0,yaml__WEBPACK_IMPORTED_MODULE_0__.isMap)(node))
         return [node];
     return [];
 }
@@ -2928,13 +2928,13 @@ function withInputs(inner, caller, action) {
     for (const [name, node] of caller.with)
         values.set(name.toLowerCase(), (0,_token_js__WEBPACK_IMPORTED_MODULE_7__/* .valueText */ .Ru)(node));
     const sub = (text) => text.replace(/\$\{\{\s*inputs\.([\w-]+)\s*\}\}/g, (whole, name) => values.get(name.toLowerCase()) ?? whole);
-    const map = (m) => new Map([...m].map(([k, v]) => [k, new yaml__WEBPACK_IMPORTED_MODULE_0__/* .Scalar */ .X5(sub((0,_token_js__WEBPACK_IMPORTED_MODULE_7__/* .valueText */ .Ru)(v)))]));
+    const map = (m) => new Map([...m].map(([k, v]) => [k, new yaml__WEBPACK_IMPORTED_MODULE_0__.Scalar(sub((0,_token_js__WEBPACK_IMPORTED_MODULE_7__/* .valueText */ .Ru)(v)))]));
     return {
         ...inner,
         name: inner.name ?? caller.name,
         with: map(inner.with),
         env: map(inner.env),
-        run: inner.run ? new yaml__WEBPACK_IMPORTED_MODULE_0__/* .Scalar */ .X5(sub((0,_model_source_js__WEBPACK_IMPORTED_MODULE_1__/* .scalarText */ .ws)(inner.run) ?? "")) : undefined,
+        run: inner.run ? new yaml__WEBPACK_IMPORTED_MODULE_0__.Scalar(sub((0,_model_source_js__WEBPACK_IMPORTED_MODULE_1__/* .scalarText */ .ws)(inner.run) ?? "")) : undefined,
     };
 }
 /** "step `Setup Go` (`./.github/actions/go`, a local action, not read)". */
@@ -3520,7 +3520,7 @@ function parsePolicy(file, text) {
             policy.ignore.push((0,_glob_js__WEBPACK_IMPORTED_MODULE_4__/* .globToRegExp */ .t)(glob));
     }
     for (const [name, pair] of (0,_model_source_js__WEBPACK_IMPORTED_MODULE_2__/* .entries */ .jO)((0,_model_source_js__WEBPACK_IMPORTED_MODULE_2__/* .valueOf */ .RP)(root, "classes"))) {
-        if (!(0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(pair.value))
+        if (!(0,yaml__WEBPACK_IMPORTED_MODULE_0__.isMap)(pair.value))
             fail(pair, `classes.${name}: expected a mapping`);
         policy.classes.push(parseClass(name, pair.value, fail));
     }
@@ -3915,12 +3915,12 @@ const unpinnedImage = {
             return;
         for (const job of target.jobs) {
             const container = job.container;
-            const image = (0,dist/* isScalar */.jn)(container) ? container : (0,model_source/* valueOf */.RP)(container, "image");
-            if ((0,dist/* isScalar */.jn)(image))
+            const image = (0,dist.isScalar)(container) ? container : (0,model_source/* valueOf */.RP)(container, "image");
+            if ((0,dist.isScalar)(image))
                 checkImage(ctx, image, (0,model_source/* scalarText */.ws)(image) ?? "", `the container of job ${job.id}`, job);
             for (const [name, pair] of (0,model_source/* entries */.jO)(job.services)) {
                 const serviceImage = (0,model_source/* valueOf */.RP)(pair.value, "image");
-                if ((0,dist/* isScalar */.jn)(serviceImage))
+                if ((0,dist.isScalar)(serviceImage))
                     checkImage(ctx, serviceImage, (0,model_source/* scalarText */.ws)(serviceImage) ?? "", `service ${name} of job ${job.id}`, job);
             }
         }
@@ -3972,12 +3972,12 @@ function resolve(image, job) {
 }
 function matrixValues(job, key) {
     const matrix = (0,model_source/* valueOf */.RP)(job.strategy, "matrix");
-    if (!(0,dist/* isMap */.jh)(matrix))
+    if (!(0,dist.isMap)(matrix))
         return undefined;
     const values = [];
     const list = (0,model_source/* valueOf */.RP)(matrix, key);
     if (list !== undefined) {
-        if (!(0,dist/* isSeq */.oP)(list))
+        if (!(0,dist.isSeq)(list))
             return undefined;
         for (const item of list.items) {
             const value = (0,model_source/* scalarText */.ws)(item);
@@ -3988,7 +3988,7 @@ function matrixValues(job, key) {
     }
     const include = (0,model_source/* valueOf */.RP)(matrix, "include");
     if (include !== undefined) {
-        if (!(0,dist/* isSeq */.oP)(include))
+        if (!(0,dist.isSeq)(include))
             return undefined;
         for (const item of include.items) {
             const node = (0,model_source/* valueOf */.RP)(item, key);
@@ -5466,15 +5466,15 @@ function scalarsIn(node) {
     return out;
 }
 function collectScalars(n, out) {
-    if ((0,dist/* isScalar */.jn)(n))
+    if ((0,dist.isScalar)(n))
         out.push(n);
-    else if ((0,dist/* isMap */.jh)(n))
+    else if ((0,dist.isMap)(n))
         for (const item of n.items)
             collectScalars(item.value, out);
-    else if ((0,dist/* isSeq */.oP)(n))
+    else if ((0,dist.isSeq)(n))
         for (const item of n.items)
             collectScalars(item, out);
-    else if ((0,dist/* isPair */.tO)(n))
+    else if ((0,dist.isPair)(n))
         collectScalars(n.value, out);
 }
 /**
@@ -6480,10 +6480,10 @@ function selfHostedLabels(job) {
     if (!runsOn)
         return [];
     // { group: name, labels: [...] }: the group may be GitHub-hosted larger runners; judge the labels
-    const labelsNode = (0,dist/* isMap */.jh)(runsOn) ? (0,model_source/* valueOf */.RP)(runsOn, "labels") : runsOn;
-    const nodes = (0,model_source/* listOf */.c3)(labelsNode).filter((n) => (0,dist/* isScalar */.jn)(n));
+    const labelsNode = (0,dist.isMap)(runsOn) ? (0,model_source/* valueOf */.RP)(runsOn, "labels") : runsOn;
+    const nodes = (0,model_source/* listOf */.c3)(labelsNode).filter((n) => (0,dist.isScalar)(n));
     // a scalar `${{ matrix.os }}` is one runner per matrix value; a list is one runner with all labels
-    const sets = (0,dist/* isScalar */.jn)(labelsNode) && nodes[0] ? runners_resolve(nodes[0], job).map((label) => [{ label, node: nodes[0] }]) : [nodes.flatMap((node) => runners_resolve(node, job).map((label) => ({ label, node })))];
+    const sets = (0,dist.isScalar)(labelsNode) && nodes[0] ? runners_resolve(nodes[0], job).map((label) => [{ label, node: nodes[0] }]) : [nodes.flatMap((node) => runners_resolve(node, job).map((label) => ({ label, node })))];
     for (const labels of sets) {
         if (labels.length === 0)
             continue;
@@ -6513,7 +6513,7 @@ function runners_resolve(node, job) {
     const matrix = (0,model_source/* valueOf */.RP)(job.strategy, "matrix");
     const out = [];
     for (const item of (0,model_source/* listOf */.c3)((0,model_source/* valueOf */.RP)(matrix, key))) {
-        if ((0,dist/* isSeq */.oP)(item))
+        if ((0,dist.isSeq)(item))
             continue;
         const value = (0,model_source/* scalarText */.ws)(item);
         out.push(value ?? text);
@@ -7886,7 +7886,7 @@ function namedValues(ctx, reported) {
     const { target } = ctx;
     const source = target.source;
     const check = (node, at, name, where, strict, job, step) => {
-        const value = (0,dist/* isScalar */.jn)(node) ? (0,model_source/* scalarText */.ws)(node) : undefined;
+        const value = (0,dist.isScalar)(node) ? (0,model_source/* scalarText */.ws)(node) : undefined;
         if (value === undefined || reported.has(at.line))
             return;
         const text = value.trim();

@@ -1,19 +1,10 @@
 import { booleanInput, stringInput } from "@peptide/action-kit";
 import { InputError } from "@peptide/core";
+import { POLICY_FIELDS } from "@peptide/attest/verify";
 import type { VerifyInputs } from "./main.js";
 
 /** The policy inputs, named as the CLI flags (and as policyFromJSON reads them). */
-export const POLICY_INPUTS = [
-  "certificate-identity",
-  "certificate-identity-regexp",
-  "certificate-oidc-issuer",
-  "signer-workflow",
-  "source-repository",
-  "source-ref",
-  "source-digest",
-  "runner-environment",
-  "deployment-environment",
-] as const;
+export const POLICY_INPUTS = POLICY_FIELDS;
 
 export function readInputs(env: NodeJS.ProcessEnv = process.env): VerifyInputs {
   const policyInputs: Record<string, string | string[]> = {};

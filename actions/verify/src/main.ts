@@ -1,9 +1,8 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { log, setOutput, writeSummary } from "@peptide/action-kit";
-import { defaultTufCacheDir, loadTrustedRoot, policyFromJSON, verifyBundles, type Artifact, type ArtifactVerificationReport, type TrustedRootSource } from "@peptide/attest";
+import { defaultTufCacheDir, loadTrustedRoot, policyFromJSON, readPolicyFile, verifyBundles, type Artifact, type ArtifactVerificationReport, type TrustedRootSource } from "@peptide/attest";
 import { findBundles } from "./bundles.js";
-import { readPolicyFile } from "./policy-file.js";
 import { reportMarkdown } from "./summary.js";
 
 export interface VerifyInputs {

@@ -3,28 +3,16 @@
  * with the identity flags on top (a flag wins over the file's field; predicate types add up).
  * Field names are the flags' (`signer-workflow`) or their camelCase (`signerWorkflow`).
  */
-import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { InputError } from "@peptide/core";
-import { policyFromJSON, type VerificationPolicy } from "@peptide/attest/verify";
+import { POLICY_FIELDS, policyFromJSON, readPolicyFile, type VerificationPolicy } from "@peptide/attest/verify";
 import { listFlag, stringFlag, type FlagValue } from "./args.js";
 
 /** The string flags that are policy fields, spelled as on the command line. */
-export const POLICY_FLAGS = [
-  "certificate-identity",
-  "certificate-identity-regexp",
-  "certificate-oidc-issuer",
-  "signer-workflow",
-  "source-repository",
-  "source-ref",
-  "source-digest",
-  "runner-environment",
-  "deployment-environment",
-] as const;
+export const POLICY_FLAGS = POLICY_FIELDS;
 
 export async function policyOf(values: Record<string, FlagValue>, cwd: string): Promise<VerificationPolicy> {
   const file = stringFlag(values["policy"]);
-  const fromFile = file === undefined ? {} : await readPolicyFile(file, cwd);
+  const fromFile = file === undefined ? {} : await readPolicyFile(path.resolve(cwd, file), `--policy ${file}`);
   const fromFlags: Record<string, unknown> = {};
   for (const flag of POLICY_FLAGS) {
     const value = stringFlag(values[flag]);
@@ -46,22 +34,4 @@ export async function policyOf(values: Record<string, FlagValue>, cwd: string): 
 function flagName(key: string): string {
   if (key === "predicateTypes" || key === "predicateType") return "predicate-type";
   return key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
-}
-
-async function readPolicyFile(file: string, cwd: string): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await readFile(path.resolve(cwd, file), "utf8");
-  } catch (cause) {
-    throw new InputError("INPUT_NOT_FOUND", `--policy ${file}: cannot be read`, { cause });
-  }
-  let value: unknown;
-  try {
-    // YAML only for .yml/.yaml files, so JSON policies do not load the YAML parser.
-    value = /\.ya?ml$/i.test(file) ? (await import("yaml")).parse(text) : JSON.parse(text);
-  } catch (cause) {
-    throw new InputError("CONFIG_INVALID", `--policy ${file}: not valid ${/\.ya?ml$/i.test(file) ? "YAML" : "JSON"}`, { cause });
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new InputError("CONFIG_INVALID", `--policy ${file}: expected a mapping of policy fields`);
-  return value as Record<string, unknown>;
 }

@@ -9,3 +9,4 @@ export { loadTrustedRoot, TrustRoot, type TrustedRootSource } from "./trusted-ro
 export { defaultTufCacheDir } from "./tuf-cache.js";
 export { verifyBundles } from "./verify-artifact.js";
 export { verifyAttestation, verifyBundle, type VerifyOptions } from "./verify-bundle.js";
+export { POLICY_FIELDS, readPolicyFile } from "./policy-file.js";
