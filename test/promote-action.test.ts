@@ -4,7 +4,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { attachBundle, createSigningSession, findPromotions, IN_TOTO_STATEMENT_V1, loadTrustedRoot } from "@peptide/attest";
 import { RegistryClient, type RegistryRepository } from "@peptide/oci";
-import { buildImage, runAction, startRegistry, startSigstore, writeImage, type LoopbackRegistry, type SigstoreStandin } from "@peptide/testkit";
+import {
+  buildImage,
+  OIDC_DEFAULT_SHA,
+  runAction,
+  startFakeGitHubApi,
+  startRegistry,
+  startSigstore,
+  TEST_GITHUB_TOKEN,
+  writeImage,
+  type FakeGitHubApi,
+  type LoopbackRegistry,
+  type SigstoreStandin,
+} from "@peptide/testkit";
 import { actionDir, standinInputs, withoutMaskCommands, workspace, writeTrustedRoot } from "./attest-helpers.js";
 
 /**
@@ -15,6 +27,7 @@ import { actionDir, standinInputs, withoutMaskCommands, workspace, writeTrustedR
 describe("promote action", () => {
   let sigstore: SigstoreStandin;
   let registry: LoopbackRegistry;
+  let github: FakeGitHubApi;
   let dir: string;
   const client = new RegistryClient();
   const release = { ref: "refs/tags/v1.4.0" };
@@ -22,9 +35,23 @@ describe("promote action", () => {
   const deploy = { ref: "refs/tags/v1.4.0", workflow_path: ".github/workflows/deploy.yml" };
   const PROVENANCE = "https://slsa.dev/provenance/v1";
   const RELEASE_WORKFLOW = "peptide-dev/payments/.github/workflows/release.yml";
+  const [RUN, OTHER_RUN] = ["9876543210", "9876543299"];
 
   beforeAll(async () => {
     [sigstore, registry] = await Promise.all([startSigstore(), startRegistry()]);
+    // The REST API the action reads the run's approvals and the change's authors from.
+    github = await startFakeGitHubApi({
+      token: TEST_GITHUB_TOKEN,
+      repos: {
+        "peptide-dev/payments": {
+          commitAuthors: { [OIDC_DEFAULT_SHA]: "mona" },
+          runs: {
+            [RUN]: [{ state: "approved", user: "mona", environments: ["staging", "production", "production-eu"] }],
+            [OTHER_RUN]: [{ state: "approved", user: "ana", environments: ["production-eu"], comment: "change ticket PAY-1234" }],
+          },
+        },
+      },
+    });
     dir = await workspace();
     await writeTrustedRoot(dir, sigstore);
     await writeFile(
@@ -42,7 +69,7 @@ describe("promote action", () => {
     );
   }, 60_000);
   afterAll(async () => {
-    await Promise.all([sigstore?.close(), registry?.stop()]);
+    await Promise.all([sigstore?.close(), registry?.stop(), github?.close()]);
   });
 
   /** An image in acme/payments with a provenance attestation signed by the release workflow, attached. */
@@ -60,11 +87,11 @@ describe("promote action", () => {
     return image.digest;
   }
 
-  function promoteAction(inputs: Record<string, string | boolean>) {
+  function promoteAction(inputs: Record<string, string | boolean>, env: Record<string, string> = {}) {
     return runAction({
       actionDir: actionDir("promote"),
       workspace: dir,
-      env: sigstore.oidc.runnerEnv(deploy),
+      env: { ...sigstore.oidc.runnerEnv(deploy), GITHUB_API_URL: github.url, GITHUB_RUN_ID: RUN, ...env },
       inputs: { "trusted-root": "trusted_root.json", policy: "promote-policy.yml", ...standinInputs(sigstore), ...inputs },
     });
   }
@@ -141,6 +168,28 @@ describe("promote action", () => {
     expect(result.masks.some((m) => m.split(".").length === 3)).toBe(false);
   }, 120_000);
 
+  it("records the run's deployment approvals from GitHub, and with forbid-self-approval refuses the author's own approval", async () => {
+    const digest = await signedImage("payments 1.5.0");
+    const source = `${registry.host}/acme/payments@${digest}`;
+    const to = `${registry.host}/acme/payments-eu:v1.5.0`;
+    // mona wrote the commit the image was built from, and approved this run's deployment herself.
+    const self = await promoteAction({ source, to, environment: "production-eu", "forbid-self-approval": true });
+    expect(self.exitCode).toBe(1);
+    expect(self.annotations.find((a) => a.level === "error")?.message).toMatch(/refused: approvals: mona approved their own change; an approver other than the author \(mona\) is required$/);
+    expect(await tagged(client.repository(registry.host, "acme/payments-eu"), "v1.5.0")).toBeUndefined();
+
+    // Another run of the deploy workflow, approved by ana.
+    const approved = await promoteAction({ source, to, environment: "production-eu", "forbid-self-approval": true }, { GITHUB_RUN_ID: OTHER_RUN });
+    expect(approved.exitCode, approved.stdout + approved.stderr).toBe(0);
+    expect(approved.summary).toMatch(/\| approvals \| pass \| approved by ana, not the author \(mona\) \|/);
+    const trustedRoot = await loadTrustedRoot({ kind: "file", path: path.join(dir, "trusted_root.json") });
+    const [evidence] = await findPromotions(client.repository(registry.host, "acme/payments-eu"), digest, { environment: "production-eu", policy: { sourceRepository: "peptide-dev/payments" }, trustedRoot });
+    expect(evidence?.predicate).toMatchObject({ approvals: [{ user: "ana", comment: "change ticket PAY-1234" }], author: "mona", change: { repository: "peptide-dev/payments", commit: OIDC_DEFAULT_SHA } });
+    const asked = github.requests.map((r) => r.path);
+    expect(asked).toContain(`/repos/peptide-dev/payments/actions/runs/${OTHER_RUN}/approvals`);
+    expect(asked).toContain(`/repos/peptide-dev/payments/commits/${OIDC_DEFAULT_SHA}/pulls`);
+  }, 120_000);
+
   it("never moves a target tag to another digest unless allow-overwrite", async () => {
     const first = await signedImage("payments 2.0.0");
     const second = await signedImage("payments 2.0.0 rebuilt");
@@ -172,7 +221,7 @@ describe("promote action", () => {
     const manifest = (name: string) => readFile(path.join(actionDir(name), "action.yml"), "utf8").then((text) => parse(text) as { inputs: Record<string, unknown> });
     const promote = Object.keys((await manifest("promote")).inputs);
     const source = await readFile(path.join(actionDir("promote"), "src/inputs.ts"), "utf8");
-    const read = [...source.matchAll(/(?:string|boolean|required|list)Input\("([a-z-]+)"/g)].map((m) => m[1]);
+    const read = [...source.matchAll(/(?:string|boolean|required|list|enum)Input\("([a-z-]+)"/g)].map((m) => m[1]);
     const { POLICY_INPUTS } = await import("@peptide/action-verify/lib/inputs.js");
     const signing = ["instance", "fulcio-url", "rekor-url", "tsa-url", "signing-config"];
     expect(new Set([...read, ...POLICY_INPUTS, ...signing])).toEqual(new Set(promote));

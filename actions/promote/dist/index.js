@@ -63083,8 +63083,8 @@ function readStorageInputs() {
 var external_node_crypto_ = __nccwpck_require__(77598);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
-// EXTERNAL MODULE: ./packages/attest/dist/index.js + 41 modules
-var attest_dist = __nccwpck_require__(11671);
+// EXTERNAL MODULE: ./packages/attest/dist/index.js + 45 modules
+var attest_dist = __nccwpck_require__(94292);
 // EXTERNAL MODULE: ./packages/oci/dist/index.js + 22 modules
 var oci_dist = __nccwpck_require__(51216);
 ;// CONCATENATED MODULE: ./packages/action-kit/dist/attest/store.js
@@ -63213,6 +63213,8 @@ function readInputs(env = process.env) {
         to: (0,dist/* requiredInput */.YF)("to"),
         environment: (0,dist/* requiredInput */.YF)("environment"),
         requirePrevious: (0,dist/* stringInput */.Uj)("require-previous"),
+        forbidSelfApproval: (0,dist/* stringInput */.Uj)("forbid-self-approval") === undefined ? undefined : (0,dist/* booleanInput */.tE)("forbid-self-approval", false),
+        approvals: (0,dist/* enumInput */.gX)("approvals", ["github", "none"], "github"),
         policyFile: (0,dist/* stringInput */.Uj)("policy"),
         policyInputs,
         trustedRoot: (0,dist/* stringInput */.Uj)("trusted-root"),
@@ -63244,8 +63246,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_path_ = __nccwpck_require__(76760);
 // EXTERNAL MODULE: ./packages/action-kit/dist/index.js + 20 modules
 var dist = __nccwpck_require__(27532);
-// EXTERNAL MODULE: ./packages/attest/dist/index.js + 41 modules
-var attest_dist = __nccwpck_require__(11671);
+// EXTERNAL MODULE: ./packages/attest/dist/index.js + 45 modules
+var attest_dist = __nccwpck_require__(94292);
 // EXTERNAL MODULE: ./packages/core/dist/index.js + 3 modules
 var core_dist = __nccwpck_require__(91112);
 // EXTERNAL MODULE: ./packages/oci/dist/index.js + 22 modules
@@ -63260,7 +63262,7 @@ var verify = __nccwpck_require__(61732);
 /**
  * The gate's policy for one environment: the policy file's top-level fields, overridden by its
  * `environments.<name>` mapping, overridden by the inputs. Besides verify's fields, a mapping may
- * say `require-previous: staging`.
+ * say `require-previous: staging` and `forbid-self-approval: true`.
  */
 async function environmentPolicy(options) {
     const shown = options.policyFile ?? "inputs";
@@ -63269,7 +63271,8 @@ async function environmentPolicy(options) {
     const forEnvironment = environmentsEntry(environments, options.environment, shown);
     const merged = { ...base, ...forEnvironment, ...options.policyInputs };
     const previous = takeRequirePrevious(merged, shown);
-    return { policy: (0,attest_dist/* policyFromJSON */.LT)(merged, shown), requirePrevious: options.requirePrevious ?? previous };
+    const forbid = takeForbidSelfApproval(merged, shown);
+    return { policy: (0,attest_dist/* policyFromJSON */.LT)(merged, shown), requirePrevious: options.requirePrevious ?? previous, forbidSelfApproval: options.forbidSelfApproval ?? forbid };
 }
 function environmentsEntry(environments, environment, shown) {
     if (environments === undefined || environments === null)
@@ -63294,6 +63297,20 @@ function takeRequirePrevious(fields, shown) {
         if (typeof value !== "string" || value.trim() === "")
             throw new core_dist/* InputError */.dz("CONFIG_INVALID", `${shown}: "${key}" must be an environment name`);
         found = value.trim();
+    }
+    return found;
+}
+/** Removes `forbid-self-approval` (or `forbidSelfApproval`) from the fields; a boolean. */
+function takeForbidSelfApproval(fields, shown) {
+    let found = false;
+    for (const key of ["forbid-self-approval", "forbidSelfApproval"]) {
+        const value = fields[key];
+        delete fields[key];
+        if (value === undefined || value === null)
+            continue;
+        if (typeof value !== "boolean")
+            throw new core_dist/* InputError */.dz("CONFIG_INVALID", `${shown}: "${key}" must be true or false`);
+        found = value;
     }
     return found;
 }
@@ -63343,11 +63360,12 @@ async function run(inputs) {
     if (inputs.githubToken !== undefined)
         dist/* log */.Rm.mask(inputs.githubToken);
     const { source, target } = referencesOf(inputs);
-    const { policy, requirePrevious } = await environmentPolicy(inputs);
+    const { policy, requirePrevious, forbidSelfApproval } = await environmentPolicy(inputs);
     const trustedRoot = await (0,attest_dist/* loadTrustedRoot */.KE)(trustedRootSource(inputs));
     const credentials = (0,oci_dist/* dockerCredentials */.d8)({ env: inputs.githubToken === undefined ? inputs.env : { ...inputs.env, GITHUB_TOKEN: inputs.githubToken } });
     const client = new oci_dist/* RegistryClient */.bP({ insecure: inputs.insecureRegistries, credentials });
     const runUrl = runUrlOf(inputs.env);
+    const review = reviewOf(inputs, forbidSelfApproval);
     const result = await (0,attest_dist/* promote */.pt)({
         source: { store: client.store(source), digest: source.digest, name: source.name },
         target: { store: client.store(target), ...(target.tag === undefined ? {} : { tag: target.tag }), name: target.name },
@@ -63357,6 +63375,8 @@ async function run(inputs) {
         ...(requirePrevious === undefined ? {} : { requirePrevious: { environment: requirePrevious } }),
         signing: { ...inputs.signing, env: inputs.env, onIdentityToken: (token) => dist/* log */.Rm.mask(token) },
         ...(runUrl === undefined ? {} : { runUrl }),
+        ...(review === undefined ? {} : { review }),
+        ...(forbidSelfApproval ? { forbidSelfApproval: true } : {}),
         allowOverwrite: inputs.allowOverwrite,
     }).catch((err) => {
         // The copy refuses to move a tag; the fix is this action's input.
@@ -63407,6 +63427,34 @@ function trustedRootSource(inputs) {
         mirrorUrl: inputs.tufMirror,
         rootPath: inputs.tufRoot === undefined ? undefined : external_node_path_.resolve(inputs.workspace, inputs.tufRoot),
         cacheDir: (0,attest_dist/* defaultTufCacheDir */.aA)(inputs.env),
+    };
+}
+/**
+ * The deployment's approvals and the change's authors, from the GitHub REST API of the run. When
+ * self-approval is forbidden a failure to read them fails the promotion (the error names the
+ * permission); otherwise the evidence records no approval and the log says why.
+ */
+function reviewOf(inputs, forbidSelfApproval) {
+    if (inputs.approvals === "none") {
+        if (forbidSelfApproval)
+            throw new core_dist/* InputError */.dz("INPUT_INVALID", '"forbid-self-approval" needs the approvals of the run: set "approvals: github"');
+        return undefined;
+    }
+    const { GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId, GITHUB_API_URL: apiUrl } = inputs.env;
+    if (!repository || !runId || inputs.githubToken === undefined) {
+        if (forbidSelfApproval)
+            throw new core_dist/* InputError */.dz("INPUT_INVALID", '"forbid-self-approval" needs GITHUB_REPOSITORY, GITHUB_RUN_ID and "github-token" to read the approvals of the run');
+        return undefined;
+    }
+    const review = (0,attest_dist/* githubDeploymentReview */.Vi)({ repository, runId, token: inputs.githubToken, ...(apiUrl ? { apiUrl } : {}) });
+    if (forbidSelfApproval)
+        return review;
+    return {
+        approvals: (environment) => review.approvals(environment).catch((err) => {
+            dist/* log */.Rm.warning(`the approvals of run ${runId} could not be read, so the evidence records none: ${err instanceof Error ? err.message : String(err)}`);
+            return [];
+        }),
+        authors: (change) => review.authors(change),
     };
 }
 /** The run promoting, recorded in the evidence. */
@@ -66483,19 +66531,20 @@ async function runAction(main) {
 
 /***/ }),
 
-/***/ 11671:
+/***/ 94292:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   aA: () => (/* reexport */ verify/* defaultTufCacheDir */.aA),
+  Vi: () => (/* reexport */ githubDeploymentReview),
   KE: () => (/* reexport */ verify/* loadTrustedRoot */.KE),
   LT: () => (/* reexport */ verify/* policyFromJSON */.LT),
   pt: () => (/* reexport */ promote)
 });
 
-// UNUSED EXPORTS: BUNDLE_FILE_SUFFIX, BUNDLE_V03_MEDIA_TYPE, CachingFulcioSigner, DEFAULT_JSONL_NAME, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, DIGEST_CHUNK_BYTES, FULCIO_EXTENSIONS, GITHUB_ACTIONS_ISSUER, INSTANCES, IN_TOTO_PAYLOAD_TYPE, IN_TOTO_STATEMENT_V1, MAX_BUNDLE_BYTES, MessageSignatureV03BundleBuilder, OCI_EMPTY_DESCRIPTOR, OCI_EMPTY_JSON, OidcError, PEPTIDE_BUILD_TYPE, POLICY_FIELDS, PROMOTION_PREDICATE_TYPE, SIGNING_CONFIG_MEDIA_TYPE, SIGSTORE_AUDIENCE, SIGSTORE_BUNDLE_ARTIFACT_TYPE, SLSA_PROVENANCE_V1, SignError, StoreError, TrustRoot, artifactManifest, assertPolicy, attachBundle, bundleFileName, candidateKeys, collectSubjects, constrainsSigner, contextFromRunner, contextOf, createSigningSession, expandBraces, expandGlob, fetchAttachedBundles, fetchIssuerKeys, findPromotions, formatArtifactReportText, formatReportText, gatherFacts, githubClaims, githubIssuer, globMatcher, identityProviderFrom, imageSubject, isGlob, isImageReference, isLockfileName, issuerMatches, listBundleReferrers, lockfileDigests, matchesRepository, matchesSignerWorkflow, parseChecksums, predicateTypeOf, provenancePredicate, provenanceStatement, readBuildWorkflow, readChecksumsFile, readPolicyFile, readSigningCertificate, refGlob, requestIdToken, resolveEndpoints, sbomDescriptor, sha256File, sha256Hex, sha256Of, sha256Stream, signBlob, signStatements, signingConfigEndpoints, splitWorkflowRef, statementOf, uploadToGitHub, verifyAttestation, verifyBundle, verifyBundles, verifyGitHubToken, verifyIdToken, workspaceCommit, writeBundles
+// UNUSED EXPORTS: BUNDLE_FILE_SUFFIX, BUNDLE_V03_MEDIA_TYPE, CachingFulcioSigner, DEFAULT_JSONL_NAME, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, DIGEST_CHUNK_BYTES, FULCIO_EXTENSIONS, GITHUB_ACTIONS_ISSUER, INSTANCES, IN_TOTO_PAYLOAD_TYPE, IN_TOTO_STATEMENT_V1, MAX_BUNDLE_BYTES, MessageSignatureV03BundleBuilder, OCI_EMPTY_DESCRIPTOR, OCI_EMPTY_JSON, OidcError, PEPTIDE_BUILD_TYPE, POLICY_FIELDS, PROMOTION_PREDICATE_TYPE, SIGNING_CONFIG_MEDIA_TYPE, SIGSTORE_AUDIENCE, SIGSTORE_BUNDLE_ARTIFACT_TYPE, SLSA_PROVENANCE_V1, SignError, StoreError, TrustRoot, artifactManifest, assertPolicy, attachBundle, bundleFileName, candidateKeys, collectSubjects, constrainsSigner, contextFromRunner, contextOf, createSigningSession, expandBraces, expandGlob, fetchAttachedBundles, fetchIssuerKeys, findPromotions, formatArtifactReportText, formatReportText, formatTraceText, gatherFacts, githubClaims, githubIssuer, globMatcher, identityProviderFrom, imageSubject, isGlob, isImageReference, isLockfileName, issuerMatches, listBundleReferrers, lockfileDigests, markdownText, matchesRepository, matchesSignerWorkflow, mermaidText, parseChecksums, predicateTypeOf, provenancePredicate, provenanceStatement, readBuildWorkflow, readChecksumsFile, readPolicyFile, readSigningCertificate, refGlob, requestIdToken, resolveEndpoints, sbomDescriptor, sha256File, sha256Hex, sha256Of, sha256Stream, signBlob, signStatements, signingConfigEndpoints, splitWorkflowRef, statementOf, traceChain, traceImage, traceMarkdown, traceMermaid, uploadToGitHub, verifyAttestation, verifyBundle, verifyBundles, verifyGitHubToken, verifyIdToken, workspaceCommit, writeBundles
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(51455);
@@ -68569,7 +68618,7 @@ function artifactManifest(layer, subject, annotations) {
  * The Sigstore bundles attached to `digest` (parsed JSON, not yet verified: give them to
  * verifyBundles). `predicateType` keeps only those whose annotation names it.
  */
-async function fetchAttachedBundles(store, digest, options = {}) {
+async function oci_bundle_fetchAttachedBundles(store, digest, options = {}) {
     const { referrers } = await (0,oci_dist/* listReferrers */.xt)(store, digest, { artifactType: oci_bundle_SIGSTORE_BUNDLE_ARTIFACT_TYPE });
     const found = [];
     for (const referrer of referrers) {
@@ -68695,7 +68744,7 @@ async function uploadToGitHub(bundle, options) {
  * The Sigstore bundle referrers of an image digest (for verify and trace): the referrers API's
  * answer or the `sha256-<hex>` tag's, filtered to the bundle artifact type unless `all`.
  */
-function listBundleReferrers(store, digest, options = {}) {
+function referrers_listBundleReferrers(store, digest, options = {}) {
     return listReferrers(store, digest, options.all ? {} : { artifactType: SIGSTORE_BUNDLE_ARTIFACT_TYPE });
 }
 //# sourceMappingURL=referrers.js.map
@@ -68709,7 +68758,7 @@ function listBundleReferrers(store, digest, options = {}) {
 var verify_bundle = __nccwpck_require__(1744);
 ;// CONCATENATED MODULE: ./packages/attest/dist/promote/types.js
 /** The predicate type of the promotion attestation (documented in docs/promotion.md). */
-const PROMOTION_PREDICATE_TYPE = "https://github.com/peptide-dev/peptide/promotion/v1";
+const types_PROMOTION_PREDICATE_TYPE = "https://github.com/peptide-dev/peptide/promotion/v1";
 //# sourceMappingURL=types.js.map
 ;// CONCATENATED MODULE: ./packages/attest/dist/promote/evidence.js
 
@@ -68721,8 +68770,8 @@ const PROMOTION_PREDICATE_TYPE = "https://github.com/peptide-dev/peptide/promoti
  * not a promotion of this digest are left out.
  */
 async function findPromotions(store, digest, options) {
-    const found = await fetchAttachedBundles(store, digest, { predicateType: PROMOTION_PREDICATE_TYPE });
-    const policy = { ...options.policy, predicateTypes: [PROMOTION_PREDICATE_TYPE] };
+    const found = await oci_bundle_fetchAttachedBundles(store, digest, { predicateType: types_PROMOTION_PREDICATE_TYPE });
+    const policy = { ...options.policy, predicateTypes: [types_PROMOTION_PREDICATE_TYPE] };
     const promotions = [];
     for (const { bundle, manifest } of found) {
         const predicate = promotionPredicateOf(bundle);
@@ -68737,7 +68786,7 @@ async function findPromotions(store, digest, options) {
 }
 /** The promotion predicate in a DSSE bundle's statement (unverified), or undefined. */
 function promotionPredicateOf(bundle) {
-    const payload = record(record(bundle)?.["dsseEnvelope"])?.["payload"];
+    const payload = evidence_record(evidence_record(bundle)?.["dsseEnvelope"])?.["payload"];
     if (typeof payload !== "string")
         return undefined;
     let statement;
@@ -68747,15 +68796,15 @@ function promotionPredicateOf(bundle) {
     catch {
         return undefined;
     }
-    const s = record(statement);
-    if (s?.["predicateType"] !== PROMOTION_PREDICATE_TYPE)
+    const s = evidence_record(statement);
+    if (s?.["predicateType"] !== types_PROMOTION_PREDICATE_TYPE)
         return undefined;
-    const predicate = record(s["predicate"]);
+    const predicate = evidence_record(s["predicate"]);
     if (typeof predicate?.["environment"] !== "string" || typeof predicate["digest"] !== "string")
         return undefined;
     return predicate;
 }
-function record(value) {
+function evidence_record(value) {
     return typeof value === "object" && value !== null && !Array.isArray(value) ? value : undefined;
 }
 //# sourceMappingURL=evidence.js.map
@@ -68790,7 +68839,9 @@ async function promote(options) {
     checks.push(attestationsCheck(report, options.policy));
     if (options.requirePrevious)
         checks.push(await previousCheck(options, options.requirePrevious));
-    const approvals = approvalsCheck(options);
+    const review = report.ok ? await reviewOf(options, report) : { approvals: options.approvals ?? [], authors: authorsGiven(options) };
+    // With a failed gate the change is unknown and GitHub is not asked: the refusal names the attestations.
+    const approvals = report.ok || options.review === undefined ? approvalsCheck(options, review) : undefined;
     if (approvals)
         checks.push(approvals);
     if (checks.some((c) => !c.ok))
@@ -68806,7 +68857,7 @@ async function promote(options) {
     if (recorded)
         return { ...base, status: copy.alreadyComplete ? "already-promoted" : "promoted", checks, report, copy };
     const now = options.now ?? new Date();
-    const statement = promotionStatement(options, report, now);
+    const statement = promotionStatement(options, report, review, now);
     const session = options.signing !== undefined && promote_isSession(options.signing) ? options.signing : await createSigningSession(options.signing ?? {});
     const bundle = await session.signStatement(statement);
     const bundleDigest = `sha256:${(0,external_node_crypto_.createHash)("sha256").update(JSON.stringify(bundle)).digest("hex")}`;
@@ -68822,7 +68873,7 @@ async function promote(options) {
 }
 /** The source's attestations (promotion evidence aside) against the environment's policy. */
 async function gateAttestations(options) {
-    const found = await fetchAttachedBundles(options.source.store, options.source.digest);
+    const found = await oci_bundle_fetchAttachedBundles(options.source.store, options.source.digest);
     const bundles = found.map((f) => f.bundle).filter((b) => promotionPredicateOf(b) === undefined);
     return (0,verify/* verifyBundles */.tA)(bundles, { sha256: options.source.digest }, options.policy, { trustedRoot: options.trustedRoot });
 }
@@ -68890,21 +68941,58 @@ function promoterPolicy(policy) {
     }
     return derived;
 }
-function approvalsCheck(options) {
-    const approvals = options.approvals ?? [];
+/**
+ * The approvals (given, else read from `options.review`) and the change's authors (given, else
+ * read for the commit the passing attestations were signed from, when self-approval is forbidden).
+ */
+async function reviewOf(options, report) {
+    const approvals = options.approvals ?? (options.review ? await options.review.approvals(options.environment) : []);
+    const given = authorsGiven(options);
+    const changes = changesOf(report);
+    const change = changes.length === 1 ? changes[0] : undefined;
+    const base = { approvals, ...(change ? { change } : {}) };
+    if (given.length > 0 || !options.forbidSelfApproval || options.review === undefined)
+        return { ...base, authors: given };
+    const authors = new Map();
+    for (const c of changes)
+        for (const login of await options.review.authors(c))
+            authors.set(login.toLowerCase(), login);
+    return { ...base, authors: [...authors.values()] };
+}
+function authorsGiven(options) {
+    return options.author !== undefined && options.author.trim() !== "" ? [options.author.trim()] : [];
+}
+/** The commits the passing attestations were signed from (Fulcio's source repository claims). */
+function changesOf(report) {
+    const out = new Map();
+    for (const bundle of report.bundles) {
+        const commit = bundle.ok ? bundle.identity?.sourceRepositoryDigest : undefined;
+        const uri = bundle.identity?.sourceRepositoryUri;
+        const repository = uri === undefined ? undefined : /^https:\/\/[^/]+\/([^/]+\/[^/]+?)(?:\.git)?\/?$/.exec(uri)?.[1];
+        if (commit === undefined || repository === undefined || !/^[0-9a-f]{40}$/.test(commit))
+            continue;
+        out.set(`${repository.toLowerCase()}@${commit}`, { repository, commit });
+    }
+    return [...out.values()];
+}
+function approvalsCheck(options, review) {
+    const { approvals, authors } = review;
+    const approvers = approvals.map((a) => a.user).join(", ");
     if (!options.forbidSelfApproval) {
-        return approvals.length === 0 ? undefined : { name: "approvals", ok: true, reason: `approved by ${approvals.map((a) => a.user).join(", ")}` };
+        return approvals.length === 0 ? undefined : { name: "approvals", ok: true, reason: `approved by ${approvers}` };
     }
-    if (options.author === undefined || options.author.trim() === "") {
-        return { name: "approvals", ok: false, reason: "the author of the change is unknown, so an approval by someone else cannot be shown" };
+    if (authors.length === 0) {
+        const why = review.change ? `no GitHub user is linked to ${review.change.repository}@${review.change.commit.slice(0, 12)}` : "the author of the change is unknown";
+        return { name: "approvals", ok: false, reason: `${why}, so an approval by someone else cannot be shown` };
     }
-    const author = options.author.toLowerCase();
-    const self = approvals.filter((a) => a.user.toLowerCase() === author);
+    const lower = new Set(authors.map((a) => a.toLowerCase()));
+    const self = approvals.filter((a) => lower.has(a.user.toLowerCase()));
+    const who = authors.join(", ");
     if (self.length > 0)
-        return { name: "approvals", ok: false, reason: `${self[0]?.user} approved their own change; an approver other than the author is required` };
+        return { name: "approvals", ok: false, reason: `${self[0]?.user} approved their own change; an approver other than the author (${who}) is required` };
     if (approvals.length === 0)
-        return { name: "approvals", ok: false, reason: `no approval recorded; an approver other than the author (${options.author}) is required` };
-    return { name: "approvals", ok: true, reason: `approved by ${approvals.map((a) => a.user).join(", ")}, not the author (${options.author})` };
+        return { name: "approvals", ok: false, reason: `no approval recorded; an approver other than the author (${who}) is required` };
+    return { name: "approvals", ok: true, reason: `approved by ${approvers}, not the author (${who})` };
 }
 /** A verified promotion to this environment and target already on the target's copy. */
 async function alreadyRecorded(options) {
@@ -68915,13 +69003,13 @@ async function alreadyRecorded(options) {
     });
     return found.some((f) => f.report.ok && f.predicate.target.name === options.target.name && f.predicate.target.tag === options.target.tag);
 }
-function promotionStatement(options, report, now) {
+function promotionStatement(options, report, review, now) {
     const { source, target } = options;
     const reportDigest = (0,external_node_crypto_.createHash)("sha256").update(JSON.stringify(report)).digest("hex");
     return {
         _type: "https://in-toto.io/Statement/v1",
         subject: [{ name: target.name, digest: { sha256: source.digest.slice("sha256:".length) } }],
-        predicateType: PROMOTION_PREDICATE_TYPE,
+        predicateType: types_PROMOTION_PREDICATE_TYPE,
         predicate: {
             environment: options.environment,
             source: { name: source.name, digest: source.digest },
@@ -68932,8 +69020,10 @@ function promotionStatement(options, report, now) {
                 policy: options.policy,
                 ...(options.requirePrevious ? { previousEnvironment: options.requirePrevious.environment } : {}),
             },
-            approvals: options.approvals ?? [],
-            ...(options.author !== undefined ? { author: options.author } : {}),
+            approvals: review.approvals,
+            ...(review.authors[0] !== undefined ? { author: review.authors[0] } : {}),
+            ...(review.authors.length > 1 ? { authors: review.authors } : {}),
+            ...(review.change ? { change: review.change } : {}),
             ...(options.runUrl !== undefined ? { runUrl: options.runUrl } : {}),
             promotedAt: now.toISOString(),
         },
@@ -68946,12 +69036,214 @@ function sameStore(a, b) {
     return a === b || a.location === b.location;
 }
 //# sourceMappingURL=promote.js.map
+;// CONCATENATED MODULE: ./packages/attest/dist/promote/github-review.js
+/**
+ * Who approved a deployment and who wrote the change, read from the GitHub REST API:
+ *
+ * - `GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals`, the review history of the run
+ *   (https://docs.github.com/en/rest/actions/workflow-runs#get-the-review-history-for-a-workflow-run):
+ *   `[{ state: "approved" | "rejected" | "pending", comment, environments: [{ id, name, ... }],
+ *   user: { login, id, ... } }]`. Needs `actions: read`. The entries carry no time.
+ * - `GET /repos/{owner}/{repo}/commits/{sha}` (https://docs.github.com/en/rest/commits/commits#get-a-commit):
+ *   `author` is the GitHub user linked to the commit's author email (null when none is). The
+ *   committer is not counted: a reviewer who rebase-merges becomes the committer. Needs
+ *   `contents: read`.
+ * - `GET /repos/{owner}/{repo}/commits/{sha}/pulls`
+ *   (https://docs.github.com/en/rest/commits/commits#list-pull-requests-associated-with-a-commit):
+ *   the pull requests that brought the commit, `[{ number, user: { login }, ... }]`. Needs
+ *   `pull-requests: read`.
+ */
+
+/** The GitHub account that commits changes made in the web interface; it authors nothing. */
+const WEB_FLOW = "web-flow";
+function githubDeploymentReview(options) {
+    const base = (options.apiUrl ?? "https://api.github.com").replace(/\/+$/, "");
+    const get = async (repository, path, permission) => {
+        const [owner, repo, extra] = repository.split("/");
+        if (!owner || !repo || extra !== undefined)
+            throw new dist/* InputError */.dz("INPUT_INVALID", `"${repository}" is not owner/repo`);
+        const url = `${base}/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/${path}`;
+        try {
+            const response = await (0,dist/* fetchWithRetry */.J5)(url, { headers: { accept: "application/vnd.github+json", authorization: `Bearer ${options.token}`, "x-github-api-version": "2022-11-28" } }, { tokenEnv: "GITHUB_TOKEN", ...options.retry });
+            return (await response.json());
+        }
+        catch (error) {
+            if (error instanceof dist/* HttpError */.j$ && (error.status === 403 || error.status === 404)) {
+                throw new dist/* InputError */.dz("INPUT_INVALID", `${error.message}: give the promoting job "permissions: ${permission}" (and the token access to ${repository})`, { cause: error });
+            }
+            throw error;
+        }
+    };
+    return {
+        async approvals(environment) {
+            if (!/^\d+$/.test(options.runId))
+                throw new dist/* InputError */.dz("INPUT_INVALID", `"${options.runId}" is not a workflow run id (GITHUB_RUN_ID)`);
+            const answer = await get(options.repository, `actions/runs/${options.runId}/approvals`, "actions: read");
+            if (!Array.isArray(answer))
+                throw new dist/* InputError */.dz("INPUT_INVALID", `the review history of run ${options.runId} is not a list`);
+            const wanted = environment.toLowerCase();
+            const approvals = [];
+            for (const entry of answer.map(github_review_record)) {
+                if (entry.state !== "approved")
+                    continue;
+                const environments = Array.isArray(entry.environments) ? entry.environments.map(github_review_record) : [];
+                if (!environments.some((e) => typeof e.name === "string" && e.name.toLowerCase() === wanted))
+                    continue;
+                const user = github_review_record(entry.user).login;
+                if (typeof user !== "string" || user === "")
+                    continue;
+                const comment = typeof entry.comment === "string" && entry.comment.trim() !== "" ? entry.comment.trim() : undefined;
+                approvals.push({ user, ...(comment !== undefined ? { comment } : {}) });
+            }
+            return approvals;
+        },
+        async authors({ repository, commit }) {
+            if (!/^[0-9a-f]{40}$/.test(commit))
+                throw new dist/* InputError */.dz("INPUT_INVALID", `"${commit}" is not a commit SHA`);
+            const [detail, pulls] = await Promise.all([get(repository, `commits/${commit}`, "contents: read"), get(repository, `commits/${commit}/pulls`, "pull-requests: read")]);
+            const logins = [github_review_record(github_review_record(detail).author).login];
+            if (Array.isArray(pulls))
+                logins.push(...pulls.map((p) => github_review_record(github_review_record(p).user).login));
+            const unique = new Map();
+            for (const login of logins) {
+                if (typeof login === "string" && login !== "" && login !== WEB_FLOW)
+                    unique.set(login.toLowerCase(), login);
+            }
+            return [...unique.values()];
+        },
+    };
+}
+function github_review_record(value) {
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? value : {};
+}
+//# sourceMappingURL=github-review.js.map
 ;// CONCATENATED MODULE: ./packages/attest/dist/promote/index.js
+
+
+
+
+//# sourceMappingURL=index.js.map
+// EXTERNAL MODULE: ./packages/attest/dist/verify/certificate.js
+var certificate = __nccwpck_require__(25439);
+;// CONCATENATED MODULE: ./packages/attest/dist/trace/trace.js
+
+
+
+
+
+
+/** Reads the bundles attached to `image` in `store` and lays out the chain; `name` is the image as a person names it. */
+async function traceImage(store, image, name) {
+    return (await traceChain(store, image, name)).trace;
+}
+/** The trace, and each environment the digest reached with who approved it and when. */
+async function traceChain(store, image, name) {
+    const { referrers } = await listBundleReferrers(store, image.digest, { all: true });
+    const found = await fetchAttachedBundles(store, image.digest);
+    const statements = found.map((item) => ({ statement: trace_statementOf(item.bundle), fact: signatureFact(item.bundle, item.manifest.digest) }));
+    const provenance = statements.find((s) => s.statement?.predicateType === SLSA_PROVENANCE_V1)?.statement;
+    const sbom = statements.find((s) => isSbomType(s.statement?.predicateType))?.statement;
+    const environments = environmentFacts(statements.filter((s) => s.statement?.predicateType === PROMOTION_PREDICATE_TYPE).map((s) => s.statement?.predicate));
+    const links = [...provenanceLinks(provenance), sbomLink(sbom), signaturesLink(statements.map((s) => s.fact)), promotionsLink(environments)];
+    const trace = {
+        version: 1,
+        image: { name, location: store.location, digest: image.digest, mediaType: image.mediaType, size: image.size },
+        attachments: referrers.length,
+        links,
+        signatures: statements.map((s) => s.fact),
+        missing: links.filter((l) => l.status === "missing").map((l) => l.name),
+    };
+    return { trace, environments };
+}
+/** The in-toto statement inside a bundle's DSSE envelope, or undefined (a message signature, unreadable JSON). */
+function trace_statementOf(bundle) {
+    const payload = text(record(record(bundle).dsseEnvelope).payload);
+    if (payload === undefined)
+        return undefined;
+    try {
+        const parsed = JSON.parse(Buffer.from(payload, "base64").toString("utf8"));
+        return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? parsed : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function signatureFact(bundle, manifest) {
+    const statement = trace_statementOf(bundle);
+    const material = record(record(bundle).verificationMaterial);
+    const chain = record(material.x509CertificateChain).certificates;
+    const raw = text(record(material.certificate).rawBytes) ?? (Array.isArray(chain) ? text(record(chain[0]).rawBytes) : undefined);
+    const fact = { predicateType: text(statement?.predicateType) ?? "message signature", manifest };
+    if (raw !== undefined) {
+        try {
+            const certificate = readSigningCertificate(Buffer.from(raw, "base64"));
+            const signer = certificate.subjectAlternativeNames[0];
+            if (signer !== undefined)
+                fact.signer = signer;
+            if (certificate.claims.issuer !== undefined)
+                fact.issuer = certificate.claims.issuer;
+        }
+        catch {
+            // an unreadable certificate is reported as such
+        }
+    }
+    const entry = Array.isArray(material.tlogEntries) ? record(material.tlogEntries[0]) : {};
+    const logIndex = text(entry.logIndex);
+    if (logIndex !== undefined)
+        fact.logIndex = logIndex;
+    const seconds = Number(text(entry.integratedTime));
+    if (Number.isFinite(seconds) && seconds > 0)
+        fact.integratedTime = new Date(seconds * 1000).toISOString();
+    return fact;
+}
+//# sourceMappingURL=trace.js.map
+;// CONCATENATED MODULE: ./packages/attest/dist/trace/markdown.js
+/**
+ * The job summary of a trace: a table (link | status | what) and the Mermaid diagram of the
+ * chain. GitHub's job summaries strip colour from text, so a missing link is marked with an
+ * emoji and bold words ("❌ **missing**") in the table, and drawn red only in the diagram
+ * (Mermaid's classDef is rendered).
+ */
+
+const STATUS = {
+    present: "✅ present",
+    missing: "❌ **missing**",
+    none: "➖ none yet",
+};
+function traceMarkdown(trace, environments) {
+    const verdict = trace.missing.length === 0
+        ? "✅ every link is present"
+        : `❌ **${trace.missing.length} link${trace.missing.length === 1 ? "" : "s"} missing**: ${trace.missing.map(markdownText).join(", ")}`;
+    const lines = [
+        "## Peptide trace",
+        "",
+        `${markdownText(trace.image.name)}@${markdownText(trace.image.digest)} (${trace.attachments} attachment${trace.attachments === 1 ? "" : "s"}): ${verdict}`,
+        "",
+        "| link | status | what |",
+        "| --- | --- | --- |",
+        ...trace.links.map((l) => `| ${markdownText(l.name)} | ${STATUS[l.status]} | ${[l.summary, ...(l.details ?? [])].map(markdownText).join("<br>")} |`),
+        "",
+    ];
+    lines.push("```mermaid", traceMermaid(trace, environments), "```", "", "The attestations are read, not verified: the verify action and `peptide verify` are the gate.", "");
+    return lines.join("\n");
+}
+/**
+ * Text safe in a Markdown table cell: line breaks flattened, and every character that could
+ * start markup (emphasis, links, HTML, code, the cell separator) backslash-escaped.
+ */
+function markdownText(value) {
+    // eslint-disable-next-line no-control-regex
+    return value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/[\\`*_[\]<>|~&!#]/g, "\\$&");
+}
+//# sourceMappingURL=markdown.js.map
+;// CONCATENATED MODULE: ./packages/attest/dist/trace/index.js
+
 
 
 
 //# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./packages/attest/dist/index.js
+
 
 
 

@@ -7,17 +7,21 @@ export interface EnvironmentPolicy {
   policy: VerificationPolicy;
   /** The environment the digest must have reached first, when the policy or the input says so. */
   requirePrevious: string | undefined;
+  /** Require an approval of the deployment by someone other than an author of the change. */
+  forbidSelfApproval: boolean;
 }
 
 /**
  * The gate's policy for one environment: the policy file's top-level fields, overridden by its
  * `environments.<name>` mapping, overridden by the inputs. Besides verify's fields, a mapping may
- * say `require-previous: staging`.
+ * say `require-previous: staging` and `forbid-self-approval: true`.
  */
 export async function environmentPolicy(options: {
   policyFile: string | undefined;
   policyInputs: Record<string, string | string[]>;
   requirePrevious: string | undefined;
+  /** The input, when given; overrides the policy's. */
+  forbidSelfApproval: boolean | undefined;
   environment: string;
   workspace: string;
 }): Promise<EnvironmentPolicy> {
@@ -27,7 +31,8 @@ export async function environmentPolicy(options: {
   const forEnvironment = environmentsEntry(environments, options.environment, shown);
   const merged: Record<string, unknown> = { ...base, ...forEnvironment, ...options.policyInputs };
   const previous = takeRequirePrevious(merged, shown);
-  return { policy: policyFromJSON(merged, shown), requirePrevious: options.requirePrevious ?? previous };
+  const forbid = takeForbidSelfApproval(merged, shown);
+  return { policy: policyFromJSON(merged, shown), requirePrevious: options.requirePrevious ?? previous, forbidSelfApproval: options.forbidSelfApproval ?? forbid };
 }
 
 function environmentsEntry(environments: unknown, environment: string, shown: string): Record<string, unknown> {
@@ -48,6 +53,19 @@ function takeRequirePrevious(fields: Record<string, unknown>, shown: string): st
     if (value === undefined || value === null) continue;
     if (typeof value !== "string" || value.trim() === "") throw new InputError("CONFIG_INVALID", `${shown}: "${key}" must be an environment name`);
     found = value.trim();
+  }
+  return found;
+}
+
+/** Removes `forbid-self-approval` (or `forbidSelfApproval`) from the fields; a boolean. */
+function takeForbidSelfApproval(fields: Record<string, unknown>, shown: string): boolean {
+  let found = false;
+  for (const key of ["forbid-self-approval", "forbidSelfApproval"]) {
+    const value = fields[key];
+    delete fields[key];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== "boolean") throw new InputError("CONFIG_INVALID", `${shown}: "${key}" must be true or false`);
+    found = value;
   }
   return found;
 }

@@ -1,4 +1,4 @@
-import { booleanInput, listInput, requiredInput, stringInput } from "@peptide/action-kit";
+import { booleanInput, enumInput, listInput, requiredInput, stringInput } from "@peptide/action-kit";
 import { readSigningInputs } from "@peptide/action-kit/attest";
 import { POLICY_FIELDS as POLICY_INPUTS } from "@peptide/attest/verify";
 import { InputError } from "@peptide/core";
@@ -21,6 +21,8 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): PromoteInputs 
     to: requiredInput("to"),
     environment: requiredInput("environment"),
     requirePrevious: stringInput("require-previous"),
+    forbidSelfApproval: stringInput("forbid-self-approval") === undefined ? undefined : booleanInput("forbid-self-approval", false),
+    approvals: enumInput("approvals", ["github", "none"], "github"),
     policyFile: stringInput("policy"),
     policyInputs,
     trustedRoot: stringInput("trusted-root"),

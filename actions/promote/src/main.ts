@@ -1,6 +1,6 @@
 import path from "node:path";
 import { log, setOutput, writeSummary } from "@peptide/action-kit";
-import { defaultTufCacheDir, loadTrustedRoot, promote, type PromotionResult, type SigningOptions, type TrustedRootSource } from "@peptide/attest";
+import { defaultTufCacheDir, githubDeploymentReview, loadTrustedRoot, promote, type DeploymentReview, type PromotionResult, type SigningOptions, type TrustedRootSource } from "@peptide/attest";
 import { InputError, isPeptideError } from "@peptide/core";
 import { dockerCredentials, parseReference, RegistryClient } from "@peptide/oci";
 import { environmentPolicy } from "./environment-policy.js";
@@ -14,6 +14,10 @@ export interface PromoteInputs {
   environment: string;
   /** Overrides the policy file's `require-previous`. */
   requirePrevious: string | undefined;
+  /** Overrides the policy file's `forbid-self-approval`. */
+  forbidSelfApproval: boolean | undefined;
+  /** `github`: the run's deployment approvals and the change's authors from the GitHub REST API. */
+  approvals: "github" | "none";
   policyFile: string | undefined;
   /** Identity fields from inputs, flag spelling (as actions/verify reads them). */
   policyInputs: Record<string, string | string[]>;
@@ -34,11 +38,12 @@ export interface PromoteInputs {
 export async function run(inputs: PromoteInputs): Promise<PromotionResult> {
   if (inputs.githubToken !== undefined) log.mask(inputs.githubToken);
   const { source, target } = referencesOf(inputs);
-  const { policy, requirePrevious } = await environmentPolicy(inputs);
+  const { policy, requirePrevious, forbidSelfApproval } = await environmentPolicy(inputs);
   const trustedRoot = await loadTrustedRoot(trustedRootSource(inputs));
   const credentials = dockerCredentials({ env: inputs.githubToken === undefined ? inputs.env : { ...inputs.env, GITHUB_TOKEN: inputs.githubToken } });
   const client = new RegistryClient({ insecure: inputs.insecureRegistries, credentials });
   const runUrl = runUrlOf(inputs.env);
+  const review = reviewOf(inputs, forbidSelfApproval);
 
   const result = await promote({
     source: { store: client.store(source), digest: source.digest, name: source.name },
@@ -49,6 +54,8 @@ export async function run(inputs: PromoteInputs): Promise<PromotionResult> {
     ...(requirePrevious === undefined ? {} : { requirePrevious: { environment: requirePrevious } }),
     signing: { ...inputs.signing, env: inputs.env, onIdentityToken: (token) => log.mask(token) },
     ...(runUrl === undefined ? {} : { runUrl }),
+    ...(review === undefined ? {} : { review }),
+    ...(forbidSelfApproval ? { forbidSelfApproval: true } : {}),
     allowOverwrite: inputs.allowOverwrite,
   }).catch((err: unknown) => {
     // The copy refuses to move a tag; the fix is this action's input.
@@ -97,6 +104,33 @@ function trustedRootSource(inputs: PromoteInputs): TrustedRootSource {
     mirrorUrl: inputs.tufMirror,
     rootPath: inputs.tufRoot === undefined ? undefined : path.resolve(inputs.workspace, inputs.tufRoot),
     cacheDir: defaultTufCacheDir(inputs.env),
+  };
+}
+
+/**
+ * The deployment's approvals and the change's authors, from the GitHub REST API of the run. When
+ * self-approval is forbidden a failure to read them fails the promotion (the error names the
+ * permission); otherwise the evidence records no approval and the log says why.
+ */
+function reviewOf(inputs: PromoteInputs, forbidSelfApproval: boolean): DeploymentReview | undefined {
+  if (inputs.approvals === "none") {
+    if (forbidSelfApproval) throw new InputError("INPUT_INVALID", '"forbid-self-approval" needs the approvals of the run: set "approvals: github"');
+    return undefined;
+  }
+  const { GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId, GITHUB_API_URL: apiUrl } = inputs.env;
+  if (!repository || !runId || inputs.githubToken === undefined) {
+    if (forbidSelfApproval) throw new InputError("INPUT_INVALID", '"forbid-self-approval" needs GITHUB_REPOSITORY, GITHUB_RUN_ID and "github-token" to read the approvals of the run');
+    return undefined;
+  }
+  const review = githubDeploymentReview({ repository, runId, token: inputs.githubToken, ...(apiUrl ? { apiUrl } : {}) });
+  if (forbidSelfApproval) return review;
+  return {
+    approvals: (environment) =>
+      review.approvals(environment).catch((err: unknown) => {
+        log.warning(`the approvals of run ${runId} could not be read, so the evidence records none: ${err instanceof Error ? err.message : String(err)}`);
+        return [];
+      }),
+    authors: (change) => review.authors(change),
   };
 }
 

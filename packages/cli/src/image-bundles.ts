@@ -1,11 +1,11 @@
 /**
- * Bundles in an image's registry, for `peptide sign` and `peptide verify` on image references:
+ * Bundles in an image's registry (or OCI layout), for `peptide sign` and `peptide verify` on image references:
  * attached to the image digest as OCI 1.1 artifact manifests (referrers API or the referrers tag
  * fallback), through @peptide/attest's store. Loaded only when an image is named: it brings the
  * registry client.
  */
 import { attachBundle, fetchAttachedBundles, type SigstoreBundle, type Subject } from "@peptide/attest";
-import { parseReference, RegistryClient, repositoryName } from "@peptide/oci";
+import { openImage, parseReference, RegistryClient, repositoryName } from "@peptide/oci";
 
 export interface RegistryOptions {
   /** Hosts reachable over plain HTTP besides loopback ones. */
@@ -28,10 +28,13 @@ export async function attachToImages(images: readonly Subject[], bundle: Sigstor
   return pushed;
 }
 
-/** The bundles attached to the image `reference` (which names a digest), unverified. */
-export async function bundlesOfImage(reference: string, digest: string, options: RegistryOptions): Promise<unknown[]> {
-  const client = new RegistryClient({ insecure: options.insecure });
-  const found = await fetchAttachedBundles(client.store(parseReference(reference)), `sha256:${digest}`);
+/**
+ * The bundles attached to the image `reference` (which names a digest: `host/repo@sha256:…`, or an
+ * OCI layout `dir@sha256:…` / `oci:dir@sha256:…`), unverified.
+ */
+export async function bundlesOfImage(reference: string, digest: string, options: RegistryOptions & { cwd: string }): Promise<unknown[]> {
+  const opened = await openImage(reference, { cwd: options.cwd, client: new RegistryClient({ insecure: options.insecure }) });
+  const found = await fetchAttachedBundles(opened.store, `sha256:${digest}`);
   return found.map((item) => item.bundle);
 }
 

@@ -2,7 +2,7 @@ import path from "node:path";
 import os from "node:os";
 import { attachBundle, contextOf, createSigningSession, fetchAttachedBundles, IN_TOTO_STATEMENT_V1, PROMOTION_PREDICATE_TYPE, provenanceStatement, SLSA_PROVENANCE_V1, verifyBundles, type Statement } from "@peptide/attest";
 import { OciLayout } from "@peptide/oci";
-import { buildImage, startSigstore, writeImage, type SigstoreStandin } from "@peptide/testkit";
+import { buildImage, OIDC_DEFAULT_REPOSITORY, OIDC_DEFAULT_SHA, startFakeGitHubApi, startSigstore, writeImage, type SigstoreStandin } from "@peptide/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, tempTree } from "./run-cli.js";
 import { endpointFlags, SIGNER_WORKFLOW, trustedRootFile } from "./sigstore-cli.js";
@@ -72,6 +72,10 @@ describe("peptide promote", () => {
     const bundles = (await fetchAttachedBundles(prod, digest)).map((f) => f.bundle);
     const report = await verifyBundles(bundles, { sha256: digest }, { signerWorkflow: SIGNER_WORKFLOW, sourceRef: "refs/tags/v*", predicateTypes: [SLSA_PROVENANCE_V1, CYCLONEDX] }, { trustedRoot: sigstore.trustedRoot as unknown as Record<string, unknown> });
     expect(report.ok).toBe(true);
+    // And with `peptide verify`, the layout read as a registry would be.
+    const verified = await runCli(["verify", `production@${digest}`, "--signer-workflow", SIGNER_WORKFLOW, "--source-ref", "refs/tags/v*", "--predicate-type", SLSA_PROVENANCE_V1, "--predicate-type", CYCLONEDX, "--trusted-root", root], dir);
+    expect(verified.stderr).toBe("");
+    expect(verified.code).toBe(0);
 
     // The trace of the production image shows each environment it reached, with its approval.
     const trace = await runCli(["trace", "production:1.0.0", "--format", "json"], dir);
@@ -98,5 +102,30 @@ describe("peptide promote", () => {
     const noEnv = await promoteCli([`dev@sha256:${"a".repeat(64)}`, "--to", "staging:1.0.0"], dir);
     expect(noEnv.code).toBe(2);
     expect(noEnv.stderr).toMatch(/--environment is required/);
+  });
+
+  it("reads the run's approvals from GitHub with --approvals-from github, and names what is missing outside a run", async () => {
+    const { dir, digest } = await devImage();
+    const env = sigstore.oidc.runnerEnv({ ref: REF });
+    const repository = OIDC_DEFAULT_REPOSITORY;
+    const api = await startFakeGitHubApi({
+      token: "ghs_cli",
+      repos: { [repository]: { commitAuthors: { [OIDC_DEFAULT_SHA]: "mona" }, runs: { "555": [{ state: "approved", user: "ana", environments: ["staging"] }] } } },
+    });
+    try {
+      const github = { ...env, GITHUB_REPOSITORY: repository, GITHUB_API_URL: api.url, GITHUB_RUN_ID: "555", GITHUB_TOKEN: "ghs_cli" };
+      const args = [`dev@${digest}`, "--to", "staging:1.0.0", "--environment", "staging", "--approvals-from", "github", "--forbid-self-approval", ...policyFlags(), ...endpointFlags(sigstore)];
+      const result = await runCli(["promote", ...args], dir, github);
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain("ok   approvals: approved by ana, not the author (mona)");
+
+      const outside = await runCli(["promote", ...args], dir, { ...env, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: "", GITHUB_TOKEN: "" });
+      expect(outside.code).toBe(2);
+      expect(outside.stderr.trim().split("\n")).toHaveLength(1);
+      expect(outside.stderr).toMatch(/--approvals-from github needs GITHUB_RUN_ID, GITHUB_TOKEN/);
+    } finally {
+      await api.close();
+    }
   });
 });

@@ -15,6 +15,15 @@ import type { AddressInfo } from "node:net";
  *   `{ sha, node_id, url, html_url, commit: {...}, parents }` for a SHA, short SHA, branch or tag;
  *   with `Accept: application/vnd.github.sha` the bare SHA as text; 422 `No commit found for SHA: <ref>`
  *   when nothing matches.
+ *   The top-level `author` and `committer` are the GitHub users linked to the commit (`null` when
+ *   none is; `web-flow` commits what is merged in the web interface).
+ * - `GET /repos/{owner}/{repo}/commits/{sha}/pulls`:
+ *   https://docs.github.com/en/rest/commits/commits#list-pull-requests-associated-with-a-commit
+ *   `[{ url, id, number, state, title, user: { login, id, type }, merged_at, ... }]`.
+ * - `GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals`:
+ *   https://docs.github.com/en/rest/actions/workflow-runs#get-the-review-history-for-a-workflow-run
+ *   `[{ state, comment, environments: [{ id, node_id, name, url, html_url, created_at, updated_at }], user: { login, id, type } }]`
+ *   (no time); 404 for an unknown run.
  * - Errors as GitHub words them: 401 `Bad credentials` for a token other than the configured one
  *   (a wrong, expired or revoked token look the same), 404 `Not Found` for unknown repositories,
  *   refs and routes, and for a private repository asked anonymously.
@@ -32,6 +41,19 @@ export interface FakeRepo {
   commits?: string[];
   /** Answered only to an authenticated request; 404 otherwise, as GitHub does. */
   private?: boolean;
+  /** Commit SHA -> the login GitHub links to its author (no entry: `author: null`). */
+  commitAuthors?: Record<string, string>;
+  /** Commit SHA -> the pull requests that brought it. */
+  pulls?: Record<string, Array<{ number: number; author: string }>>;
+  /** Workflow run id -> its deployment review history. */
+  runs?: Record<string, FakeReview[]>;
+}
+
+export interface FakeReview {
+  state: "approved" | "rejected" | "pending";
+  user: string;
+  environments: string[];
+  comment?: string;
 }
 
 export interface Fault {
@@ -135,6 +157,10 @@ function route(req: IncomingMessage, repos: Map<string, FakeRepo>, token: string
   if (refMatch) return getRef(repo, api, refMatch[1] as "tags" | "heads", decodeURIComponent(refMatch[2] ?? ""));
   const tagMatch = /^git\/tags\/([0-9a-f]{40})$/.exec(rest);
   if (tagMatch) return getTag(repo, api, tagMatch[1] ?? "");
+  const pullsMatch = /^commits\/([0-9a-f]{40})\/pulls$/.exec(rest);
+  if (pullsMatch) return listPulls(repo, api, full, pullsMatch[1] ?? "");
+  const runMatch = /^actions\/runs\/(\d+)\/approvals$/.exec(rest);
+  if (runMatch) return runApprovals(repo, api, full, runMatch[1] ?? "");
   const commitMatch = /^commits\/(.+)$/.exec(rest);
   if (commitMatch) return getCommit(repo, api, full, decodeURIComponent(commitMatch[1] ?? ""), req.headers.accept);
   return notFound();
@@ -206,14 +232,70 @@ function getCommit(repo: FakeRepo, api: string, full: string, ref: string, accep
         comment_count: 0,
         verification: { verified: false, reason: "unsigned", signature: null, payload: null, verified_at: null },
       },
+      author: repo.commitAuthors?.[sha] === undefined ? null : user(repo.commitAuthors[sha]),
+      committer: user("web-flow"),
       parents: [],
     },
   };
 }
 
+/** https://docs.github.com/en/rest/commits/commits#list-pull-requests-associated-with-a-commit */
+function listPulls(repo: FakeRepo, api: string, full: string, sha: string): Answer {
+  if (!resolveCommit(repo, sha)) return error(422, `No commit found for SHA: ${sha}`, "https://docs.github.com/rest/commits/commits#list-pull-requests-associated-with-a-commit");
+  return {
+    status: 200,
+    body: (repo.pulls?.[sha] ?? []).map((p) => ({
+      url: `${api}/pulls/${p.number}`,
+      id: 1000 + p.number,
+      number: p.number,
+      state: "closed",
+      title: `Change #${p.number}`,
+      html_url: `https://github.com/${full}/pull/${p.number}`,
+      user: user(p.author),
+      merged_at: "2025-05-30T09:59:00Z",
+      merge_commit_sha: sha,
+    })),
+  };
+}
+
+/** https://docs.github.com/en/rest/actions/workflow-runs#get-the-review-history-for-a-workflow-run */
+function runApprovals(repo: FakeRepo, api: string, full: string, runId: string): Answer {
+  const reviews = repo.runs?.[runId];
+  if (reviews === undefined) return notFound("https://docs.github.com/rest/actions/workflow-runs#get-the-review-history-for-a-workflow-run");
+  return {
+    status: 200,
+    body: reviews.map((r) => ({
+      state: r.state,
+      comment: r.comment ?? "",
+      environments: r.environments.map((name, i) => ({
+        id: 161088068 + i,
+        node_id: nodeId("EN", name),
+        name,
+        url: `${api}/environments/${encodeURIComponent(name)}`,
+        html_url: `https://github.com/${full}/deployments/activity_log?environments_filter=${encodeURIComponent(name)}`,
+        created_at: "2025-01-10T08:00:00Z",
+        updated_at: "2025-01-10T08:00:00Z",
+      })),
+      user: user(r.user),
+    })),
+  };
+}
+
+/** A simple-user, as GitHub embeds one. */
+function user(login: string): Record<string, unknown> {
+  const id = [...login].reduce((n, c) => (n * 31 + c.charCodeAt(0)) % 1_000_000, 7);
+  return { login, id, node_id: nodeId("U", login), type: "User", site_admin: false, html_url: `https://github.com/${login}` };
+}
+
 /** A full SHA, a unique short SHA (7+), a branch or a tag (dereferenced), as `commits/{ref}` accepts. */
 function resolveCommit(repo: FakeRepo, ref: string): string | undefined {
-  const known = new Set<string>([...Object.values(repo.branches ?? {}), ...Object.values(repo.tags ?? {}).map(commitOf), ...(repo.commits ?? [])]);
+  const known = new Set<string>([
+    ...Object.values(repo.branches ?? {}),
+    ...Object.values(repo.tags ?? {}).map(commitOf),
+    ...(repo.commits ?? []),
+    ...Object.keys(repo.commitAuthors ?? {}),
+    ...Object.keys(repo.pulls ?? {}),
+  ]);
   if (SHA.test(ref)) return known.has(ref) ? ref : undefined;
   const branch = repo.branches?.[ref];
   if (branch) return branch;
@@ -297,7 +379,13 @@ function normalizeRepos(repos: Record<string, FakeRepo>): Map<string, FakeRepo> 
   const out = new Map<string, FakeRepo>();
   for (const [name, repo] of Object.entries(repos)) {
     if (!/^[^/\s]+\/[^/\s]+$/.test(name)) throw new Error(`fake GitHub API: repository key must be "owner/repo", got ${JSON.stringify(name)}`);
-    const shas = [...Object.values(repo.branches ?? {}), ...Object.values(repo.tags ?? {}).flatMap((t) => (typeof t === "string" ? [t] : [t.annotated, t.commit])), ...(repo.commits ?? [])];
+    const shas = [
+      ...Object.values(repo.branches ?? {}),
+      ...Object.values(repo.tags ?? {}).flatMap((t) => (typeof t === "string" ? [t] : [t.annotated, t.commit])),
+      ...(repo.commits ?? []),
+      ...Object.keys(repo.commitAuthors ?? {}),
+      ...Object.keys(repo.pulls ?? {}),
+    ];
     const bad = shas.find((sha) => !SHA.test(sha));
     if (bad !== undefined) throw new Error(`fake GitHub API: ${name}: ${JSON.stringify(bad)} is not a 40-hex SHA`);
     out.set(name.toLowerCase(), repo);

@@ -10,7 +10,7 @@ import { createSigningSession, type SigningSession } from "../sign/index.js";
 import { attachBundle, fetchAttachedBundles } from "../store/index.js";
 import { constrainsSigner, verifyBundles, type ArtifactVerificationReport, type Check, type VerificationPolicy } from "../verify/index.js";
 import { findPromotions, promotionPredicateOf } from "./evidence.js";
-import { PROMOTION_PREDICATE_TYPE, type PromoteOptions, type PromotionCheck, type PromotionResult, type PromotionStatement } from "./types.js";
+import { PROMOTION_PREDICATE_TYPE, type Approval, type Change, type PromoteOptions, type PromotionCheck, type PromotionResult, type PromotionStatement } from "./types.js";
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
@@ -29,7 +29,9 @@ export async function promote(options: PromoteOptions): Promise<PromotionResult>
   const report = await gateAttestations(options);
   checks.push(attestationsCheck(report, options.policy));
   if (options.requirePrevious) checks.push(await previousCheck(options, options.requirePrevious));
-  const approvals = approvalsCheck(options);
+  const review = report.ok ? await reviewOf(options, report) : { approvals: options.approvals ?? [], authors: authorsGiven(options) };
+  // With a failed gate the change is unknown and GitHub is not asked: the refusal names the attestations.
+  const approvals = report.ok || options.review === undefined ? approvalsCheck(options, review) : undefined;
   if (approvals) checks.push(approvals);
   if (checks.some((c) => !c.ok)) return { ...base, status: "refused", checks, report };
 
@@ -45,7 +47,7 @@ export async function promote(options: PromoteOptions): Promise<PromotionResult>
   if (recorded) return { ...base, status: copy.alreadyComplete ? "already-promoted" : "promoted", checks, report, copy };
 
   const now = options.now ?? new Date();
-  const statement = promotionStatement(options, report, now);
+  const statement = promotionStatement(options, report, review, now);
   const session: SigningSession =
     options.signing !== undefined && isSession(options.signing) ? options.signing : await createSigningSession(options.signing ?? {});
   const bundle = await session.signStatement(statement);
@@ -127,19 +129,62 @@ function promoterPolicy(policy: VerificationPolicy): VerificationPolicy {
   return derived;
 }
 
-function approvalsCheck(options: PromoteOptions): PromotionCheck | undefined {
-  const approvals = options.approvals ?? [];
+interface Review {
+  approvals: Approval[];
+  /** Logins counted as authors of the change; the first is recorded as `author`. */
+  authors: string[];
+  change?: Change;
+}
+
+/**
+ * The approvals (given, else read from `options.review`) and the change's authors (given, else
+ * read for the commit the passing attestations were signed from, when self-approval is forbidden).
+ */
+async function reviewOf(options: PromoteOptions, report: ArtifactVerificationReport): Promise<Review> {
+  const approvals = options.approvals ?? (options.review ? await options.review.approvals(options.environment) : []);
+  const given = authorsGiven(options);
+  const changes = changesOf(report);
+  const change = changes.length === 1 ? changes[0] : undefined;
+  const base = { approvals, ...(change ? { change } : {}) };
+  if (given.length > 0 || !options.forbidSelfApproval || options.review === undefined) return { ...base, authors: given };
+  const authors = new Map<string, string>();
+  for (const c of changes) for (const login of await options.review.authors(c)) authors.set(login.toLowerCase(), login);
+  return { ...base, authors: [...authors.values()] };
+}
+
+function authorsGiven(options: PromoteOptions): string[] {
+  return options.author !== undefined && options.author.trim() !== "" ? [options.author.trim()] : [];
+}
+
+/** The commits the passing attestations were signed from (Fulcio's source repository claims). */
+function changesOf(report: ArtifactVerificationReport): Change[] {
+  const out = new Map<string, Change>();
+  for (const bundle of report.bundles) {
+    const commit = bundle.ok ? bundle.identity?.sourceRepositoryDigest : undefined;
+    const uri = bundle.identity?.sourceRepositoryUri;
+    const repository = uri === undefined ? undefined : /^https:\/\/[^/]+\/([^/]+\/[^/]+?)(?:\.git)?\/?$/.exec(uri)?.[1];
+    if (commit === undefined || repository === undefined || !/^[0-9a-f]{40}$/.test(commit)) continue;
+    out.set(`${repository.toLowerCase()}@${commit}`, { repository, commit });
+  }
+  return [...out.values()];
+}
+
+function approvalsCheck(options: PromoteOptions, review: Review): PromotionCheck | undefined {
+  const { approvals, authors } = review;
+  const approvers = approvals.map((a) => a.user).join(", ");
   if (!options.forbidSelfApproval) {
-    return approvals.length === 0 ? undefined : { name: "approvals", ok: true, reason: `approved by ${approvals.map((a) => a.user).join(", ")}` };
+    return approvals.length === 0 ? undefined : { name: "approvals", ok: true, reason: `approved by ${approvers}` };
   }
-  if (options.author === undefined || options.author.trim() === "") {
-    return { name: "approvals", ok: false, reason: "the author of the change is unknown, so an approval by someone else cannot be shown" };
+  if (authors.length === 0) {
+    const why = review.change ? `no GitHub user is linked to ${review.change.repository}@${review.change.commit.slice(0, 12)}` : "the author of the change is unknown";
+    return { name: "approvals", ok: false, reason: `${why}, so an approval by someone else cannot be shown` };
   }
-  const author = options.author.toLowerCase();
-  const self = approvals.filter((a) => a.user.toLowerCase() === author);
-  if (self.length > 0) return { name: "approvals", ok: false, reason: `${self[0]?.user} approved their own change; an approver other than the author is required` };
-  if (approvals.length === 0) return { name: "approvals", ok: false, reason: `no approval recorded; an approver other than the author (${options.author}) is required` };
-  return { name: "approvals", ok: true, reason: `approved by ${approvals.map((a) => a.user).join(", ")}, not the author (${options.author})` };
+  const lower = new Set(authors.map((a) => a.toLowerCase()));
+  const self = approvals.filter((a) => lower.has(a.user.toLowerCase()));
+  const who = authors.join(", ");
+  if (self.length > 0) return { name: "approvals", ok: false, reason: `${self[0]?.user} approved their own change; an approver other than the author (${who}) is required` };
+  if (approvals.length === 0) return { name: "approvals", ok: false, reason: `no approval recorded; an approver other than the author (${who}) is required` };
+  return { name: "approvals", ok: true, reason: `approved by ${approvers}, not the author (${who})` };
 }
 
 /** A verified promotion to this environment and target already on the target's copy. */
@@ -152,7 +197,7 @@ async function alreadyRecorded(options: PromoteOptions): Promise<boolean> {
   return found.some((f) => f.report.ok && f.predicate.target.name === options.target.name && f.predicate.target.tag === options.target.tag);
 }
 
-function promotionStatement(options: PromoteOptions, report: ArtifactVerificationReport, now: Date): PromotionStatement {
+function promotionStatement(options: PromoteOptions, report: ArtifactVerificationReport, review: Review, now: Date): PromotionStatement {
   const { source, target } = options;
   const reportDigest = createHash("sha256").update(JSON.stringify(report)).digest("hex");
   return {
@@ -169,8 +214,10 @@ function promotionStatement(options: PromoteOptions, report: ArtifactVerificatio
         policy: options.policy,
         ...(options.requirePrevious ? { previousEnvironment: options.requirePrevious.environment } : {}),
       },
-      approvals: options.approvals ?? [],
-      ...(options.author !== undefined ? { author: options.author } : {}),
+      approvals: review.approvals,
+      ...(review.authors[0] !== undefined ? { author: review.authors[0] } : {}),
+      ...(review.authors.length > 1 ? { authors: review.authors } : {}),
+      ...(review.change ? { change: review.change } : {}),
       ...(options.runUrl !== undefined ? { runUrl: options.runUrl } : {}),
       promotedAt: now.toISOString(),
     },

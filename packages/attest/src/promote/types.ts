@@ -6,6 +6,7 @@ import type { CopyResult, Descriptor, ImageStore } from "@peptide/oci";
 import type { SigningOptions, SigningSession } from "../sign/index.js";
 import type { ArtifactVerificationReport, VerificationPolicy } from "../verify/index.js";
 import type { VerifyOptions } from "../verify/verify-bundle.js";
+import type { DeploymentReview } from "./github-review.js";
 
 /** The predicate type of the promotion attestation (documented in docs/promotion.md). */
 export const PROMOTION_PREDICATE_TYPE = "https://github.com/peptide-dev/peptide/promotion/v1";
@@ -13,8 +14,17 @@ export const PROMOTION_PREDICATE_TYPE = "https://github.com/peptide-dev/peptide/
 export interface Approval {
   /** The login of the person who approved the deployment. */
   user: string;
-  /** When, as an RFC 3339 time. */
-  at: string;
+  /** When, as an RFC 3339 time, when known (GitHub's review history of a run carries no time). */
+  at?: string;
+  /** The reviewer's comment. */
+  comment?: string;
+}
+
+/** The change promoted: the commit the build was signed from (its certificate's source claims). */
+export interface Change {
+  /** owner/repo. */
+  repository: string;
+  commit: string;
 }
 
 export interface PromoteOptions {
@@ -34,11 +44,16 @@ export interface PromoteOptions {
   requirePrevious?: { environment: string; policy?: VerificationPolicy };
   /** Signs the evidence (one certificate). Default `{}`: the ambient identity (GitHub Actions OIDC). */
   signing?: SigningOptions | SigningSession;
-  /** The approvals of the deployment, recorded in the evidence. */
+  /** The approvals of the deployment, recorded in the evidence. Default: read from `review`, else none. */
   approvals?: Approval[];
-  /** The author of the change (a login): with `forbidSelfApproval`, no approver may be the author. */
+  /** The author of the change (a login): with `forbidSelfApproval`, no approver may be the author. Default: read from `review`. */
   author?: string;
-  /** Require at least one approval, none of them by `author`. Default false. */
+  /**
+   * Where approvals and authors are read when not given: the promoting run's deployment reviews
+   * and the authors of the signed build's commit (`githubDeploymentReview`).
+   */
+  review?: DeploymentReview;
+  /** Require at least one approval, none of them by an author of the change. Default false. */
   forbidSelfApproval?: boolean;
   /** The workflow run promoting (recorded in the evidence). */
   runUrl?: string;
@@ -87,7 +102,12 @@ export interface PromotionPredicate {
   digest: string;
   verification: { reportDigest: { sha256: string }; policy: VerificationPolicy; previousEnvironment?: string };
   approvals: Approval[];
+  /** The author of the change, when known: the first of `authors`. */
   author?: string;
+  /** Every login counted as an author of the change (commit author, pull request authors). */
+  authors?: string[];
+  /** The commit promoted, from the build's signing certificate. */
+  change?: Change;
   runUrl?: string;
   promotedAt: string;
 }

@@ -2,7 +2,7 @@ import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { OciLayout, RegistryClient, type ImageStore } from "@peptide/oci";
-import { buildImage, OIDC_DEFAULT_REPOSITORY, OIDC_DEFAULT_WORKFLOW_PATH, startRegistry, startSigstore, writeImage, type LoopbackRegistry, type SigstoreStandin } from "@peptide/testkit";
+import { buildImage, OIDC_DEFAULT_REPOSITORY, OIDC_DEFAULT_SHA, OIDC_DEFAULT_WORKFLOW_PATH, startFakeGitHubApi, startRegistry, startSigstore, writeImage, type LoopbackRegistry, type SigstoreStandin } from "@peptide/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   attachBundle,
@@ -10,6 +10,7 @@ import {
   createSigningSession,
   fetchAttachedBundles,
   findPromotions,
+  githubDeploymentReview,
   IN_TOTO_STATEMENT_V1,
   promote,
   PROMOTION_PREDICATE_TYPE,
@@ -143,9 +144,60 @@ describe("promote", () => {
     expect(other.checks.find((c) => c.name === "attestations")?.reason).toMatch(/signer-workflow: /);
     const self = await promote(options(dev, digest, staging, "staging", { approvals: [{ user: "Bob", at: "2026-11-23T02:59:00Z" }], author: "bob", forbidSelfApproval: true }));
     expect(self.status).toBe("refused");
-    expect(self.checks.find((c) => c.name === "approvals")?.reason).toBe("Bob approved their own change; an approver other than the author is required");
+    expect(self.checks.find((c) => c.name === "approvals")?.reason).toBe("Bob approved their own change; an approver other than the author (bob) is required");
     await expect(staging.resolve(digest)).rejects.toThrow();
   }, 30_000);
+
+  it("reads the approvals of the run and the authors of the signed commit from GitHub, and refuses a self-approval", async () => {
+    const [dev, staging] = [await layout("dev"), await layout("staging")];
+    const digest = await builtImage(dev, "five");
+    const api = await startFakeGitHubApi({
+      token: "ghs_review",
+      repos: {
+        [OIDC_DEFAULT_REPOSITORY]: {
+          commitAuthors: { [OIDC_DEFAULT_SHA]: "bob" },
+          pulls: { [OIDC_DEFAULT_SHA]: [{ number: 42, author: "carol" }] },
+          runs: {
+            "7001": [
+              { state: "approved", user: "ana", environments: ["staging"], comment: "LGTM" },
+              { state: "approved", user: "dave", environments: ["production"] },
+              { state: "rejected", user: "erin", environments: ["staging"] },
+            ],
+            "7002": [{ state: "approved", user: "carol", environments: ["staging"] }],
+          },
+        },
+      },
+    });
+    try {
+      const review = (runId: string) => githubDeploymentReview({ apiUrl: api.url, token: "ghs_review", repository: OIDC_DEFAULT_REPOSITORY, runId, retry: fast });
+      // carol opened the pull request that brought the commit: her approval is a self-approval.
+      const self = await promote(options(dev, digest, staging, "staging", { review: review("7002"), forbidSelfApproval: true }));
+      expect(self.status).toBe("refused");
+      expect(self.checks.find((c) => c.name === "approvals")?.reason).toBe("carol approved their own change; an approver other than the author (bob, carol) is required");
+      await expect(staging.resolve(digest)).rejects.toThrow();
+
+      const ok = await promote(options(dev, digest, staging, "staging", { review: review("7001"), forbidSelfApproval: true }));
+      expect(ok.status).toBe("promoted");
+      expect(ok.checks.find((c) => c.name === "approvals")?.reason).toBe("approved by ana, not the author (bob, carol)");
+      expect(ok.evidence?.statement.predicate).toMatchObject({
+        approvals: [{ user: "ana", comment: "LGTM" }],
+        author: "bob",
+        authors: ["bob", "carol"],
+        change: { repository: OIDC_DEFAULT_REPOSITORY, commit: OIDC_DEFAULT_SHA },
+      });
+      expect(api.requests.every((r) => r.authorization === "Bearer ghs_review")).toBe(true);
+
+      // A token without access fails in one line naming the permission to grant, never the token.
+      const denied = githubDeploymentReview({ apiUrl: api.url, token: "ghs_expired", repository: OIDC_DEFAULT_REPOSITORY, runId: "7001", retry: fast });
+      const error = await promote(options(dev, digest, staging, "staging", { review: denied, forbidSelfApproval: true })).catch((e: unknown) => e as Error);
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).message).not.toContain("ghs_expired");
+      const unknownRun = await githubDeploymentReview({ apiUrl: api.url, token: "ghs_review", repository: OIDC_DEFAULT_REPOSITORY, runId: "9", retry: fast }).approvals("staging").catch((e: unknown) => e as Error);
+      expect((unknownRun as Error).message).toMatch(/permissions: actions: read/);
+    } finally {
+      await api.close();
+    }
+  }, 60_000);
 
   it("refuses a source that is not a digest", async () => {
     const dev = await layout("dev");

@@ -5,9 +5,9 @@
  */
 import path from "node:path";
 import { InputError } from "@peptide/core";
-import { constrainsSigner, defaultTufCacheDir, loadTrustedRoot, promote, type PromotionResult, type SigningOptions } from "@peptide/attest";
+import { constrainsSigner, defaultTufCacheDir, githubDeploymentReview, loadTrustedRoot, promote, type DeploymentReview, type PromotionResult, type SigningOptions } from "@peptide/attest";
 import { OciLayout, openImage, parseReference, RegistryClient, repositoryName, type ImageStore } from "@peptide/oci";
-import { listFlag, parseCommandArgs, stringFlag, type FlagValue } from "../args.js";
+import { listFlag, oneOf, parseCommandArgs, stringFlag, type FlagValue } from "../args.js";
 import { identitySource } from "../identity-env.js";
 import { EXIT, type CliIO } from "../io.js";
 import { POLICY_FLAGS, policyOf } from "../verify-policy.js";
@@ -27,7 +27,10 @@ options:
   --allow-overwrite            move a target tag that names another digest (default: refused)
   --approved-by USER[@TIME]    an approval of the deployment (repeatable), recorded in the evidence
   --author USER                the author of the change
-  --forbid-self-approval       require an approval by someone other than --author
+  --approvals-from github      read the approvals of this run's deployment and, with
+                               --forbid-self-approval, the signed commit's authors from the GitHub
+                               REST API (GITHUB_API_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID, GITHUB_TOKEN)
+  --forbid-self-approval       require an approval by someone other than the author
   --run-url URL                the promoting run (default: from GITHUB_* variables)
   --trusted-root FILE          Sigstore trusted_root.json (default: through TUF)
   --insecure-registry HOST     allow plain HTTP to HOST (loopback hosts always are)
@@ -50,6 +53,7 @@ export async function promoteCommand(argv: string[], io: CliIO): Promise<number>
     "allow-overwrite": { type: "boolean" },
     "approved-by": { type: "string", multiple: true },
     author: { type: "string" },
+    "approvals-from": { type: "string" },
     "forbid-self-approval": { type: "boolean" },
     "run-url": { type: "string" },
     "trusted-root": { type: "string" },
@@ -93,6 +97,7 @@ export async function promoteCommand(argv: string[], io: CliIO): Promise<number>
   const target = await openTarget(to, io.cwd, client);
   const previous = stringFlag(values["require-previous"]);
   const author = stringFlag(values.author);
+  const review = reviewOf(oneOf("approvals-from", stringFlag(values["approvals-from"]), ["github", "none"] as const, "none"), io.env);
   const runUrl = stringFlag(values["run-url"]) ?? runUrlOf(io.env);
   const result = await promote({
     source: { store: opened.store, digest, name: opened.name },
@@ -104,6 +109,7 @@ export async function promoteCommand(argv: string[], io: CliIO): Promise<number>
     signing: signingOptions(values, io.env),
     ...(approvals.length > 0 ? { approvals } : {}),
     ...(author !== undefined ? { author } : {}),
+    ...(review !== undefined ? { review } : {}),
     ...(values["forbid-self-approval"] === true ? { forbidSelfApproval: true } : {}),
     ...(runUrl !== undefined ? { runUrl } : {}),
     ...(values["allow-overwrite"] === true ? { allowOverwrite: true } : {}),
@@ -142,6 +148,15 @@ function approvalOf(text: string): { user: string; at: string } {
   const time = at < 0 ? new Date() : new Date(text.slice(at + 1));
   if (user === "" || Number.isNaN(time.getTime())) throw new InputError("INPUT_INVALID", `--approved-by ${text}: expected USER or USER@TIME (an RFC 3339 time)`);
   return { user, at: time.toISOString() };
+}
+
+/** `--approvals-from github`: the run's reviews and the change's authors through the GitHub REST API. */
+function reviewOf(from: "github" | "none", env: NodeJS.ProcessEnv): DeploymentReview | undefined {
+  if (from === "none") return undefined;
+  const { GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId, GITHUB_TOKEN: token, GITHUB_API_URL: apiUrl } = env;
+  const missing = Object.entries({ GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId, GITHUB_TOKEN: token }).filter(([, v]) => !v).map(([k]) => k);
+  if (missing.length > 0 || !repository || !runId || !token) throw new InputError("INPUT_INVALID", `--approvals-from github needs ${missing.join(", ")} (set in a GitHub Actions job; pass GITHUB_TOKEN: \${{ github.token }})`);
+  return githubDeploymentReview({ repository, runId, token, ...(apiUrl ? { apiUrl } : {}) });
 }
 
 function runUrlOf(env: NodeJS.ProcessEnv): string | undefined {

@@ -25,15 +25,16 @@ import { listFlag, oneOf, parseCommandArgs, stringFlag, type FlagValue } from ".
 import { EXIT, type CliIO } from "../io.js";
 import { POLICY_FLAGS, policyOf } from "../verify-policy.js";
 
-const HELP = `usage: peptide verify <path|host/repo@sha256:hex> [--trusted-root FILE] [policy] [options]
+const HELP = `usage: peptide verify <path|host/repo@sha256:hex|layout-dir@sha256:hex> [--trusted-root FILE] [policy] [options]
 
-Verifies a Sigstore bundle for a file (or an image digest): the certificate chain, the
+Verifies a Sigstore bundle for a file (or an image digest, in a registry or an OCI layout
+directory): the certificate chain, the
 transparency log entry or timestamp, the signature, the subject digest, and the signer against
 the policy. Exit 0 when every check passes, 1 when any fails, 2 for bad usage or unreadable input.
 
 options:
   --bundle FILE                the bundle (default: <path>.sigstore.json; for an image, the
-                               bundles attached to it in the registry); a .jsonl file holds
+                               bundles attached to it in the registry or layout); a .jsonl file holds
                                one bundle a line, and one of them must pass
   --trusted-root FILE          Sigstore trusted_root.json, for air-gapped use: nothing is
                                fetched. Without it the trusted root comes through TUF from
@@ -106,7 +107,7 @@ export async function verifyCommand(argv: string[], io: CliIO): Promise<number> 
     // The registry client is loaded only for this case, so verifying a file stays light.
     const { bundlesOfImage } = await import("../image-bundles.js");
     const trustedRoot = await loadTrustedRoot(trustedRootSource);
-    const bundles = await bundlesOfImage(target, digest, { insecure: listFlag(values["insecure-registry"]) });
+    const bundles = await bundlesOfImage(target, digest, { insecure: listFlag(values["insecure-registry"]), cwd: io.cwd });
     const report = await verifyBundles(bundles, artifact, policy, { trustedRoot });
     return print("registry", report, formatArtifactReportText(report));
   }

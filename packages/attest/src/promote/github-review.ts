@@ -1,0 +1,102 @@
+/**
+ * Who approved a deployment and who wrote the change, read from the GitHub REST API:
+ *
+ * - `GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals`, the review history of the run
+ *   (https://docs.github.com/en/rest/actions/workflow-runs#get-the-review-history-for-a-workflow-run):
+ *   `[{ state: "approved" | "rejected" | "pending", comment, environments: [{ id, name, ... }],
+ *   user: { login, id, ... } }]`. Needs `actions: read`. The entries carry no time.
+ * - `GET /repos/{owner}/{repo}/commits/{sha}` (https://docs.github.com/en/rest/commits/commits#get-a-commit):
+ *   `author` is the GitHub user linked to the commit's author email (null when none is). The
+ *   committer is not counted: a reviewer who rebase-merges becomes the committer. Needs
+ *   `contents: read`.
+ * - `GET /repos/{owner}/{repo}/commits/{sha}/pulls`
+ *   (https://docs.github.com/en/rest/commits/commits#list-pull-requests-associated-with-a-commit):
+ *   the pull requests that brought the commit, `[{ number, user: { login }, ... }]`. Needs
+ *   `pull-requests: read`.
+ */
+import { fetchWithRetry, HttpError, InputError, type RetryOptions } from "@peptide/core";
+import type { Approval } from "./types.js";
+
+export interface DeploymentReview {
+  /** The approvals of the promoting run's deployment to `environment`. */
+  approvals(environment: string): Promise<Approval[]>;
+  /**
+   * The GitHub logins that authored `commit` of `repository` (owner/repo): the commit's author and
+   * the authors of the pull requests that brought it (a forged author email can add a name, never
+   * hide the pull request's author).
+   */
+  authors(change: { repository: string; commit: string }): Promise<string[]>;
+}
+
+export interface GitHubReviewOptions {
+  /** `GITHUB_API_URL`; default https://api.github.com. */
+  apiUrl?: string;
+  /** The job's token (`github.token`). */
+  token: string;
+  /** `owner/repo` of the promoting run (`GITHUB_REPOSITORY`). */
+  repository: string;
+  /** `GITHUB_RUN_ID` of the promoting run. */
+  runId: string;
+  retry?: RetryOptions;
+}
+
+/** The GitHub account that commits changes made in the web interface; it authors nothing. */
+const WEB_FLOW = "web-flow";
+
+export function githubDeploymentReview(options: GitHubReviewOptions): DeploymentReview {
+  const base = (options.apiUrl ?? "https://api.github.com").replace(/\/+$/, "");
+  const get = async (repository: string, path: string, permission: string): Promise<unknown> => {
+    const [owner, repo, extra] = repository.split("/");
+    if (!owner || !repo || extra !== undefined) throw new InputError("INPUT_INVALID", `"${repository}" is not owner/repo`);
+    const url = `${base}/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/${path}`;
+    try {
+      const response = await fetchWithRetry(
+        url,
+        { headers: { accept: "application/vnd.github+json", authorization: `Bearer ${options.token}`, "x-github-api-version": "2022-11-28" } },
+        { tokenEnv: "GITHUB_TOKEN", ...options.retry },
+      );
+      return (await response.json()) as unknown;
+    } catch (error) {
+      if (error instanceof HttpError && (error.status === 403 || error.status === 404)) {
+        throw new InputError("INPUT_INVALID", `${error.message}: give the promoting job "permissions: ${permission}" (and the token access to ${repository})`, { cause: error });
+      }
+      throw error;
+    }
+  };
+
+  return {
+    async approvals(environment) {
+      if (!/^\d+$/.test(options.runId)) throw new InputError("INPUT_INVALID", `"${options.runId}" is not a workflow run id (GITHUB_RUN_ID)`);
+      const answer = await get(options.repository, `actions/runs/${options.runId}/approvals`, "actions: read");
+      if (!Array.isArray(answer)) throw new InputError("INPUT_INVALID", `the review history of run ${options.runId} is not a list`);
+      const wanted = environment.toLowerCase();
+      const approvals: Approval[] = [];
+      for (const entry of answer.map(record)) {
+        if (entry.state !== "approved") continue;
+        const environments = Array.isArray(entry.environments) ? entry.environments.map(record) : [];
+        if (!environments.some((e) => typeof e.name === "string" && e.name.toLowerCase() === wanted)) continue;
+        const user = record(entry.user).login;
+        if (typeof user !== "string" || user === "") continue;
+        const comment = typeof entry.comment === "string" && entry.comment.trim() !== "" ? entry.comment.trim() : undefined;
+        approvals.push({ user, ...(comment !== undefined ? { comment } : {}) });
+      }
+      return approvals;
+    },
+
+    async authors({ repository, commit }) {
+      if (!/^[0-9a-f]{40}$/.test(commit)) throw new InputError("INPUT_INVALID", `"${commit}" is not a commit SHA`);
+      const [detail, pulls] = await Promise.all([get(repository, `commits/${commit}`, "contents: read"), get(repository, `commits/${commit}/pulls`, "pull-requests: read")]);
+      const logins = [record(record(detail).author).login];
+      if (Array.isArray(pulls)) logins.push(...pulls.map((p) => record(record(p).user).login));
+      const unique = new Map<string, string>();
+      for (const login of logins) {
+        if (typeof login === "string" && login !== "" && login !== WEB_FLOW) unique.set(login.toLowerCase(), login);
+      }
+      return [...unique.values()];
+    },
+  };
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
