@@ -7,3 +7,4 @@ export * from "./verify/index.js";
 export * from "./sign/index.js";
 export * from "./store/index.js";
 export * from "./promote/index.js";
+export * from "./trace/index.js";

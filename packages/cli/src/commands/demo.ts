@@ -22,7 +22,7 @@ import { gate, gatePolicy, printChecksTable, printRefusal } from "../demo/gate-s
 import { promoteSteps } from "../demo/promote-step.js";
 import { demoPrinter, since, type DemoPrinter } from "../demo/print.js";
 import { EXIT, type CliIO } from "../io.js";
-import { formatTraceText, traceImage } from "./trace.js";
+import { formatTraceText, traceImage } from "@peptide/attest";
 
 /** The example service shipped in the repository (found from the working directory up): the demo's embedded input. */
 export function exampleDir(cwd: string): string {
