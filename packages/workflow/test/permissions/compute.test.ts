@@ -39,6 +39,12 @@ describe("requiredPermissions: actions", () => {
     ["stale on issues only", "steps:\n  - uses: actions/stale@v9\n    with:\n      days-before-pr-stale: -1", { issues: "write" }],
     ["sticky comment", "steps:\n  - uses: marocchino/sticky-pull-request-comment@v2", { "pull-requests": "write" }],
     ["Uppercase owner matches", "steps:\n  - uses: SoftProps/Action-GH-Release@v2", { contents: "write" }],
+    ["peptide root action signs", "steps:\n  - uses: peptide-dev/peptide@v1\n    with:\n      subject-path: dist/*.tgz", { "id-token": "write" }],
+    ["peptide root action pushing to ghcr.io and GitHub attestations", "steps:\n  - uses: peptide-dev/peptide@v1\n    with:\n      subject-name: ghcr.io/acme/svc\n      subject-digest: sha256:aa\n      push-to-registry: true\n      github-attestations: true", { attestations: "write", "id-token": "write", packages: "write" }],
+    ["peptide promote reads the run's approvals", "steps:\n  - uses: peptide-dev/peptide/actions/promote@v1\n    with:\n      source: r.example/a@sha256:aa\n      to: r.example/b:v1", { actions: "read", "id-token": "write" }],
+    ["peptide promote on ghcr.io, self-approval forbidden", "steps:\n  - uses: peptide-dev/peptide/actions/promote@v1\n    with:\n      source: ghcr.io/acme/a@sha256:aa\n      to: ghcr.io/acme/b:v1\n      forbid-self-approval: true", { actions: "read", contents: "read", "id-token": "write", packages: "write", "pull-requests": "read" }],
+    ["peptide promote without approvals", "steps:\n  - uses: peptide-dev/peptide/actions/promote@v1\n    with:\n      source: r.example/a@sha256:aa\n      to: r.example/b:v1\n      approvals: none", { "id-token": "write" }],
+    ["peptide trace of a ghcr.io image reads packages", "steps:\n  - uses: peptide-dev/peptide/actions/trace@v1\n    with:\n      image: ghcr.io/acme/b@sha256:aa", { packages: "read" }],
   ])("%s", (_name, job, scopes) => {
     const req = need(job);
     expect(req.scopes).toEqual(scopes);
