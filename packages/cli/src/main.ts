@@ -12,6 +12,8 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   sign: { run: async (argv, io) => (await import("./commands/sign.js")).signCommand(argv, io), summary: "sign files or an in-toto statement keylessly with Sigstore (bundles v0.3)" },
   verify: { run: async (argv, io) => (await import("./commands/verify.js")).verifyCommand(argv, io), summary: "verify a Sigstore bundle against a trusted root and a signer policy" },
   promote: { run: async (argv, io) => (await import("./commands/promote.js")).promoteCommand(argv, io), summary: "gate an image digest on its attestations, copy it with them, tag it last, attach evidence" },
+  push: { run: async (argv, io) => (await import("./commands/push.js")).pushCommand(argv, io), summary: "push files (a release tarball) as an OCI artifact, to sign, promote and trace by digest" },
+  pull: { run: async (argv, io) => (await import("./commands/pull.js")).pullCommand(argv, io), summary: "write the files of an OCI artifact, each verified against its digest" },
   trace: { run: async (argv, io) => (await import("./commands/trace.js")).traceCommand(argv, io), summary: "print every link of the chain attached to an image digest (provenance, SBOM, signatures)" },
   demo: { run: async (argv, io) => (await import("./commands/demo.js")).demoCommand(argv, io), summary: "run the chain on the embedded example" },
 };

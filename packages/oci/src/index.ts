@@ -19,3 +19,4 @@ export * from "./build-image.js";
 export * from "./mount.js";
 export * from "./upload-chunked.js";
 export * from "./copy.js";
+export * from "./file-artifact.js";

@@ -6,9 +6,10 @@
 import path from "node:path";
 import { InputError } from "@peptide/core";
 import { constrainsSigner, defaultTufCacheDir, githubDeploymentReview, loadTrustedRoot, promote, type DeploymentReview, type PromotionResult, type SigningOptions } from "@peptide/attest";
-import { OciLayout, openImage, parseReference, RegistryClient, repositoryName, type ImageStore } from "@peptide/oci";
+import { openImage, RegistryClient } from "@peptide/oci";
 import { listFlag, oneOf, parseCommandArgs, stringFlag, type FlagValue } from "../args.js";
 import { identitySource } from "../identity-env.js";
+import { openTarget, type Target } from "../open-target.js";
 import { EXIT, type CliIO } from "../io.js";
 import { POLICY_FLAGS, policyOf } from "../verify-policy.js";
 
@@ -116,29 +117,6 @@ export async function promoteCommand(argv: string[], io: CliIO): Promise<number>
   });
   io.stdout(format === "json" ? `${JSON.stringify({ version: 1, ...summaryOf(result, target) })}\n` : formatText(result, target));
   return result.status === "refused" ? EXIT.findings : EXIT.ok;
-}
-
-interface Target {
-  store: ImageStore;
-  tag?: string;
-  name: string;
-}
-
-/** `oci:dir[:tag]` or a path: an OCI layout (created when missing); otherwise a registry repository. */
-async function openTarget(text: string, cwd: string, client: RegistryClient): Promise<Target> {
-  if (text.includes("@")) throw new InputError("INPUT_INVALID", `--to ${text}: name the target repository and tag, not a digest; the digest is the source's`);
-  const raw = text.startsWith("oci:") ? text.slice(4) : text;
-  const colon = raw.lastIndexOf(":");
-  const hasTag = colon > raw.lastIndexOf("/") && !/^\d+$/.test(raw.slice(colon + 1));
-  const first = raw.split("/")[0] ?? "";
-  const registry = !text.startsWith("oci:") && raw.includes("/") && first !== "." && first !== ".." && (first.includes(".") || first.includes(":") || first === "localhost") && !(await OciLayout.isLayout(path.resolve(cwd, raw)));
-  if (registry) {
-    const ref = parseReference(text);
-    return { store: client.store(ref), name: repositoryName(ref), ...(hasTag && ref.tag !== undefined ? { tag: ref.tag } : {}) };
-  }
-  const dir = path.resolve(cwd, hasTag ? raw.slice(0, colon) : raw);
-  const store = await OciLayout.create(dir);
-  return { store, name: path.basename(dir), ...(hasTag ? { tag: raw.slice(colon + 1) } : {}) };
 }
 
 /** `USER` or `USER@TIME` (RFC 3339); the time defaults to now. */
