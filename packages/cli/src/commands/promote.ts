@@ -3,13 +3,13 @@
  * (and on its promotion to the previous environment), copy it by digest with its referrers to
  * the target, tag it last, and attach signed promotion evidence. See docs/promotion.md.
  */
-import path from "node:path";
 import { InputError } from "@peptide/core";
-import { constrainsSigner, defaultTufCacheDir, githubDeploymentReview, loadTrustedRoot, promote, type DeploymentReview, type PromotionResult, type SigningOptions } from "@peptide/attest";
+import { constrainsSigner, githubDeploymentReview, loadTrustedRoot, promote, type DeploymentReview, type PromotionResult, type SigningOptions } from "@peptide/attest";
 import { openImage, RegistryClient } from "@peptide/oci";
 import { listFlag, oneOf, parseCommandArgs, stringFlag, type FlagValue } from "../args.js";
 import { identitySource } from "../identity-env.js";
 import { openTarget, type Target } from "../open-target.js";
+import { trustedRootSourceOf } from "../trusted-root-flags.js";
 import { EXIT, type CliIO } from "../io.js";
 import { POLICY_FLAGS, policyOf } from "../verify-policy.js";
 
@@ -33,7 +33,9 @@ options:
                                REST API (GITHUB_API_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID, GITHUB_TOKEN)
   --forbid-self-approval       require an approval by someone other than the author
   --run-url URL                the promoting run (default: from GITHUB_* variables)
-  --trusted-root FILE          Sigstore trusted_root.json (default: through TUF)
+  --trusted-root FILE          Sigstore trusted_root.json (air-gapped; default: through TUF)
+  --tuf-mirror URL             a private TUF mirror instead of Sigstore's public-good one
+  --tuf-root FILE              the mirror's initial root.json (first use of a private mirror)
   --insecure-registry HOST     allow plain HTTP to HOST (loopback hosts always are)
   --fulcio-url URL, --rekor-url URL, --tsa-url URL
                                the Sigstore services signing the evidence
@@ -58,6 +60,8 @@ export async function promoteCommand(argv: string[], io: CliIO): Promise<number>
     "forbid-self-approval": { type: "boolean" },
     "run-url": { type: "string" },
     "trusted-root": { type: "string" },
+    "tuf-mirror": { type: "string" },
+    "tuf-root": { type: "string" },
     "insecure-registry": { type: "string", multiple: true },
     "fulcio-url": { type: "string" },
     "rekor-url": { type: "string" },
@@ -89,8 +93,7 @@ export async function promoteCommand(argv: string[], io: CliIO): Promise<number>
   }
   identitySource(io.env, "the promotion evidence");
   const approvals = listFlag(values["approved-by"]).map(approvalOf);
-  const trustedRootFile = stringFlag(values["trusted-root"]);
-  const trustedRoot = await loadTrustedRoot(trustedRootFile !== undefined ? { kind: "file", path: path.resolve(io.cwd, trustedRootFile) } : { kind: "tuf", cacheDir: defaultTufCacheDir(io.env) });
+  const trustedRoot = await loadTrustedRoot(trustedRootSourceOf(values, io));
 
   const client = new RegistryClient({ insecure: listFlag(values["insecure-registry"]) });
   const opened = await openImage(source, { cwd: io.cwd, client });

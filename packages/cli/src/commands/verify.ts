@@ -9,7 +9,6 @@ import path from "node:path";
 import { InputError } from "@peptide/core";
 import {
   constrainsSigner,
-  defaultTufCacheDir,
   formatArtifactReportText,
   formatReportText,
   loadTrustedRoot,
@@ -18,12 +17,12 @@ import {
   verifyBundles,
   type Artifact,
   type ArtifactVerificationReport,
-  type TrustedRootSource,
   type VerificationReport,
 } from "@peptide/attest/verify";
-import { listFlag, oneOf, parseCommandArgs, stringFlag, type FlagValue } from "../args.js";
+import { listFlag, oneOf, parseCommandArgs, stringFlag } from "../args.js";
 import { EXIT, type CliIO } from "../io.js";
 import { POLICY_FLAGS, policyOf } from "../verify-policy.js";
+import { trustedRootSourceOf } from "../trusted-root-flags.js";
 
 const HELP = `usage: peptide verify <path|host/repo@sha256:hex|layout-dir@sha256:hex> [--trusted-root FILE] [policy] [options]
 
@@ -123,20 +122,6 @@ export async function verifyCommand(argv: string[], io: CliIO): Promise<number> 
   }
   const report = await verifyBundle(bundleText, artifact, policy, { trustedRoot });
   return print(bundleFile, report, formatReportText(report));
-}
-
-/** --trusted-root FILE (offline), else TUF: --tuf-mirror / --tuf-root, or the public-good repository. */
-function trustedRootSourceOf(values: Record<string, FlagValue>, { cwd, env }: CliIO): TrustedRootSource {
-  const file = stringFlag(values["trusted-root"]);
-  const mirrorUrl = stringFlag(values["tuf-mirror"]);
-  const rootFile = stringFlag(values["tuf-root"]);
-  if (file !== undefined) {
-    if (mirrorUrl !== undefined || rootFile !== undefined) {
-      throw new InputError("INPUT_INVALID", "--trusted-root is a trusted root already; --tuf-mirror and --tuf-root are for fetching one through TUF, give one or the other");
-    }
-    return { kind: "file", path: path.resolve(cwd, file) };
-  }
-  return { kind: "tuf", mirrorUrl, rootPath: rootFile === undefined ? undefined : path.resolve(cwd, rootFile), cacheDir: defaultTufCacheDir(env) };
 }
 
 async function fileArtifact(file: string, cwd: string): Promise<Artifact> {
