@@ -45,6 +45,7 @@ describe("promote action", () => {
       repos: {
         "peptide-dev/payments": {
           commitAuthors: { [OIDC_DEFAULT_SHA]: "mona" },
+          pulls: { [OIDC_DEFAULT_SHA]: [{ number: 12, author: "mona" }] },
           runs: {
             [RUN]: [{ state: "approved", user: "mona", environments: ["staging", "production", "production-eu"] }],
             [OTHER_RUN]: [{ state: "approved", user: "ana", environments: ["production-eu"], comment: "change ticket PAY-1234" }],
@@ -62,7 +63,10 @@ describe("promote action", () => {
         "runner-environment: github-hosted",
         `predicate-type: ${PROVENANCE}`,
         "environments:",
-        "  production:",
+        "  staging: {}",
+        "  qa: {}",
+        "  production-eu: {}",
+        "  Production:",
         "    require-previous: staging",
         "",
       ].join("\n"),

@@ -10,9 +10,10 @@ import { listFlag, stringFlag, type FlagValue } from "./args.js";
 /** The string flags that are policy fields, spelled as on the command line. */
 export const POLICY_FLAGS = POLICY_FIELDS;
 
-export async function policyOf(values: Record<string, FlagValue>, cwd: string): Promise<VerificationPolicy> {
+/** `fileFields`: the policy file's fields already read (and, for promote, narrowed to one environment). */
+export async function policyOf(values: Record<string, FlagValue>, cwd: string, fileFields?: Record<string, unknown>): Promise<VerificationPolicy> {
   const file = stringFlag(values["policy"]);
-  const fromFile = file === undefined ? {} : await readPolicyFile(path.resolve(cwd, file), `--policy ${file}`);
+  const fromFile = fileFields ?? (file === undefined ? {} : await readPolicyFile(path.resolve(cwd, file), `--policy ${file}`));
   const fromFlags: Record<string, unknown> = {};
   for (const flag of POLICY_FLAGS) {
     const value = stringFlag(values[flag]);

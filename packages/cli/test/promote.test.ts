@@ -110,7 +110,7 @@ describe("peptide promote", () => {
     const repository = OIDC_DEFAULT_REPOSITORY;
     const api = await startFakeGitHubApi({
       token: "ghs_cli",
-      repos: { [repository]: { commitAuthors: { [OIDC_DEFAULT_SHA]: "mona" }, runs: { "555": [{ state: "approved", user: "ana", environments: ["staging"] }] } } },
+      repos: { [repository]: { commitAuthors: { [OIDC_DEFAULT_SHA]: "mona" }, pulls: { [OIDC_DEFAULT_SHA]: [{ number: 7, author: "mona" }] }, runs: { "555": [{ state: "approved", user: "ana", environments: ["staging"] }] } } },
     });
     try {
       const github = { ...env, GITHUB_REPOSITORY: repository, GITHUB_API_URL: api.url, GITHUB_RUN_ID: "555", GITHUB_TOKEN: "ghs_cli" };

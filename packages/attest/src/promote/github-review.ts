@@ -18,14 +18,20 @@ import { fetchWithRetry, HttpError, InputError, type RetryOptions } from "@pepti
 import type { Approval } from "./types.js";
 
 export interface DeploymentReview {
-  /** The approvals of the promoting run's deployment to `environment`. */
+  /** The approvals of the promoting run's deployment to `environment` (by people: bots are left out). */
   approvals(environment: string): Promise<Approval[]>;
   /**
-   * The GitHub logins that authored `commit` of `repository` (owner/repo): the commit's author and
-   * the authors of the pull requests that brought it (a forged author email can add a name, never
-   * hide the pull request's author).
+   * Who authored `commit` of `repository` (owner/repo): the commit's author and the authors of
+   * the pull requests that brought it. A forged author email can add a name, never hide a pull
+   * request's author; with no pull request the author is not established (`pullRequests` empty).
    */
-  authors(change: { repository: string; commit: string }): Promise<string[]>;
+  authors(change: { repository: string; commit: string }): Promise<ChangeAuthors>;
+}
+
+export interface ChangeAuthors {
+  logins: string[];
+  /** The numbers of the pull requests that brought the commit. */
+  pullRequests: number[];
 }
 
 export interface GitHubReviewOptions {
@@ -55,9 +61,15 @@ export function githubDeploymentReview(options: GitHubReviewOptions): Deployment
         { headers: { accept: "application/vnd.github+json", authorization: `Bearer ${options.token}`, "x-github-api-version": "2022-11-28" } },
         { tokenEnv: "GITHUB_TOKEN", ...options.retry },
       );
-      return (await response.json()) as unknown;
+      const text = await response.text();
+      try {
+        return JSON.parse(text) as unknown;
+      } catch (cause) {
+        throw new HttpError("HTTP_ERROR", `GET ${url}: the answer is not JSON (a proxy or login page?)`, response.status, { cause });
+      }
     } catch (error) {
-      if (error instanceof HttpError && (error.status === 403 || error.status === 404)) {
+      // A token without the scope, or a repository it cannot see; a rate limit keeps its own words.
+      if (error instanceof HttpError && (error.code === "AUTH_FAILED" || error.code === "NOT_FOUND")) {
         throw new InputError("INPUT_INVALID", `${error.message}: give the promoting job "permissions: ${permission}" (and the token access to ${repository})`, { cause: error });
       }
       throw error;
@@ -76,7 +88,7 @@ export function githubDeploymentReview(options: GitHubReviewOptions): Deployment
         const environments = Array.isArray(entry.environments) ? entry.environments.map(record) : [];
         if (!environments.some((e) => typeof e.name === "string" && e.name.toLowerCase() === wanted)) continue;
         const user = record(entry.user).login;
-        if (typeof user !== "string" || user === "") continue;
+        if (typeof user !== "string" || user.trim() === "" || record(entry.user).type === "Bot") continue;
         const comment = typeof entry.comment === "string" && entry.comment.trim() !== "" ? entry.comment.trim() : undefined;
         approvals.push({ user, ...(comment !== undefined ? { comment } : {}) });
       }
@@ -86,13 +98,14 @@ export function githubDeploymentReview(options: GitHubReviewOptions): Deployment
     async authors({ repository, commit }) {
       if (!/^[0-9a-f]{40}$/.test(commit)) throw new InputError("INPUT_INVALID", `"${commit}" is not a commit SHA`);
       const [detail, pulls] = await Promise.all([get(repository, `commits/${commit}`, "contents: read"), get(repository, `commits/${commit}/pulls`, "pull-requests: read")]);
-      const logins = [record(record(detail).author).login];
-      if (Array.isArray(pulls)) logins.push(...pulls.map((p) => record(record(p).user).login));
+      if (!Array.isArray(pulls)) throw new InputError("INPUT_INVALID", `the pull requests of ${repository}@${commit} are not a list`);
+      const logins = [record(record(detail).author).login, ...pulls.map((p) => record(record(p).user).login)];
       const unique = new Map<string, string>();
       for (const login of logins) {
-        if (typeof login === "string" && login !== "" && login !== WEB_FLOW) unique.set(login.toLowerCase(), login);
+        if (typeof login === "string" && login.trim() !== "" && login !== WEB_FLOW) unique.set(login.toLowerCase(), login);
       }
-      return [...unique.values()];
+      const numbers = pulls.map((p) => record(p).number).filter((n): n is number => typeof n === "number");
+      return { logins: [...unique.values()], pullRequests: numbers };
     },
   };
 }

@@ -29,9 +29,10 @@ export async function promote(options: PromoteOptions): Promise<PromotionResult>
   const report = await gateAttestations(options);
   checks.push(attestationsCheck(report, options.policy));
   if (options.requirePrevious) checks.push(await previousCheck(options, options.requirePrevious));
-  const review = report.ok ? await reviewOf(options, report) : { approvals: options.approvals ?? [], authors: authorsGiven(options) };
-  // With a failed gate the change is unknown and GitHub is not asked: the refusal names the attestations.
-  const approvals = report.ok || options.review === undefined ? approvalsCheck(options, review) : undefined;
+  // After a failed check GitHub is not asked: the refusal names that check, not a missing permission.
+  const passed = checks.every((c) => c.ok);
+  const review = passed ? await reviewOf(options, report) : { approvals: options.approvals ?? [], authors: authorsGiven(options) };
+  const approvals = passed || options.review === undefined ? approvalsCheck(options, review) : undefined;
   if (approvals) checks.push(approvals);
   if (checks.some((c) => !c.ok)) return { ...base, status: "refused", checks, report };
 
@@ -134,22 +135,32 @@ interface Review {
   /** Logins counted as authors of the change; the first is recorded as `author`. */
   authors: string[];
   change?: Change;
+  /** Read from GitHub: no pull request brought the change, so its author is not established. */
+  unreviewed?: boolean;
 }
 
 /**
- * The approvals (given, else read from `options.review`) and the change's authors (given, else
- * read for the commit the passing attestations were signed from, when self-approval is forbidden).
+ * The approvals (given, else read from `options.review`) and the change's authors (given, and
+ * read for the commit the passing attestations were signed from when self-approval is forbidden).
  */
 async function reviewOf(options: PromoteOptions, report: ArtifactVerificationReport): Promise<Review> {
+  if (options.review !== undefined && options.approvals !== undefined) {
+    throw new InputError("INPUT_INVALID", "approvals are read from the deployment review, or given; not both (given ones would stand in for the run's)");
+  }
   const approvals = options.approvals ?? (options.review ? await options.review.approvals(options.environment) : []);
   const given = authorsGiven(options);
   const changes = changesOf(report);
   const change = changes.length === 1 ? changes[0] : undefined;
   const base = { approvals, ...(change ? { change } : {}) };
-  if (given.length > 0 || !options.forbidSelfApproval || options.review === undefined) return { ...base, authors: given };
-  const authors = new Map<string, string>();
-  for (const c of changes) for (const login of await options.review.authors(c)) authors.set(login.toLowerCase(), login);
-  return { ...base, authors: [...authors.values()] };
+  if (!options.forbidSelfApproval || options.review === undefined) return { ...base, authors: given };
+  const authors = new Map<string, string>(given.map((a) => [a.toLowerCase(), a]));
+  let unreviewed = changes.length === 0;
+  for (const c of changes) {
+    const read = await options.review.authors(c);
+    for (const login of read.logins) if (!authors.has(login.toLowerCase())) authors.set(login.toLowerCase(), login);
+    if (read.pullRequests.length === 0) unreviewed = true;
+  }
+  return { ...base, authors: [...authors.values()], ...(unreviewed ? { unreviewed } : {}) };
 }
 
 function authorsGiven(options: PromoteOptions): string[] {
@@ -175,9 +186,16 @@ function approvalsCheck(options: PromoteOptions, review: Review): PromotionCheck
   if (!options.forbidSelfApproval) {
     return approvals.length === 0 ? undefined : { name: "approvals", ok: true, reason: `approved by ${approvers}` };
   }
+  const where = review.change ? `${review.change.repository}@${review.change.commit.slice(0, 12)}` : "the change";
+  if (review.unreviewed) {
+    return {
+      name: "approvals",
+      ok: false,
+      reason: `no pull request brought ${where}, so its author is not established (a commit's author email can be forged) and an approval by someone else cannot be shown; ship changes through pull requests`,
+    };
+  }
   if (authors.length === 0) {
-    const why = review.change ? `no GitHub user is linked to ${review.change.repository}@${review.change.commit.slice(0, 12)}` : "the author of the change is unknown";
-    return { name: "approvals", ok: false, reason: `${why}, so an approval by someone else cannot be shown` };
+    return { name: "approvals", ok: false, reason: `${review.change ? `no GitHub user is linked to ${where}` : "the author of the change is unknown"}, so an approval by someone else cannot be shown` };
   }
   const lower = new Set(authors.map((a) => a.toLowerCase()));
   const self = approvals.filter((a) => lower.has(a.user.toLowerCase()));

@@ -192,10 +192,29 @@ describe("promote", () => {
       const error = await promote(options(dev, digest, staging, "staging", { review: denied, forbidSelfApproval: true })).catch((e: unknown) => e as Error);
       expect(error).toBeInstanceOf(Error);
       expect((error as Error).message).not.toContain("ghs_expired");
+      // Approvals given beside a review would stand in for the run's: refused.
+      await expect(promote(options(dev, digest, staging, "staging", { review: review("7001"), approvals: [{ user: "ana" }] }))).rejects.toThrow(/not both/);
       const unknownRun = await githubDeploymentReview({ apiUrl: api.url, token: "ghs_review", repository: OIDC_DEFAULT_REPOSITORY, runId: "9", retry: fast }).approvals("staging").catch((e: unknown) => e as Error);
       expect((unknownRun as Error).message).toMatch(/permissions: actions: read/);
     } finally {
       await api.close();
+    }
+    // Pushed straight to the branch, no pull request: the author email is all there is, and it can
+    // be forged (mallory commits as bob and approves), so the approval cannot be shown independent.
+    const direct = await startFakeGitHubApi({
+      repos: { [OIDC_DEFAULT_REPOSITORY]: { commitAuthors: { [OIDC_DEFAULT_SHA]: "bob" }, runs: { "7003": [{ state: "approved", user: "mallory", environments: ["staging", "qa"] }] } } },
+    });
+    try {
+      const review = githubDeploymentReview({ apiUrl: direct.url, token: "t", repository: OIDC_DEFAULT_REPOSITORY, runId: "7003", retry: fast });
+      const result = await promote(options(dev, digest, await layout("staging2"), "staging", { review, forbidSelfApproval: true }));
+      expect(result.status).toBe("refused");
+      expect(result.checks.find((c) => c.name === "approvals")?.reason).toMatch(/^no pull request brought .*, so its author is not established/);
+      // Without forbidSelfApproval the approvals are only recorded.
+      const recorded = await promote(options(dev, digest, await layout("qa"), "qa", { review }));
+      expect(recorded.status).toBe("promoted");
+      expect(recorded.evidence?.statement.predicate.approvals).toEqual([{ user: "mallory" }]);
+    } finally {
+      await direct.close();
     }
   }, 60_000);
 

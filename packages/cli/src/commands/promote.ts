@@ -3,8 +3,10 @@
  * (and on its promotion to the previous environment), copy it by digest with its referrers to
  * the target, tag it last, and attach signed promotion evidence. See docs/promotion.md.
  */
+import path from "node:path";
 import { InputError } from "@peptide/core";
-import { constrainsSigner, githubDeploymentReview, loadTrustedRoot, promote, type DeploymentReview, type PromotionResult, type SigningOptions } from "@peptide/attest";
+import { readPolicyFile } from "@peptide/attest/verify";
+import { constrainsSigner, environmentPolicyFields, githubDeploymentReview, loadTrustedRoot, promote, type DeploymentReview, type PromotionResult, type SigningOptions } from "@peptide/attest";
 import { openImage, RegistryClient } from "@peptide/oci";
 import { listFlag, oneOf, parseCommandArgs, stringFlag, type FlagValue } from "../args.js";
 import { identitySource } from "../identity-env.js";
@@ -87,7 +89,10 @@ export async function promoteCommand(argv: string[], io: CliIO): Promise<number>
   if (environment === undefined || environment.trim() === "") throw new InputError("INPUT_INVALID", "--environment is required: the environment promoted to");
   const format = stringFlag(values.format) ?? "text";
   if (format !== "text" && format !== "json") throw new InputError("INPUT_INVALID", `--format must be text or json, not "${format}"`);
-  const policy = await policyOf(values, io.cwd);
+  // A policy file may hold per-environment overrides and rules, as actions/promote reads it.
+  const policyFile = stringFlag(values.policy);
+  const environmentFile = policyFile === undefined ? undefined : environmentPolicyFields(await readPolicyFile(path.resolve(io.cwd, policyFile), `--policy ${policyFile}`), environment.trim(), `--policy ${policyFile}`);
+  const policy = await policyOf(values, io.cwd, environmentFile?.fields);
   if (!constrainsSigner(policy)) {
     throw new InputError("INPUT_INVALID", "say who must have signed: --certificate-identity, --certificate-identity-regexp, --signer-workflow or --source-repository (or --policy FILE)");
   }
@@ -99,9 +104,10 @@ export async function promoteCommand(argv: string[], io: CliIO): Promise<number>
   const opened = await openImage(source, { cwd: io.cwd, client });
   const digest = source.slice(source.lastIndexOf("@") + 1);
   const target = await openTarget(to, io.cwd, client);
-  const previous = stringFlag(values["require-previous"]);
+  const previous = stringFlag(values["require-previous"]) ?? environmentFile?.rules.requirePrevious;
   const author = stringFlag(values.author);
   const review = reviewOf(oneOf("approvals-from", stringFlag(values["approvals-from"]), ["github", "none"] as const, "none"), io.env);
+  if (review !== undefined && approvals.length > 0) throw new InputError("INPUT_INVALID", "--approved-by and --approvals-from github: give one; with GitHub the run's approvals are the record");
   const runUrl = stringFlag(values["run-url"]) ?? runUrlOf(io.env);
   const result = await promote({
     source: { store: opened.store, digest, name: opened.name },
@@ -114,7 +120,7 @@ export async function promoteCommand(argv: string[], io: CliIO): Promise<number>
     ...(approvals.length > 0 ? { approvals } : {}),
     ...(author !== undefined ? { author } : {}),
     ...(review !== undefined ? { review } : {}),
-    ...(values["forbid-self-approval"] === true ? { forbidSelfApproval: true } : {}),
+    ...(values["forbid-self-approval"] === true || environmentFile?.rules.forbidSelfApproval ? { forbidSelfApproval: true } : {}),
     ...(runUrl !== undefined ? { runUrl } : {}),
     ...(values["allow-overwrite"] === true ? { allowOverwrite: true } : {}),
   });
