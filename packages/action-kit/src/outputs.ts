@@ -30,8 +30,25 @@ export function annotate(annotations: readonly Annotation[]): void {
   }
 }
 
+/**
+ * Text for the log that cannot act as a workflow command: the runner reads any line starting with
+ * `::` (or the old `##[`) as one, so text taken from an image, a registry or an API (a repository
+ * name in an attestation) could forge annotations or `::add-mask::` real output. Such lines get a
+ * leading space; other control characters (ANSI escapes) are shown as `?`.
+ */
+export function logText(message: string): string {
+  return message
+    .split(/\r?\n|\r/)
+    .map((line) => {
+      // eslint-disable-next-line no-control-regex
+      const clean = line.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "?");
+      return /^\s*(::|##\[)/.test(clean) ? ` ${clean}` : clean;
+    })
+    .join("\n");
+}
+
 export const log = {
-  info: (message: string) => core.info(message),
+  info: (message: string) => core.info(logText(message)),
   warning: (message: string) => core.warning(message),
   debug: (message: string) => core.debug(message),
   group: <T>(name: string, fn: () => Promise<T>) => core.group(name, fn),

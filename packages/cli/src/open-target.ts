@@ -1,10 +1,11 @@
 /**
  * Where `--to` points: an OCI layout directory (`oci:dir[:tag]`, or a path; created when missing)
- * or a registry repository (`host/repo[:tag]`). Never a digest: what is written names its own.
+ * or a registry repository (`host/repo[:tag]`, always, when the first part is a registry host).
+ * Never a digest: what is written names its own.
  */
 import path from "node:path";
 import { InputError } from "@peptide/core";
-import { OciLayout, parseReference, repositoryName, type ImageStore, type RegistryClient } from "@peptide/oci";
+import { looksLikeRegistry, OciLayout, parseReference, repositoryName, type ImageStore, type RegistryClient } from "@peptide/oci";
 
 export interface Target {
   store: ImageStore;
@@ -18,9 +19,8 @@ export async function openTarget(text: string, cwd: string, client: RegistryClie
   const raw = text.startsWith("oci:") ? text.slice(4) : text;
   const colon = raw.lastIndexOf(":");
   const hasTag = colon > raw.lastIndexOf("/") && !/^\d+$/.test(raw.slice(colon + 1));
-  const first = raw.split("/")[0] ?? "";
-  const registry = !text.startsWith("oci:") && raw.includes("/") && first !== "." && first !== ".." && (first.includes(".") || first.includes(":") || first === "localhost") && !(await OciLayout.isLayout(path.resolve(cwd, raw)));
-  if (registry) {
+  // A registry host first is the registry, even where a directory of that name exists (oci: or ./ for one).
+  if (!text.startsWith("oci:") && looksLikeRegistry(raw)) {
     const ref = parseReference(text);
     return { store: client.store(ref), name: repositoryName(ref), ...(hasTag && ref.tag !== undefined ? { tag: ref.tag } : {}) };
   }

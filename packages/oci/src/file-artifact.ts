@@ -92,13 +92,16 @@ export async function pullFileArtifact(store: ImageStore, digest: string, dir: s
   const layers = parsed.manifest.layers;
   const names = layers.map((layer) => {
     const title = layer.annotations?.[TITLE_ANNOTATION];
-    if (title === undefined || title === "" || title === "." || title === ".." || title !== path.basename(title) || /[\\/\0]/.test(title)) {
+    // eslint-disable-next-line no-control-regex
+    if (title === undefined || title.trim() === "" || title === "." || title === ".." || title !== path.basename(title) || /[\\/\u0000-\u001f\u007f]/.test(title)) {
       throw new OciError("MANIFEST_INVALID", `${store.location}@${digest}: layer ${layer.digest} is named ${JSON.stringify(title ?? null)}, not a plain file name; nothing was written`);
     }
     return title;
   });
   if (new Set(names).size !== names.length) throw new OciError("MANIFEST_INVALID", `${store.location}@${digest}: two files share a name; nothing was written`);
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true }).catch((cause: unknown) => {
+    throw new OciError("BLOB_UNKNOWN", `${dir}: cannot be created as the output directory (${(cause as NodeJS.ErrnoException).code ?? "error"})`, { cause });
+  });
   const written: Array<{ name: string; path: string; descriptor: Descriptor }> = [];
   for (const [i, layer] of layers.entries()) {
     const name = names[i] as string;
@@ -109,6 +112,11 @@ export async function pullFileArtifact(store: ImageStore, digest: string, dir: s
       await rename(partial, target);
     } catch (error) {
       await rm(partial, { force: true });
+      const code = (error as NodeJS.ErrnoException).code;
+      // A file-system refusal (a directory in the way, no space) in one line; registry errors as they are.
+      if (typeof code === "string" && /^E[A-Z]+$/.test(code) && !(error instanceof OciError)) {
+        throw new OciError("BLOB_UNKNOWN", `${target}: cannot be written (${code}); nothing else was written after it`, { cause: error });
+      }
       throw error;
     }
     written.push({ name, path: target, descriptor: layer });

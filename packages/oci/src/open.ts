@@ -40,10 +40,22 @@ export async function openImage(target: string, options: OpenImageOptions = {}):
   return { store: client.store(ref), reference: manifestReference(ref), name: repositoryName(ref), ref };
 }
 
-/** `oci:dir[:ref]` always; otherwise a path that is a layout directory, with an optional `:tag` or `@digest`. */
+/**
+ * `oci:dir[:ref]` always; otherwise a path that is a layout directory, with an optional `:tag` or
+ * `@digest`. A name whose first part is a registry host (`ghcr.io/…`, `localhost:5000/…`) is the
+ * registry even when a directory of that name exists: a checkout must not be able to stand in
+ * for a registry (write `oci:` or `./` for such a directory).
+ */
 async function layoutTarget(target: string, cwd: string): Promise<{ dir: string; reference?: string } | undefined> {
   if (target.startsWith("oci:")) return splitLayout(target.slice(4), cwd, true);
+  if (looksLikeRegistry(target)) return undefined;
   return splitLayout(target, cwd, false);
+}
+
+/** `host/…` where host has a dot or a port or is localhost, not written as a path (`./`, `/`). */
+export function looksLikeRegistry(text: string): boolean {
+  const first = text.split("/")[0] ?? "";
+  return text.includes("/") && !/^[./\\]/.test(text) && (first.includes(".") || first.includes(":") || first === "localhost");
 }
 
 async function splitLayout(text: string, cwd: string, forced: boolean): Promise<{ dir: string; reference?: string } | undefined> {

@@ -1,8 +1,8 @@
-import { mkdtemp, readdir, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildFileArtifact, digestOf, MediaType, OciLayout, pullFileArtifact, pushFileArtifact, TITLE_ANNOTATION } from "@peptide/oci";
+import { buildFileArtifact, digestOf, MediaType, OciError, OciLayout, pullFileArtifact, pushFileArtifact, TITLE_ANNOTATION } from "@peptide/oci";
 
 describe("file artifacts", () => {
   it("lays files out as an OCI 1.1 artifact (empty config, artifactType, titled layers) and reads them back", async () => {
@@ -22,6 +22,13 @@ describe("file artifacts", () => {
     expect((await layout.resolve("v1")).digest).toBe(pushed.digest);
     const written = await pullFileArtifact(layout, pushed.digest, path.join(dir, "out"));
     expect(written.map((w) => w.name)).toEqual(["app.tgz"]);
+    expect(await readFile(path.join(dir, "out/app.tgz"), "utf8")).toBe("tarball");
+    // A directory where the file goes: one coded line, no partial file left.
+    await mkdir(path.join(dir, "blocked/app.tgz"), { recursive: true });
+    const blocked = await pullFileArtifact(layout, pushed.digest, path.join(dir, "blocked")).catch((e: unknown) => e as OciError);
+    expect(blocked).toBeInstanceOf(OciError);
+    expect((blocked as OciError).message).toMatch(/app\.tgz: cannot be written \(EISDIR\)/);
+    expect(await readdir(path.join(dir, "blocked"))).toEqual(["app.tgz"]);
   });
 
   it("refuses a layer title that would leave the output directory, and writes nothing", async () => {
@@ -30,7 +37,7 @@ describe("file artifacts", () => {
     const content = Buffer.from("evil");
     await layout.putBlob({ digest: digestOf("{}"), size: 2 }, Buffer.from("{}"));
     await layout.putBlob({ digest: digestOf(content), size: content.length }, content);
-    for (const title of ["../escape.sh", "/etc/cron.d/x", "..", "a/b"]) {
+    for (const title of ["../escape.sh", "/etc/cron.d/x", "..", ".", "a/b", "a\\b", "", " ", "x\ny", "\u001b[2Kx", "nul\u0000"]) {
       const manifest = Buffer.from(
         JSON.stringify({
           schemaVersion: 2,

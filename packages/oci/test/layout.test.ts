@@ -97,4 +97,17 @@ describe("OCI image layout", () => {
     const remote = await openImage("ghcr.io/acme/app:v2", { cwd: dir });
     expect(remote).toMatchObject({ name: "ghcr.io/acme/app", reference: "v2", store: { location: "ghcr.io/acme/app" } });
   });
+
+  it("never takes a registry name for a directory of that name in the working tree", async () => {
+    const dir = await tempDir();
+    // A checkout could carry a layout at ghcr.io/acme/app to stand in for the registry.
+    const planted = await OciLayout.create(path.join(dir, "ghcr.io/acme/app"));
+    await writeImage(planted, await buildImage({ layers: [{ a: "planted" }] }), "v2");
+    const opened = await openImage("ghcr.io/acme/app:v2", { cwd: dir });
+    expect(opened.ref?.registry).toBe("ghcr.io");
+    expect(opened.store).not.toBeInstanceOf(OciLayout);
+    // Written as a path, or with oci:, it is the directory.
+    expect((await openImage("./ghcr.io/acme/app:v2", { cwd: dir })).store).toBeInstanceOf(OciLayout);
+    expect((await openImage("oci:ghcr.io/acme/app:v2", { cwd: dir })).store).toBeInstanceOf(OciLayout);
+  });
 });

@@ -22,7 +22,11 @@ export async function traceImage(store: ImageStore, image: Descriptor, name: str
 export async function traceChain(store: ImageStore, image: Descriptor, name: string): Promise<TracedChain> {
   const { referrers } = await listBundleReferrers(store, image.digest, { all: true });
   const found = await fetchAttachedBundles(store, image.digest);
-  const statements = found.map((item) => ({ statement: statementOf(item.bundle), fact: signatureFact(item.bundle, item.manifest.digest) }));
+  // A statement about another digest says nothing of this image (anyone who can push a referrer can
+  // attach one): it is left out, so it cannot fill a link.
+  const statements = found
+    .map((item) => ({ statement: statementOf(item.bundle), fact: signatureFact(item.bundle, item.manifest.digest) }))
+    .filter((s) => s.statement === undefined || namesDigest(s.statement, image.digest));
   const provenance = statements.find((s) => s.statement?.predicateType === SLSA_PROVENANCE_V1)?.statement;
   const sbom = statements.find((s) => isSbomType(s.statement?.predicateType))?.statement;
   const environments = environmentFacts(statements.filter((s) => s.statement?.predicateType === PROMOTION_PREDICATE_TYPE).map((s) => s.statement?.predicate));
@@ -36,6 +40,13 @@ export async function traceChain(store: ImageStore, image: Descriptor, name: str
     missing: links.filter((l) => l.status === "missing").map((l) => l.name),
   };
   return { trace, environments };
+}
+
+/** The statement's subjects include `digest` (`sha256:<hex>`). */
+function namesDigest(statement: Record<string, unknown>, digest: string): boolean {
+  const [algorithm, hex] = digest.split(":");
+  const subjects = Array.isArray(statement.subject) ? statement.subject : [];
+  return subjects.some((subject) => algorithm !== undefined && text(record(record(subject).digest)[algorithm]) === hex);
 }
 
 /** The in-toto statement inside a bundle's DSSE envelope, or undefined (a message signature, unreadable JSON). */
