@@ -82,12 +82,13 @@ describe("the chain, end to end", () => {
     return descriptor.digest;
   }
 
-  const deployEnv = (runId: string) => ({ ...sigstore.oidc.runnerEnv(DEPLOY), GITHUB_REPOSITORY: REPOSITORY, GITHUB_RUN_ID: runId, GITHUB_API_URL: github.url });
+  /** The deploy workflow's job in `environment` (its OIDC token says so), in run `runId`. */
+  const deployEnv = (runId: string, environment?: string) => ({ ...sigstore.oidc.runnerEnv({ ...DEPLOY, ...(environment ? { environment } : {}) }), GITHUB_REPOSITORY: REPOSITORY, GITHUB_RUN_ID: runId, GITHUB_API_URL: github.url });
   const promoteStep = (runId: string, inputs: Record<string, string>) =>
     runAction({
       actionDir: actionDir("promote"),
       workspace: dir,
-      env: deployEnv(runId),
+      env: deployEnv(runId, inputs.environment),
       inputs: { policy: ".github/promote-policy.yml", "trusted-root": "trusted_root.json", ...standinInputs(sigstore), ...inputs },
     });
   const tagOf = (repository: string, tag: string) =>

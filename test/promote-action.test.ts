@@ -91,11 +91,12 @@ describe("promote action", () => {
     return image.digest;
   }
 
-  function promoteAction(inputs: Record<string, string | boolean>, env: Record<string, string> = {}) {
+  /** `env` adds runner variables; `job` adds claims of the job's OIDC token (its `environment`). */
+  function promoteAction(inputs: Record<string, string | boolean>, env: Record<string, string> = {}, job: Record<string, string> = {}) {
     return runAction({
       actionDir: actionDir("promote"),
       workspace: dir,
-      env: { ...sigstore.oidc.runnerEnv(deploy), GITHUB_API_URL: github.url, GITHUB_RUN_ID: RUN, ...env },
+      env: { ...sigstore.oidc.runnerEnv({ ...deploy, ...job }), GITHUB_API_URL: github.url, GITHUB_RUN_ID: RUN, ...env },
       inputs: { "trusted-root": "trusted_root.json", policy: "promote-policy.yml", ...standinInputs(sigstore), ...inputs },
     });
   }
@@ -177,13 +178,20 @@ describe("promote action", () => {
     const source = `${registry.host}/acme/payments@${digest}`;
     const to = `${registry.host}/acme/payments-eu:v1.5.0`;
     // mona wrote the commit the image was built from, and approved this run's deployment herself.
-    const self = await promoteAction({ source, to, environment: "production-eu", "forbid-self-approval": true });
+    // A job outside the environment cannot borrow another job's approvals.
+    const outside = await promoteAction({ source, to, environment: "production-eu", "forbid-self-approval": true });
+    expect(outside.exitCode).toBe(1);
+    expect(outside.annotations.find((a) => a.level === "error")?.message).toBe('the promoting job runs in no GitHub environment; set "environment: production-eu" on the promoting job, so its reviewers\' approval is the one checked');
+    const elsewhere = await promoteAction({ source, to, environment: "production-eu", "forbid-self-approval": true }, {}, { environment: "staging" });
+    expect(elsewhere.annotations.find((a) => a.level === "error")?.message).toMatch(/^the promoting job runs in environment "staging", not "production-eu"/);
+
+    const self = await promoteAction({ source, to, environment: "production-eu", "forbid-self-approval": true }, {}, { environment: "production-eu" });
     expect(self.exitCode).toBe(1);
     expect(self.annotations.find((a) => a.level === "error")?.message).toMatch(/refused: approvals: mona approved their own change; an approver other than the author \(mona\) is required$/);
     expect(await tagged(client.repository(registry.host, "acme/payments-eu"), "v1.5.0")).toBeUndefined();
 
     // Another run of the deploy workflow, approved by ana.
-    const approved = await promoteAction({ source, to, environment: "production-eu", "forbid-self-approval": true }, { GITHUB_RUN_ID: OTHER_RUN });
+    const approved = await promoteAction({ source, to, environment: "production-eu", "forbid-self-approval": true }, { GITHUB_RUN_ID: OTHER_RUN }, { environment: "Production-EU" });
     expect(approved.exitCode, approved.stdout + approved.stderr).toBe(0);
     expect(approved.summary).toMatch(/\| approvals \| pass \| approved by ana, not the author \(mona\) \|/);
     const trustedRoot = await loadTrustedRoot({ kind: "file", path: path.join(dir, "trusted_root.json") });

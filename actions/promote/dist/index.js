@@ -63018,7 +63018,7 @@ exports.ZstdDecompress = ZstdDecompress;
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _peptide_action_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(27532);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(66004);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(30800);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(92011);
 
 
 
@@ -63233,7 +63233,7 @@ function readInputs(env = process.env) {
 
 /***/ }),
 
-/***/ 30800:
+/***/ 92011:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -63278,6 +63278,28 @@ async function environmentPolicy(options) {
     };
 }
 //# sourceMappingURL=environment-policy.js.map
+;// CONCATENATED MODULE: ./actions/promote/lib/job-environment.js
+
+
+
+/**
+ * The approvals that count are the reviews of the job's own deployment: the promoting job must
+ * run in the environment it promotes to (`environment: production` on the job), or approvals
+ * given to another job of the run would stand in for it. The job's environment is read from its
+ * OIDC token's `environment` claim (the token is masked and not kept).
+ */
+async function checkJobEnvironment(env, environment) {
+    const token = await (0,attest_dist/* requestIdToken */.gj)(env, "peptide-promote");
+    dist/* log */.Rm.mask(token);
+    const claim = (0,attest_dist/* decodeJwt */.iU)(token).payload.environment;
+    const fix = `set "environment: ${environment}" on the promoting job, so its reviewers' approval is the one checked`;
+    if (typeof claim !== "string" || claim === "")
+        throw new core_dist/* InputError */.dz("INPUT_INVALID", `the promoting job runs in no GitHub environment; ${fix}`);
+    if (claim.toLowerCase() !== environment.trim().toLowerCase()) {
+        throw new core_dist/* InputError */.dz("INPUT_INVALID", `the promoting job runs in environment "${claim}", not "${environment}"; ${fix}`);
+    }
+}
+//# sourceMappingURL=job-environment.js.map
 ;// CONCATENATED MODULE: ./actions/promote/lib/summary.js
 const VERDICT = {
     promoted: "✅ **promoted**",
@@ -63319,6 +63341,7 @@ function summary_escape(text) {
 
 
 
+
 async function run(inputs) {
     if (inputs.githubToken !== undefined)
         dist/* log */.Rm.mask(inputs.githubToken);
@@ -63329,6 +63352,8 @@ async function run(inputs) {
     const client = new oci_dist/* RegistryClient */.bP({ insecure: inputs.insecureRegistries, credentials });
     const runUrl = runUrlOf(inputs.env);
     const review = reviewOf(inputs, forbidSelfApproval);
+    if (forbidSelfApproval)
+        await checkJobEnvironment(inputs.env, inputs.environment);
     const result = await (0,attest_dist/* promote */.pt)({
         source: { store: client.store(source), digest: source.digest, name: source.name },
         target: { store: client.store(target), ...(target.tag === undefined ? {} : { tag: target.tag }), name: target.name },
@@ -63448,7 +63473,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Sy: () => (/* reexport */ writeSummary)
 });
 
-// UNUSED EXPORTS: annotate
+// UNUSED EXPORTS: annotate, logText
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(70857);
@@ -66458,8 +66483,24 @@ function annotate(annotations) {
             core.notice(a.message, props);
     }
 }
+/**
+ * Text for the log that cannot act as a workflow command: the runner reads any line starting with
+ * `::` (or the old `##[`) as one, so text taken from an image, a registry or an API (a repository
+ * name in an attestation) could forge annotations or `::add-mask::` real output. Such lines get a
+ * leading space; other control characters (ANSI escapes) are shown as `?`.
+ */
+function logText(message) {
+    return message
+        .split(/\r?\n|\r/)
+        .map((line) => {
+        // eslint-disable-next-line no-control-regex
+        const clean = line.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "?");
+        return /^\s*(::|##\[)/.test(clean) ? ` ${clean}` : clean;
+    })
+        .join("\n");
+}
 const log = {
-    info: (message) => info(message),
+    info: (message) => info(logText(message)),
     warning: (message) => warning(message),
     debug: (message) => core_debug(message),
     group: (name, fn) => group(name, fn),
@@ -66500,15 +66541,17 @@ async function runAction(main) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  iU: () => (/* reexport */ jwt_decodeJwt),
   aA: () => (/* reexport */ verify/* defaultTufCacheDir */.aA),
   tS: () => (/* reexport */ environmentPolicyFields),
   Vi: () => (/* reexport */ githubDeploymentReview),
   KE: () => (/* reexport */ verify/* loadTrustedRoot */.KE),
   LT: () => (/* reexport */ verify/* policyFromJSON */.LT),
-  pt: () => (/* reexport */ promote)
+  pt: () => (/* reexport */ promote),
+  gj: () => (/* reexport */ request_requestIdToken)
 });
 
-// UNUSED EXPORTS: BUNDLE_FILE_SUFFIX, BUNDLE_V03_MEDIA_TYPE, CachingFulcioSigner, DEFAULT_JSONL_NAME, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, DIGEST_CHUNK_BYTES, FULCIO_EXTENSIONS, GITHUB_ACTIONS_ISSUER, INSTANCES, IN_TOTO_PAYLOAD_TYPE, IN_TOTO_STATEMENT_V1, MAX_BUNDLE_BYTES, MessageSignatureV03BundleBuilder, OCI_EMPTY_DESCRIPTOR, OCI_EMPTY_JSON, OidcError, PEPTIDE_BUILD_TYPE, POLICY_FIELDS, PROMOTION_PREDICATE_TYPE, SIGNING_CONFIG_MEDIA_TYPE, SIGSTORE_AUDIENCE, SIGSTORE_BUNDLE_ARTIFACT_TYPE, SLSA_PROVENANCE_V1, SignError, StoreError, TrustRoot, artifactManifest, assertPolicy, attachBundle, bundleFileName, candidateKeys, collectSubjects, constrainsSigner, contextFromRunner, contextOf, createSigningSession, expandBraces, expandGlob, fetchAttachedBundles, fetchIssuerKeys, findPromotions, formatArtifactReportText, formatReportText, formatTraceText, gatherFacts, githubClaims, githubIssuer, globMatcher, identityProviderFrom, imageSubject, isGlob, isImageReference, isLockfileName, issuerMatches, listBundleReferrers, lockfileDigests, markdownText, matchesRepository, matchesSignerWorkflow, mermaidText, parseChecksums, predicateTypeOf, provenancePredicate, provenanceStatement, readBuildWorkflow, readChecksumsFile, readPolicyFile, readSigningCertificate, refGlob, requestIdToken, resolveEndpoints, sbomDescriptor, sha256File, sha256Hex, sha256Of, sha256Stream, signBlob, signStatements, signingConfigEndpoints, splitWorkflowRef, statementOf, traceChain, traceImage, traceMarkdown, traceMermaid, uploadToGitHub, verifyAttestation, verifyBundle, verifyBundles, verifyGitHubToken, verifyIdToken, workspaceCommit, writeBundles
+// UNUSED EXPORTS: BUNDLE_FILE_SUFFIX, BUNDLE_V03_MEDIA_TYPE, CachingFulcioSigner, DEFAULT_JSONL_NAME, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, DIGEST_CHUNK_BYTES, FULCIO_EXTENSIONS, GITHUB_ACTIONS_ISSUER, INSTANCES, IN_TOTO_PAYLOAD_TYPE, IN_TOTO_STATEMENT_V1, MAX_BUNDLE_BYTES, MessageSignatureV03BundleBuilder, OCI_EMPTY_DESCRIPTOR, OCI_EMPTY_JSON, OidcError, PEPTIDE_BUILD_TYPE, POLICY_FIELDS, PROMOTION_PREDICATE_TYPE, SIGNING_CONFIG_MEDIA_TYPE, SIGSTORE_AUDIENCE, SIGSTORE_BUNDLE_ARTIFACT_TYPE, SLSA_PROVENANCE_V1, SignError, StoreError, TrustRoot, artifactManifest, assertPolicy, attachBundle, bundleFileName, candidateKeys, collectSubjects, constrainsSigner, contextFromRunner, contextOf, createSigningSession, expandBraces, expandGlob, fetchAttachedBundles, fetchIssuerKeys, findPromotions, formatArtifactReportText, formatReportText, formatTraceText, gatherFacts, githubClaims, githubIssuer, globMatcher, identityProviderFrom, imageSubject, isGlob, isImageReference, isLockfileName, issuerMatches, listBundleReferrers, lockfileDigests, markdownText, matchesRepository, matchesSignerWorkflow, mermaidText, parseChecksums, predicateTypeOf, provenancePredicate, provenanceStatement, readBuildWorkflow, readChecksumsFile, readPolicyFile, readSigningCertificate, refGlob, resolveEndpoints, sbomDescriptor, sha256File, sha256Hex, sha256Of, sha256Stream, signBlob, signStatements, signingConfigEndpoints, splitWorkflowRef, statementOf, traceChain, traceImage, traceMarkdown, traceMermaid, uploadToGitHub, verifyAttestation, verifyBundle, verifyBundles, verifyGitHubToken, verifyIdToken, workspaceCommit, writeBundles
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(51455);
@@ -67126,10 +67169,10 @@ const BASE64URL = /^[A-Za-z0-9_-]*$/;
 function jwt_decodeJwt(token) {
     const parts = token.trim().split(".");
     if (parts.length !== 3)
-        throw new OidcError("TOKEN_MALFORMED", `the identity token has ${parts.length} part(s), expected 3 (header.payload.signature)`);
+        throw new errors_OidcError("TOKEN_MALFORMED", `the identity token has ${parts.length} part(s), expected 3 (header.payload.signature)`);
     const [header = "", payload = "", signature = ""] = parts;
     if (![header, payload, signature].every((part) => BASE64URL.test(part))) {
-        throw new OidcError("TOKEN_MALFORMED", "the identity token is not base64url-encoded");
+        throw new errors_OidcError("TOKEN_MALFORMED", "the identity token is not base64url-encoded");
     }
     return {
         header: jsonPart(header, "header"),
@@ -67144,10 +67187,10 @@ function jsonPart(part, what) {
         value = JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
     }
     catch {
-        throw new OidcError("TOKEN_MALFORMED", `the identity token's ${what} is not JSON`);
+        throw new errors_OidcError("TOKEN_MALFORMED", `the identity token's ${what} is not JSON`);
     }
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
-        throw new OidcError("TOKEN_MALFORMED", `the identity token's ${what} is not a JSON object`);
+        throw new errors_OidcError("TOKEN_MALFORMED", `the identity token's ${what} is not a JSON object`);
     }
     return value;
 }
@@ -67326,6 +67369,7 @@ async function request_requestIdToken(env, audience, options = {}) {
 }
 //# sourceMappingURL=request.js.map
 ;// CONCATENATED MODULE: ./packages/attest/dist/oidc/index.js
+
 
 
 
@@ -69207,7 +69251,11 @@ async function traceImage(store, image, name) {
 async function traceChain(store, image, name) {
     const { referrers } = await listBundleReferrers(store, image.digest, { all: true });
     const found = await fetchAttachedBundles(store, image.digest);
-    const statements = found.map((item) => ({ statement: trace_statementOf(item.bundle), fact: signatureFact(item.bundle, item.manifest.digest) }));
+    // A statement about another digest says nothing of this image (anyone who can push a referrer can
+    // attach one): it is left out, so it cannot fill a link.
+    const statements = found
+        .map((item) => ({ statement: trace_statementOf(item.bundle), fact: signatureFact(item.bundle, item.manifest.digest) }))
+        .filter((s) => s.statement === undefined || namesDigest(s.statement, image.digest));
     const provenance = statements.find((s) => s.statement?.predicateType === SLSA_PROVENANCE_V1)?.statement;
     const sbom = statements.find((s) => isSbomType(s.statement?.predicateType))?.statement;
     const environments = environmentFacts(statements.filter((s) => s.statement?.predicateType === PROMOTION_PREDICATE_TYPE).map((s) => s.statement?.predicate));
@@ -69221,6 +69269,12 @@ async function traceChain(store, image, name) {
         missing: links.filter((l) => l.status === "missing").map((l) => l.name),
     };
     return { trace, environments };
+}
+/** The statement's subjects include `digest` (`sha256:<hex>`). */
+function namesDigest(statement, digest) {
+    const [algorithm, hex] = digest.split(":");
+    const subjects = Array.isArray(statement.subject) ? statement.subject : [];
+    return subjects.some((subject) => algorithm !== undefined && text(record(record(subject).digest)[algorithm]) === hex);
 }
 /** The in-toto statement inside a bundle's DSSE envelope, or undefined (a message signature, unreadable JSON). */
 function trace_statementOf(bundle) {
@@ -71032,7 +71086,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   RO: () => (/* reexport */ readBlobBytes)
 });
 
-// UNUSED EXPORTS: DEFAULT_CHUNK_SIZE, DOCKER_HUB, DOCKER_HUB_API_HOST, DigestVerifier, HostPolicy, MANIFEST_ACCEPT, MANIFEST_MEDIA_TYPES, MAX_MANIFEST_BYTES, OciError, OciLayout, REF_NAME_ANNOTATION, RELEASE_ARTIFACT_TYPE, RegistryRepository, TITLE_ANNOTATION, bareHostname, buildFileArtifact, buildImageFromDirectory, canonicalRegistryName, formatPlatform, formatReference, hostnameOf, isDigest, isForbiddenAddress, isImageManifestMediaType, isIndexMediaType, isLoopbackHost, isManifestMediaType, isRecord, layerCompression, manifestReference, mountBlob, normalizeServerKey, openImage, parseChallenges, parseDescriptor, parseDigest, parsePlatform, platformMatches, pullFileArtifact, pushFileArtifact, pushReferrers, referrersFromApi, referrersFromTag, referrersTag, registryApiHost, repositoryName, runCredentialHelper, staticCredentials, streamBlob, uploadBlobChunked, uploadBlobMonolithic, verifyBytes, writeDirectoryImage
+// UNUSED EXPORTS: DEFAULT_CHUNK_SIZE, DOCKER_HUB, DOCKER_HUB_API_HOST, DigestVerifier, HostPolicy, MANIFEST_ACCEPT, MANIFEST_MEDIA_TYPES, MAX_MANIFEST_BYTES, OciError, OciLayout, REF_NAME_ANNOTATION, RELEASE_ARTIFACT_TYPE, RegistryRepository, TITLE_ANNOTATION, bareHostname, buildFileArtifact, buildImageFromDirectory, canonicalRegistryName, formatPlatform, formatReference, hostnameOf, isDigest, isForbiddenAddress, isImageManifestMediaType, isIndexMediaType, isLoopbackHost, isManifestMediaType, isRecord, layerCompression, looksLikeRegistry, manifestReference, mountBlob, normalizeServerKey, openImage, parseChallenges, parseDescriptor, parseDigest, parsePlatform, platformMatches, pullFileArtifact, pushFileArtifact, pushReferrers, referrersFromApi, referrersFromTag, referrersTag, registryApiHost, repositoryName, runCredentialHelper, staticCredentials, streamBlob, uploadBlobChunked, uploadBlobMonolithic, verifyBytes, writeDirectoryImage
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
@@ -71997,9 +72051,9 @@ const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(imp
  * Differences from fetch, on purpose: redirects are never followed here (the transport follows
  * them hop by hop); a body may also be a Node stream (sent as is, no web-stream round trip); a
  * response's body is read lazily, and `rawBodyOf(response)` hands the `IncomingMessage` itself to
- * a caller that pipes it (blob downloads) instead of reading through the web stream. While a
- * request is in flight, a socket idle for `idleTimeoutMs` is destroyed: a stalled stream fails
- * with a retryable `timeout` instead of hanging.
+ * a caller that pipes it (blob downloads) instead of reading through the web stream. A socket
+ * idle for `idleTimeoutMs` before the answer, or `bodyTimeoutMs` after it, is destroyed: a
+ * stalled stream fails with a retryable `ETIMEDOUT` instead of hanging.
  */
 
 
@@ -72015,8 +72069,8 @@ function rawBodyOf(response) {
     raw.delete(response);
     return message;
 }
-/** Default idle timeout on the socket while a request is in flight. */
 const IDLE_TIMEOUT_MS = 30_000;
+const BODY_TIMEOUT_MS = 300_000;
 /** One request on node:http(s); resolves with a `Response` when the headers arrive. */
 const nodeFetch = (input, init = {}) => {
     const url = new URL(String(input));
@@ -72031,6 +72085,7 @@ const nodeFetch = (input, init = {}) => {
     else if (body === undefined && method !== "GET" && method !== "HEAD")
         headers["content-length"] ??= "0";
     const idle = init.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
+    const bodyIdle = init.bodyTimeoutMs ?? BODY_TIMEOUT_MS;
     return new Promise((resolve, reject) => {
         const signal = init.signal ?? undefined;
         const request = (secure ? external_node_https_namespaceObject : external_node_http_).request(url, { method, headers, agent: secure ? agents.https : agents.http });
@@ -72052,7 +72107,7 @@ const nodeFetch = (input, init = {}) => {
         request.on("response", (message) => {
             signal?.removeEventListener("abort", onAbort);
             // Past the headers, a stall in the body is the caller's stream error, not a hang.
-            message.setTimeout(idle, () => message.destroy(Object.assign(new Error(`socket idle for ${idle} ms`), { code: "ETIMEDOUT" })));
+            message.setTimeout(bodyIdle, () => message.destroy(Object.assign(new Error(`body idle for ${bodyIdle} ms`), { code: "ETIMEDOUT" })));
             try {
                 resolve(toResponse(message, method));
             }
@@ -72758,11 +72813,23 @@ async function openImage(target, options = {}) {
     const client = options.client ?? new RegistryClient(options);
     return { store: client.store(ref), reference: manifestReference(ref), name: repositoryName(ref), ref };
 }
-/** `oci:dir[:ref]` always; otherwise a path that is a layout directory, with an optional `:tag` or `@digest`. */
+/**
+ * `oci:dir[:ref]` always; otherwise a path that is a layout directory, with an optional `:tag` or
+ * `@digest`. A name whose first part is a registry host (`ghcr.io/…`, `localhost:5000/…`) is the
+ * registry even when a directory of that name exists: a checkout must not be able to stand in
+ * for a registry (write `oci:` or `./` for such a directory).
+ */
 async function layoutTarget(target, cwd) {
     if (target.startsWith("oci:"))
         return splitLayout(target.slice(4), cwd, true);
+    if (looksLikeRegistry(target))
+        return undefined;
     return splitLayout(target, cwd, false);
+}
+/** `host/…` where host has a dot or a port or is localhost, not written as a path (`./`, `/`). */
+function looksLikeRegistry(text) {
+    const first = text.split("/")[0] ?? "";
+    return text.includes("/") && !/^[./\\]/.test(text) && (first.includes(".") || first.includes(":") || first === "localhost");
 }
 async function splitLayout(text, cwd, forced) {
     const whole = path.resolve(cwd, text);
@@ -73494,8 +73561,9 @@ function blob_stream_transient(error) {
  *
  * Blobs already at the target are skipped (HEAD); between repositories of one registry they are
  * mounted (no bytes move); otherwise they stream from source to target, verified as they flow:
- * registry to registry in one upload per blob (blob-stream.ts), from a layout in chunks. Tags are immutable unless `allowOverwrite`. A copy that finds everything
- * in place writes nothing and says so (`alreadyComplete`).
+ * registry to registry in one upload per blob (blob-stream.ts), from a layout in chunks. Tags
+ * are immutable unless `allowOverwrite`. A copy that finds everything in place writes nothing
+ * and says so (`alreadyComplete`).
  */
 
 
@@ -73525,6 +73593,7 @@ class ImageCopy {
     listings = new Map();
     presence = new Map();
     manifests = new Map();
+    blobs = new Map();
     constructor(options) {
         this.options = options;
         this.from = options.from.store;
@@ -73657,8 +73726,17 @@ class ImageCopy {
         const { from, to } = this;
         return from instanceof RegistryRepository && to instanceof RegistryRepository && from.registry === to.registry && from.repository !== to.repository;
     }
+    /** Each blob once per copy: referrers copied side by side share blobs (the empty config). */
+    copyBlob(blob, fresh) {
+        let copying = this.blobs.get(blob.digest);
+        if (copying === undefined) {
+            copying = this.copyBlobOnce(blob, fresh);
+            this.blobs.set(blob.digest, copying);
+        }
+        return copying;
+    }
     /** `fresh`: the manifest is new at the target, so a mount goes first (no HEAD). */
-    async copyBlob(blob, fresh) {
+    async copyBlobOnce(blob, fresh) {
         const report = (action) => this.options.onProgress?.({ kind: "blob", digest: blob.digest, size: blob.size, action });
         const { from, to } = this;
         const mountable = this.mountable();
@@ -73878,14 +73956,17 @@ async function pullFileArtifact(store, digest, dir) {
     const layers = parsed.manifest.layers;
     const names = layers.map((layer) => {
         const title = layer.annotations?.[TITLE_ANNOTATION];
-        if (title === undefined || title === "" || title === "." || title === ".." || title !== path.basename(title) || /[\\/\0]/.test(title)) {
+        // eslint-disable-next-line no-control-regex
+        if (title === undefined || title.trim() === "" || title === "." || title === ".." || title !== path.basename(title) || /[\\/\u0000-\u001f\u007f]/.test(title)) {
             throw new OciError("MANIFEST_INVALID", `${store.location}@${digest}: layer ${layer.digest} is named ${JSON.stringify(title ?? null)}, not a plain file name; nothing was written`);
         }
         return title;
     });
     if (new Set(names).size !== names.length)
         throw new OciError("MANIFEST_INVALID", `${store.location}@${digest}: two files share a name; nothing was written`);
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true }).catch((cause) => {
+        throw new OciError("BLOB_UNKNOWN", `${dir}: cannot be created as the output directory (${cause.code ?? "error"})`, { cause });
+    });
     const written = [];
     for (const [i, layer] of layers.entries()) {
         const name = names[i];
@@ -73897,6 +73978,11 @@ async function pullFileArtifact(store, digest, dir) {
         }
         catch (error) {
             await rm(partial, { force: true });
+            const code = error.code;
+            // A file-system refusal (a directory in the way, no space) in one line; registry errors as they are.
+            if (typeof code === "string" && /^E[A-Z]+$/.test(code) && !(error instanceof OciError)) {
+                throw new OciError("BLOB_UNKNOWN", `${target}: cannot be written (${code}); nothing else was written after it`, { cause: error });
+            }
             throw error;
         }
         written.push({ name, path: target, descriptor: layer });

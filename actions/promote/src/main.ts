@@ -4,6 +4,7 @@ import { defaultTufCacheDir, githubDeploymentReview, loadTrustedRoot, promote, t
 import { InputError, isPeptideError } from "@peptide/core";
 import { dockerCredentials, parseReference, RegistryClient } from "@peptide/oci";
 import { environmentPolicy } from "./environment-policy.js";
+import { checkJobEnvironment } from "./job-environment.js";
 import { promotionMarkdown } from "./summary.js";
 
 export interface PromoteInputs {
@@ -44,6 +45,7 @@ export async function run(inputs: PromoteInputs): Promise<PromotionResult> {
   const client = new RegistryClient({ insecure: inputs.insecureRegistries, credentials });
   const runUrl = runUrlOf(inputs.env);
   const review = reviewOf(inputs, forbidSelfApproval);
+  if (forbidSelfApproval) await checkJobEnvironment(inputs.env, inputs.environment);
 
   const result = await promote({
     source: { store: client.store(source), digest: source.digest, name: source.name },
