@@ -185,6 +185,9 @@ describe("promote action", () => {
     const elsewhere = await promoteAction({ source, to, environment: "production-eu", "forbid-self-approval": true }, {}, { environment: "staging" });
     expect(elsewhere.annotations.find((a) => a.level === "error")?.message).toMatch(/^the promoting job runs in environment "staging", not "production-eu"/);
 
+    const none = await promoteAction({ source, to, environment: "production-eu", "forbid-self-approval": true, approvals: "none" }, {}, { environment: "production-eu" });
+    expect(none.annotations.find((a) => a.level === "error")?.message).toBe('"forbid-self-approval" needs the approvals of the run: set "approvals: github"');
+
     const self = await promoteAction({ source, to, environment: "production-eu", "forbid-self-approval": true }, {}, { environment: "production-eu" });
     expect(self.exitCode).toBe(1);
     expect(self.annotations.find((a) => a.level === "error")?.message).toMatch(/refused: approvals: mona approved their own change; an approver other than the author \(mona\) is required$/);
