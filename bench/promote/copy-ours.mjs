@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// One copy by our registry client, as a fresh process (what `peptide promote` will do minus the
-// gate): node bench/promote/copy-ours.mjs <host/repo@sha256:…> <host/repo:tag>
+// One copy by our registry client, as a fresh process (what `peptide promote` does minus its
+// gate and evidence): node bench/promote/copy-ours.mjs <host/repo@sha256:…> <host/repo:tag>
 // Prints the CopyResult as JSON, with the copy's own time (`ms`, without Node's start).
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";

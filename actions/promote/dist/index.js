@@ -73451,7 +73451,7 @@ async function streamBlob(from, to, blob, options = {}) {
     const sessions = Math.max(1, options.sessions ?? 3);
     for (let session = 1;; session++) {
         try {
-            return await streamSession(from, to, blob);
+            return await streamSession(from, to, blob, session === 1 ? options.present : undefined);
         }
         catch (error) {
             if (session >= sessions || !blob_stream_transient(error))
@@ -73461,9 +73461,16 @@ async function streamBlob(from, to, blob, options = {}) {
         }
     }
 }
-async function streamSession(from, to, blob) {
+async function streamSession(from, to, blob, present) {
     const what = `blob ${blob.digest} for ${to.location}`;
-    const [opened, downloaded] = await Promise.allSettled([blob_stream_startUpload(to, what), from.getBlob(blob)]);
+    const [opened, downloaded, there] = await Promise.allSettled([blob_stream_startUpload(to, what), from.getBlob(blob), present ?? Promise.resolve(false)]);
+    if (there.status === "fulfilled" && there.value) {
+        if (downloaded.status === "fulfilled")
+            downloaded.value.destroy();
+        if (opened.status === "fulfilled")
+            await blob_stream_cancelUpload(to, opened.value);
+        return 0;
+    }
     if (opened.status === "rejected" || downloaded.status === "rejected") {
         if (downloaded.status === "fulfilled")
             downloaded.value.destroy();
@@ -73671,7 +73678,8 @@ class ImageCopy {
             }
         }
         else {
-            const blobs = uniqueByDigest([parsed.manifest.config, ...parsed.manifest.layers]);
+            // Largest first: the big layers stream side by side from the start, a small config after.
+            const blobs = uniqueByDigest([parsed.manifest.config, ...parsed.manifest.layers]).sort((a, b) => b.size - a.size);
             // Mounts move no bytes: unless the caller bounds it, a manifest's mounts go out at once.
             const limit = this.options.concurrency ?? (this.mountable() && !present ? MOUNTS_AT_ONCE : 4);
             await eachLimited(blobs, limit, (blob) => this.copyBlob(blob, !present));
@@ -73726,20 +73734,40 @@ class ImageCopy {
         const { from, to } = this;
         return from instanceof RegistryRepository && to instanceof RegistryRepository && from.registry === to.registry && from.repository !== to.repository;
     }
-    /** Each blob once per copy: referrers copied side by side share blobs (the empty config). */
-    copyBlob(blob, fresh) {
-        let copying = this.blobs.get(blob.digest);
+    /**
+     * Each blob once per copy: referrers copied side by side share blobs (the empty config). A
+     * later manifest naming it finds it there (skipped) once the first copy of it is done.
+     */
+    async copyBlob(blob, fresh) {
+        const copying = this.blobs.get(blob.digest);
         if (copying === undefined) {
-            copying = this.copyBlobOnce(blob, fresh);
-            this.blobs.set(blob.digest, copying);
+            const first = this.copyBlobOnce(blob, fresh);
+            this.blobs.set(blob.digest, first);
+            return first;
         }
-        return copying;
+        await copying;
+        this.result.skippedBlobs++;
+        this.options.onProgress?.({ kind: "blob", digest: blob.digest, size: blob.size, action: "skipped" });
     }
     /** `fresh`: the manifest is new at the target, so a mount goes first (no HEAD). */
     async copyBlobOnce(blob, fresh) {
         const report = (action) => this.options.onProgress?.({ kind: "blob", digest: blob.digest, size: blob.size, action });
         const { from, to } = this;
         const mountable = this.mountable();
+        const chunkSize = this.options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+        // Registry to registry: the download flows into one upload, checked on the way; whether the
+        // target has the blob is asked beside the upload's start, not before it.
+        if (!mountable && from instanceof RegistryRepository && to instanceof RegistryRepository && blob.size > chunkSize) {
+            const present = quiet(to.hasBlob(blob.digest));
+            await this.landed(streamBlob(from, to, blob, { present }), blob);
+            if (await present.catch(() => false)) {
+                this.result.skippedBlobs++;
+                return report("skipped");
+            }
+            this.result.copiedBlobs++;
+            this.result.bytesUploaded += blob.size;
+            return report("copied");
+        }
         if (!(mountable && fresh) && (await to.hasBlob(blob.digest))) {
             this.result.skippedBlobs++;
             return report("skipped");
@@ -73749,10 +73777,9 @@ class ImageCopy {
             return report("mounted");
         }
         const open = () => from.getBlob({ digest: blob.digest, size: blob.size });
-        const chunkSize = this.options.chunkSize ?? DEFAULT_CHUNK_SIZE;
-        try {
+        await this.landed((async () => {
             if (to instanceof RegistryRepository && from instanceof RegistryRepository && blob.size > chunkSize) {
-                // Registry to registry: the download flows into one upload, checked on the way.
+                // Not mounted after all (the registry declined): streamed like a copy between registries.
                 await streamBlob(from, to, blob);
             }
             else if (to instanceof RegistryRepository && blob.size > chunkSize) {
@@ -73765,15 +73792,20 @@ class ImageCopy {
             else {
                 await to.putBlob(blob, () => deferred(open));
             }
-        }
-        catch (error) {
-            // An upload whose last answer was lost may have landed all the same.
-            if (!(await to.hasBlob(blob.digest).catch(() => false)))
-                throw error;
-        }
+        })(), blob);
         this.result.copiedBlobs++;
         this.result.bytesUploaded += blob.size;
         report("copied");
+    }
+    /** Waits for an upload; one whose last answer was lost may have landed all the same. */
+    async landed(upload, blob) {
+        try {
+            await upload;
+        }
+        catch (error) {
+            if (!(await this.to.hasBlob(blob.digest).catch(() => false)))
+                throw error;
+        }
     }
     /** The referrers of `subject` in `store`, listed once per copy. */
     listed(store, subject) {

@@ -1683,6 +1683,16 @@ const attest = {
     allows: { packages: "write", contents: "read" },
     pushes: (a) => isTrue(a.input("push-to-registry")) && (a.input("subject-name") ?? ""),
 };
+const PEPTIDE_SIGNING = { text: "always (keyless Sigstore signing with the job's OIDC token)", test: () => true, needs: { "id-token": "write" }, viaToken: false };
+/** The input names an image on ghcr.io and the job token is its credential (`github-token`, default `github.token`). */
+const onGhcr = (a, input) => /(^|\/\/)ghcr\.io\//i.test(a.input(input) ?? "") && (a.input("github-token") === undefined || a.token("github-token") === "job");
+const peptideAttest = {
+    token: GITHUB_TOKEN,
+    when: [PEPTIDE_SIGNING, { text: "`github-attestations` is true", test: (a) => mayBeTrue(a.input("github-attestations")), needs: { attestations: "write" } }],
+    allows: { contents: "read" },
+    ghcrLogin: (a) => onGhcr(a, "subject-name"),
+    pushes: (a) => isTrue(a.input("push-to-registry")) && (a.input("subject-name") ?? ""),
+};
 const comment = (scopes) => ({
     token: TOKEN,
     needs: scopes === "pr" ? { "pull-requests": "write" } : {},
@@ -2150,6 +2160,28 @@ const ACTIONS = {
     "eps1lon/actions-label-merge-conflict": { token: { inputs: ["repoToken"], defaultJob: false }, needs: { "pull-requests": "write" }, allows: { issues: "write" } },
     "homebrew/actions/limit-pull-requests": { token: TOKEN, needs: { "pull-requests": "write" } },
     "devcontainers/ci": { pushes: (a) => !/^never$/i.test(a.input("push") ?? "filter") && (a.input("imageName") ?? "") },
+    // Peptide's own actions: the scopes each asks for in its docs.
+    "peptide-dev/peptide": peptideAttest,
+    "peptide-dev/peptide/actions/attest": peptideAttest,
+    "peptide-dev/peptide/actions/provenance": peptideAttest,
+    "peptide-dev/peptide/actions/sign": peptideAttest,
+    "peptide-dev/peptide/actions/promote": {
+        token: GITHUB_TOKEN,
+        when: [
+            PEPTIDE_SIGNING,
+            { text: "`approvals` is not `none` (the run's deployment review history)", test: (a) => !/^\s*none\s*$/i.test(a.input("approvals") ?? "github"), needs: { actions: "read" } },
+            { text: "`forbid-self-approval` is true (the change's commit and pull requests)", test: (a) => mayBeTrue(a.input("forbid-self-approval")), needs: { contents: "read", "pull-requests": "read" } },
+        ],
+        // forbid-self-approval may also come from the policy file's environment mapping.
+        allows: { contents: "read", "pull-requests": "read" },
+        ghcrLogin: (a) => onGhcr(a, "to") || onGhcr(a, "source"),
+        pushes: (a) => a.input("to") ?? "",
+        note: "Reads the run's deployment approvals (`actions: read`), and with `forbid-self-approval` the change's commit and pull requests; signs the promotion evidence with the job's OIDC token.",
+    },
+    "peptide-dev/peptide/actions/verify": { token: GITHUB_TOKEN, ghcrLogin: (a) => onGhcr(a, "subject-name") },
+    "peptide-dev/peptide/actions/trace": { token: GITHUB_TOKEN, ghcrLogin: (a) => onGhcr(a, "image") },
+    "peptide-dev/peptide/actions/audit": NOTHING,
+    "peptide-dev/peptide/actions/sbom": NOTHING,
 };
 /** An entry whose token comes from one input. */
 function tokenInput(input, needs, defaultJob = true, allows) {

@@ -63018,7 +63018,7 @@ exports.ZstdDecompress = ZstdDecompress;
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _peptide_action_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(27532);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(74212);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(49884);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(97812);
 
 
 
@@ -63083,7 +63083,7 @@ function readInputs(env = process.env) {
 
 /***/ }),
 
-/***/ 49884:
+/***/ 97812:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -63910,6 +63910,7 @@ async function request_requestIdToken(env, audience, options = {}) {
 }
 //# sourceMappingURL=request.js.map
 ;// CONCATENATED MODULE: ./packages/attest/dist/oidc/index.js
+
 
 
 
@@ -66026,6 +66027,169 @@ async function writeAtomically(file, text) {
     await rename(temp, file);
 }
 //# sourceMappingURL=layout.js.map
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(37067);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+;// CONCATENATED MODULE: ./packages/oci/dist/node-http.js
+/**
+ * The registry client's HTTP on `node:http`/`node:https` with keep-alive agents, behind the
+ * `fetch` signature so `fetchWithRetry` keeps its retries, backoff and messages. Measured here,
+ * the global fetch (undici) costs ~40 ms for its first request and 3–5 ms for each later one on
+ * loopback, against 8 ms and 1.5 ms for node:http, and its web-stream bodies cost more CPU than
+ * hashing when blobs of hundreds of megabytes flow through (copies, GC).
+ *
+ * Differences from fetch, on purpose: redirects are never followed here (the transport follows
+ * them hop by hop); a body may also be a Node stream (sent as is, no web-stream round trip); a
+ * response's body is read lazily, and `rawBodyOf(response)` hands the `IncomingMessage` itself to
+ * a caller that pipes it (blob downloads) instead of reading through the web stream. A socket
+ * idle for `idleTimeoutMs` before the answer, or `bodyTimeoutMs` after it, is destroyed: a
+ * stalled stream fails with a retryable `ETIMEDOUT` instead of hanging.
+ */
+
+
+
+const agents = {
+    http: new external_node_http_.Agent({ keepAlive: true, maxSockets: 16 }),
+    https: new external_node_https_namespaceObject.Agent({ keepAlive: true, maxSockets: 16 }),
+};
+const raw = new WeakMap();
+/** The response's body as the Node stream it arrived on, when nobody read it through `body`. */
+function rawBodyOf(response) {
+    const message = raw.get(response);
+    raw.delete(response);
+    return message;
+}
+const IDLE_TIMEOUT_MS = 30_000;
+const BODY_TIMEOUT_MS = 300_000;
+/** One request on node:http(s); resolves with a `Response` when the headers arrive. */
+const nodeFetch = (input, init = {}) => {
+    const url = new URL(String(input));
+    const method = (init.method ?? "GET").toUpperCase();
+    const secure = url.protocol === "https:";
+    if (!secure && url.protocol !== "http:")
+        return Promise.reject(new TypeError(`nodeFetch: unsupported protocol ${url.protocol}`));
+    const body = toNodeBody(init.body);
+    const headers = headerRecord(init.headers);
+    if (typeof body === "string" || body instanceof Uint8Array)
+        headers["content-length"] ??= String(Buffer.byteLength(body));
+    else if (body === undefined && method !== "GET" && method !== "HEAD")
+        headers["content-length"] ??= "0";
+    const idle = init.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
+    const bodyIdle = init.bodyTimeoutMs ?? BODY_TIMEOUT_MS;
+    return new Promise((resolve, reject) => {
+        const signal = init.signal ?? undefined;
+        const request = (secure ? external_node_https_namespaceObject : external_node_http_).request(url, { method, headers, agent: secure ? agents.https : agents.http });
+        const fail = (error) => {
+            request.destroy(error instanceof Error ? error : new Error(String(error)));
+        };
+        const onAbort = () => fail(signal?.reason ?? new Error("aborted"));
+        if (signal?.aborted) {
+            onAbort();
+        }
+        else {
+            signal?.addEventListener("abort", onAbort, { once: true });
+        }
+        request.setTimeout(idle, () => fail(Object.assign(new Error(`socket idle for ${idle} ms`), { code: "ETIMEDOUT" })));
+        request.on("error", (error) => {
+            signal?.removeEventListener("abort", onAbort);
+            reject(error);
+        });
+        request.on("response", (message) => {
+            signal?.removeEventListener("abort", onAbort);
+            // Past the headers, a stall in the body is the caller's stream error, not a hang.
+            message.setTimeout(bodyIdle, () => message.destroy(Object.assign(new Error(`body idle for ${bodyIdle} ms`), { code: "ETIMEDOUT" })));
+            try {
+                resolve(toResponse(message, method));
+            }
+            catch (error) {
+                message.destroy();
+                reject(error);
+            }
+        });
+        if (body instanceof external_node_stream_.Readable) {
+            body.on("error", fail);
+            body.pipe(request);
+        }
+        else {
+            request.end(body);
+        }
+    });
+};
+function toNodeBody(body) {
+    if (body === undefined || body === null)
+        return undefined;
+    if (typeof body === "string" || body instanceof Uint8Array || body instanceof external_node_stream_.Readable)
+        return body;
+    if (body instanceof ArrayBuffer)
+        return new Uint8Array(body);
+    if (typeof body.getReader === "function")
+        return external_node_stream_.Readable.fromWeb(body);
+    throw new TypeError("nodeFetch: unsupported body type");
+}
+function headerRecord(headers) {
+    const out = {};
+    if (headers === undefined)
+        return out;
+    const entries = Array.isArray(headers) ? headers : typeof headers.forEach === "function" ? collect(headers) : Object.entries(headers);
+    for (const [name, value] of entries)
+        out[name.toLowerCase()] = value;
+    return out;
+}
+function collect(headers) {
+    const out = [];
+    headers.forEach((value, name) => out.push([name, value]));
+    return out;
+}
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+function toResponse(message, method) {
+    const status = message.statusCode ?? 0;
+    const pairs = [];
+    for (let i = 0; i + 1 < message.rawHeaders.length; i += 2)
+        pairs.push([message.rawHeaders[i], message.rawHeaders[i + 1]]);
+    const empty = method === "HEAD" || NULL_BODY.has(status);
+    if (empty)
+        message.resume();
+    const response = new Response(empty ? null : lazyBody(message), { status, statusText: message.statusMessage ?? "", headers: pairs });
+    if (!empty)
+        raw.set(response, message);
+    return response;
+}
+/**
+ * A web stream over the message that touches it only when read or cancelled (high-water mark 0:
+ * nothing is pulled ahead), so a caller may
+ * take the message itself (rawBodyOf). Cancelling drains it, which keeps the socket reusable.
+ */
+function lazyBody(message) {
+    let iterator;
+    return new ReadableStream({
+        async pull(controller) {
+            iterator ??= message[Symbol.asyncIterator]();
+            const { done, value } = await iterator.next();
+            if (done)
+                controller.close();
+            else
+                controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.length));
+        },
+        cancel() {
+            if (iterator !== undefined) {
+                void iterator.return?.();
+            }
+            else if (message.complete) {
+                message.resume();
+            }
+            else {
+                // Small bodies (errors, upload answers) are drained; a large one is cut.
+                const length = Number(message.headers["content-length"]);
+                if (Number.isFinite(length) && length <= 64 * 1024)
+                    message.resume();
+                else
+                    message.destroy();
+            }
+        },
+    }, { highWaterMark: 0 });
+}
+//# sourceMappingURL=node-http.js.map
 ;// CONCATENATED MODULE: ./packages/oci/dist/token.js
 /**
  * Answers a registry's 401 challenge with an `Authorization` header: for `Bearer`, a token
@@ -66217,12 +66381,15 @@ function parseChallenges(header) {
 
 
 
+
 const MAX_REDIRECTS = 5;
 class RegistryTransport {
     policy;
     authorizer;
     retry;
     userAgent;
+    /** Repositories (`registry/name`) known to have (true) or lack (false) the referrers API, asked once per client. */
+    referrersApi = new Map();
     constructor(policy, authorizer, retry, userAgent) {
         this.policy = policy;
         this.authorizer = authorizer;
@@ -66262,19 +66429,37 @@ class RegistryTransport {
         const init = { method: request.method, headers, redirect: "manual" };
         if (typeof body === "string" || body instanceof Uint8Array)
             init.body = body;
-        const baseFetch = this.retry.fetch ?? globalThis.fetch;
+        const injected = this.retry.fetch;
+        const idleTimeoutMs = this.retry.timeoutMs;
         const fetchAttempt = async (input, attemptInit) => {
-            const withBody = { ...attemptInit };
-            if (typeof body === "function") {
-                withBody.body = external_node_stream_.Readable.toWeb(body());
-                withBody.duplex = "half";
+            let response;
+            if (injected === undefined) {
+                // node:http takes a Node stream as it is.
+                const withBody = { ...attemptInit };
+                if (typeof body === "function")
+                    withBody.body = body();
+                if (idleTimeoutMs !== undefined)
+                    withBody.idleTimeoutMs = idleTimeoutMs;
+                response = await nodeFetch(input instanceof URL ? input : String(input), withBody);
             }
-            const response = await baseFetch(input, withBody);
+            else {
+                const withBody = { ...attemptInit };
+                if (typeof body === "function") {
+                    withBody.body = external_node_stream_.Readable.toWeb(body());
+                    withBody.duplex = "half";
+                }
+                response = await injected(input, withBody);
+            }
             if (response.status === 401)
                 challenge.header = response.headers.get("www-authenticate") ?? "";
             return response;
         };
-        return (0,core_dist/* fetchWithRetry */.J5)(url, init, { ...this.retry, fetch: fetchAttempt });
+        const options = { ...this.retry, fetch: fetchAttempt };
+        if (request.retries !== undefined)
+            options.retries = request.retries;
+        if (request.timeoutMs !== undefined)
+            options.timeoutMs = request.timeoutMs;
+        return (0,core_dist/* fetchWithRetry */.J5)(url, init, options);
     }
     /** Follows redirects hop by hop; the registry's Authorization goes only to its own origin. */
     async follow(request, first) {
@@ -66320,6 +66505,7 @@ function scopeRepository(scope) {
  * policy, redirects) live in transport.ts.
  * https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md
  */
+
 
 
 
@@ -66413,7 +66599,9 @@ class registry_RegistryRepository {
         if (!response.body)
             throw new errors_OciError("REGISTRY_ERROR", `${what}: empty response`);
         const verifier = new digest_DigestVerifier(blob.digest, { what, ...(blob.size !== undefined ? { size: blob.size } : {}) });
-        (0,external_node_stream_.pipeline)(external_node_stream_.Readable.fromWeb(response.body), verifier, () => undefined);
+        // On node:http the message itself flows into the verifier, with no web stream between.
+        const body = rawBodyOf(response) ?? external_node_stream_.Readable.fromWeb(response.body);
+        (0,external_node_stream_.pipeline)(body, verifier, () => undefined);
         return verifier;
     }
     async hasBlob(digest) {
@@ -66457,7 +66645,13 @@ class registry_RegistryRepository {
             done = await this.send("PUT", url, "pull,push", { "content-type": "application/octet-stream", "content-length": String(blob.size) }, body);
         }
         catch (error) {
-            throw attempt.verifier?.errored ?? error;
+            if (attempt.verifier?.errored)
+                throw attempt.verifier.errored;
+            // A PUT whose answer was lost may have completed: its replay finds the session closed
+            // (BLOB_UPLOAD_UNKNOWN). The blob being there, whole and under its digest, is success.
+            if (await this.hasBlob(blob.digest).catch(() => false))
+                return;
+            throw error;
         }
         await done.body?.cancel().catch(() => undefined);
         const stored = done.headers.get("docker-content-digest");
@@ -66489,15 +66683,28 @@ class registry_RegistryRepository {
      * One authenticated request with push access, for the upload protocols kept in their own files
      * (mount.ts, upload-chunked.ts). `target` is a path under `/v2/<repository>/` or an upload
      * `Location` already resolved with uploadUrl; `extraScope` is another scope the token must
-     * carry (the source repository of a cross-repository mount). Resolves with a 2xx or throws.
+     * carry (the source repository of a cross-repository mount); `options` bound this request's
+     * retries and wait for an answer (a streamed body is sent once). Resolves with a 2xx or throws.
      */
-    uploadRequest(method, target, headers = {}, body, extraScope) {
+    uploadRequest(method, target, headers = {}, body, extraScope, options = {}) {
         const url = typeof target === "string" ? new URL(`${this.base}/${target}`) : target;
         const scope = `repository:${this.repository}:pull,push${extraScope === undefined ? "" : ` ${extraScope}`}`;
-        const request = { registry: this.registry, scope, method, url, headers, followRedirects: false };
+        const request = { registry: this.registry, scope, method, url, headers, followRedirects: false, ...options };
         if (body !== undefined)
             request.body = body;
         return this.transport.send(request);
+    }
+    /**
+     * Whether the referrers API answers for this repository, when a request of this client found
+     * out (a registry that has it never answers 404 on the route), else undefined. Kept per
+     * repository: a registry may answer 404 for a repository that does not exist yet.
+     */
+    get referrersApi() {
+        return this.transport.referrersApi.get(this.location);
+    }
+    /** Records what a referrers request found (referrers.ts). */
+    noteReferrersApi(present) {
+        this.transport.referrersApi.set(this.location, present);
     }
     /** An upload session's `Location` header as an absolute URL (it may be relative to the API base). */
     uploadUrl(location) {
@@ -66597,11 +66804,23 @@ async function openImage(target, options = {}) {
     const client = options.client ?? new RegistryClient(options);
     return { store: client.store(ref), reference: manifestReference(ref), name: repositoryName(ref), ref };
 }
-/** `oci:dir[:ref]` always; otherwise a path that is a layout directory, with an optional `:tag` or `@digest`. */
+/**
+ * `oci:dir[:ref]` always; otherwise a path that is a layout directory, with an optional `:tag` or
+ * `@digest`. A name whose first part is a registry host (`ghcr.io/…`, `localhost:5000/…`) is the
+ * registry even when a directory of that name exists: a checkout must not be able to stand in
+ * for a registry (write `oci:` or `./` for such a directory).
+ */
 async function layoutTarget(target, cwd) {
     if (target.startsWith("oci:"))
         return splitLayout(target.slice(4), cwd, true);
+    if (looksLikeRegistry(target))
+        return undefined;
     return splitLayout(target, cwd, false);
+}
+/** `host/…` where host has a dot or a port or is localhost, not written as a path (`./`, `/`). */
+function looksLikeRegistry(text) {
+    const first = text.split("/")[0] ?? "";
+    return text.includes("/") && !/^[./\\]/.test(text) && (first.includes(".") || first.includes(":") || first === "localhost");
 }
 async function splitLayout(text, cwd, forced) {
     const whole = path.resolve(cwd, text);
@@ -66672,21 +66891,28 @@ function referrersTag(digest) {
  */
 async function referrersFromApi(repository, digest, artifactType) {
     digest_parseDigest(digest);
+    // A repository without the API is asked once per client, not once per subject.
+    if (repository.referrersApi === false)
+        return undefined;
     const query = artifactType === undefined ? "" : `?artifactType=${encodeURIComponent(artifactType)}`;
     let response;
     try {
         response = await repository.apiRequest("GET", `referrers/${digest}${query}`, { accept: media_types_MediaType.ociIndex });
     }
     catch (error) {
-        if (error instanceof core_dist/* HttpError */.j$ && (error.status === 404 || error.status === 405))
+        if (error instanceof core_dist/* HttpError */.j$ && (error.status === 404 || error.status === 405)) {
+            repository.noteReferrersApi(false);
             return undefined;
+        }
         throw error;
     }
     const type = (response.headers.get("content-type") ?? "").split(";")[0]?.trim();
     if (type !== media_types_MediaType.ociIndex) {
         await response.body?.cancel().catch(() => undefined);
+        repository.noteReferrersApi(false);
         return undefined;
     }
+    repository.noteReferrersApi(true);
     const bytes = Buffer.from(await response.arrayBuffer());
     const parsed = manifest_parseManifest(bytes, media_types_MediaType.ociIndex, `referrers of ${digest} in ${repository.location}`);
     if (parsed.kind !== "index")
@@ -66712,47 +66938,83 @@ async function referrers_listReferrers(store, digest, options = {}) {
 /**
  * Stores a referrer manifest (its blobs must be stored first) and makes it findable from its
  * subject: nothing more where the registry has the referrers API, else it is added to the
- * subject's `sha256-<hex>` index (see addToReferrersTag; `settleMs` is the wait before the
- * read-back, default 100 ms, and `attempts` the rounds, default 3).
+ * subject's `sha256-<hex>` index (see addToReferrersTag; `settleMs` bounds the wait before the
+ * read-back, default 100 ms, scaled down on a registry that answers faster; `attempts` is the
+ * rounds, default 3).
  */
 async function referrers_pushReferrer(store, manifest, options = {}) {
-    const parsed = parseManifest(manifest, undefined, `referrer for ${store.location}`);
-    const body = parsed.kind === "manifest" ? parsed.manifest : parsed.index;
-    const subject = body.subject;
-    if (subject === undefined)
-        throw new OciError("MANIFEST_INVALID", `referrer for ${store.location}: it has no subject`);
-    const stored = await store.putManifest(manifest, parsed.mediaType);
-    const descriptor = { mediaType: stored.mediaType, digest: stored.digest, size: stored.size };
-    const artifactType = body.artifactType ?? (parsed.kind === "manifest" ? parsed.manifest.config.mediaType : undefined);
-    if (artifactType !== undefined)
-        descriptor.artifactType = artifactType;
-    if (body.annotations !== undefined && Object.keys(body.annotations).length > 0)
-        descriptor.annotations = body.annotations;
-    if (store instanceof RegistryRepository && (await referrersFromApi(store, subject.digest)) !== undefined) {
-        return { descriptor, method: "referrers-api" };
-    }
-    const key = `${store.location}\u0000${subject.digest}`;
-    return serialized(key, () => addToReferrersTag(store, subject.digest, descriptor, Math.max(1, options.attempts ?? 3), options.settleMs ?? 100));
+    const [pushed] = await referrers_pushReferrers(store, [manifest], options);
+    return pushed;
 }
 /**
+ * pushReferrer for several referrer manifests at once (their blobs stored first): the manifests
+ * go up together, and each subject's `sha256-<hex>` index is updated once for all of its new
+ * referrers (one read, write and read-back instead of one per referrer). Results are in the
+ * order of `manifests`, and each index lists its new referrers in that order.
+ */
+async function referrers_pushReferrers(store, manifests, options = {}) {
+    const parsed = manifests.map((manifest) => {
+        const p = parseManifest(manifest, undefined, `referrer for ${store.location}`);
+        const body = p.kind === "manifest" ? p.manifest : p.index;
+        if (body.subject === undefined)
+            throw new OciError("MANIFEST_INVALID", `referrer for ${store.location}: it has no subject`);
+        const artifactType = body.artifactType ?? (p.kind === "manifest" ? p.manifest.config.mediaType : undefined);
+        return { manifest, mediaType: p.mediaType, subject: body.subject.digest, artifactType, annotations: body.annotations };
+    });
+    const descriptors = await Promise.all(parsed.map(async (p) => {
+        const stored = await store.putManifest(p.manifest, p.mediaType);
+        const descriptor = { mediaType: stored.mediaType, digest: stored.digest, size: stored.size };
+        if (p.artifactType !== undefined)
+            descriptor.artifactType = p.artifactType;
+        if (p.annotations !== undefined && Object.keys(p.annotations).length > 0)
+            descriptor.annotations = p.annotations;
+        return descriptor;
+    }));
+    const subjects = [...new Set(parsed.map((p) => p.subject))];
+    const methods = new Map();
+    const attempts = Math.max(1, options.attempts ?? 3);
+    await Promise.all(subjects.map(async (subject) => {
+        if (store instanceof RegistryRepository && (await referrersFromApi(store, subject)) !== undefined) {
+            methods.set(subject, "referrers-api");
+            return;
+        }
+        const mine = descriptors.filter((_, i) => parsed[i]?.subject === subject);
+        const key = `${store.location}\u0000${subject}`;
+        await serialized(key, () => addToReferrersTag(store, subject, mine, attempts, options.settleMs ?? 100));
+        methods.set(subject, "referrers-tag");
+    }));
+    return descriptors.map((descriptor, i) => ({ descriptor, method: methods.get(parsed[i]?.subject ?? "") ?? "referrers-tag" }));
+}
+/** The settle wait is this many times our own read-and-write of the index, within [SETTLE_FLOOR_MS, settleMs]. */
+const SETTLE_FACTOR = 4;
+const SETTLE_FLOOR_MS = 10;
+/**
  * Read, add, write, then read back after a short jittered wait: a writer elsewhere that read the
- * index before our write and wrote after it has dropped our descriptor, and we add it again.
+ * index before our write and wrote after it has dropped our descriptors, and we add them again.
  * Writers in this process take turns per subject (no loss); across processes the tag schema has
  * no compare-and-swap (the spec says as much), so this narrows the window without closing it.
+ *
+ * Such a writer's window (its read to its write) is about as long as our own read and write of
+ * the same index, so the wait is scaled to that (4×, at least 10 ms) and bounded by `settleMs`:
+ * on a slow registry it is `settleMs` as before, on a fast one it shrinks with the window.
  */
-async function addToReferrersTag(store, digest, descriptor, attempts, settleMs) {
+async function addToReferrersTag(store, digest, descriptors, attempts, settleMs) {
+    const missing = (index) => descriptors.filter((d) => !index.manifests.some((m) => m.digest === d.digest));
+    let lost = descriptors;
     for (let attempt = 0; attempt < attempts; attempt++) {
+        const started = performance.now();
         const index = await readReferrersIndex(store, digest);
-        if (!index.manifests.some((d) => d.digest === descriptor.digest)) {
-            await writeReferrersIndex(store, digest, { ...index, manifests: [...index.manifests, descriptor] });
-        }
+        const add = missing(index);
+        if (add.length > 0)
+            await writeReferrersIndex(store, digest, { ...index, manifests: [...index.manifests, ...add] });
+        const settle = Math.min(settleMs, Math.max(SETTLE_FLOOR_MS, SETTLE_FACTOR * (performance.now() - started)));
         if (settleMs > 0)
-            await new Promise((resolve) => setTimeout(resolve, settleMs / 2 + Math.random() * settleMs));
-        const check = await readReferrersIndex(store, digest);
-        if (check.manifests.some((d) => d.digest === descriptor.digest))
-            return { descriptor, method: "referrers-tag" };
+            await new Promise((resolve) => setTimeout(resolve, settle / 2 + Math.random() * settle));
+        lost = missing(await readReferrersIndex(store, digest));
+        if (lost.length === 0)
+            return;
     }
-    throw new OciError("REGISTRY_ERROR", `${store.location}: the referrers tag ${referrersTag(digest)} kept losing ${descriptor.digest} to concurrent writers`);
+    throw new OciError("REGISTRY_ERROR", `${store.location}: the referrers tag ${referrersTag(digest)} kept losing ${lost.map((d) => d.digest).join(", ")} to concurrent writers`);
 }
 const turns = new Map();
 /** Runs `fn` after every earlier call with the same key has settled. */
@@ -67169,6 +67431,126 @@ function upload_chunked_transient(error) {
     return error instanceof PeptideError && error.code === "REGISTRY_ERROR";
 }
 //# sourceMappingURL=upload-chunked.js.map
+;// CONCATENATED MODULE: ./packages/oci/dist/blob-stream.js
+
+
+
+
+/** Streams `blob` from `from` into `to`; resolves with the bytes sent in the session that completed (0 when it was there). */
+async function blob_stream_streamBlob(from, to, blob, options = {}) {
+    parseDigest(blob.digest);
+    const sessions = Math.max(1, options.sessions ?? 3);
+    for (let session = 1;; session++) {
+        try {
+            return await streamSession(from, to, blob, session === 1 ? options.present : undefined);
+        }
+        catch (error) {
+            if (session >= sessions || !blob_stream_transient(error))
+                throw error;
+            if (await to.hasBlob(blob.digest).catch(() => false))
+                return 0;
+        }
+    }
+}
+async function streamSession(from, to, blob, present) {
+    const what = `blob ${blob.digest} for ${to.location}`;
+    const [opened, downloaded, there] = await Promise.allSettled([blob_stream_startUpload(to, what), from.getBlob(blob), present ?? Promise.resolve(false)]);
+    if (there.status === "fulfilled" && there.value) {
+        if (downloaded.status === "fulfilled")
+            downloaded.value.destroy();
+        if (opened.status === "fulfilled")
+            await blob_stream_cancelUpload(to, opened.value);
+        return 0;
+    }
+    if (opened.status === "rejected" || downloaded.status === "rejected") {
+        if (downloaded.status === "fulfilled")
+            downloaded.value.destroy();
+        if (opened.status === "fulfilled")
+            await blob_stream_cancelUpload(to, opened.value);
+        throw opened.status === "rejected" ? opened.reason : downloaded.reason;
+    }
+    const location = opened.value;
+    const source = downloaded.value;
+    // A registry's blob stream checks the digest and size as it flows (one hash, not two); any
+    // other stream gets that check here. The close waits on it.
+    let checked;
+    if (source instanceof DigestVerifier && source.expected === blob.digest) {
+        checked = source;
+    }
+    else {
+        const verifier = new DigestVerifier(blob.digest, { size: blob.size, what });
+        source.on("error", (error) => verifier.destroy(error));
+        checked = source.pipe(verifier);
+    }
+    const body = checked;
+    const sent = finished(checked, { writable: false });
+    sent.catch(() => undefined);
+    let next;
+    try {
+        let used = false;
+        const response = await to.uploadRequest("PATCH", location, { "content-type": "application/octet-stream", "content-length": String(blob.size) }, () => {
+            if (used)
+                throw new OciError("REGISTRY_ERROR", `${what}: the stream cannot be sent twice`);
+            used = true;
+            return body;
+        }, undefined, { retries: 0, timeoutMs: 2 ** 31 - 1 });
+        await response.body?.cancel().catch(() => undefined);
+        // The whole body went and ended without a digest or size error: only then is it closed.
+        await sent;
+        const after = response.headers.get("location");
+        if (after === null)
+            throw new OciError("REGISTRY_ERROR", `${what}: PATCH answered ${response.status} without a Location`);
+        next = to.uploadUrl(after);
+    }
+    catch (error) {
+        const streamError = checked.errored;
+        source.destroy();
+        checked.destroy();
+        await blob_stream_cancelUpload(to, location);
+        // Content that is not the blob says so; a cut stream is a network failure, coded as one.
+        throw coded(streamError instanceof PeptideError ? streamError : error, what);
+    }
+    next.searchParams.set("digest", blob.digest);
+    const done = await to.uploadRequest("PUT", next, { "content-length": "0" });
+    await done.body?.cancel().catch(() => undefined);
+    const stored = done.headers.get("docker-content-digest");
+    if (stored !== null && stored !== blob.digest)
+        throw new OciError("DIGEST_MISMATCH", `${what}: the registry reports digest ${stored}`);
+    return blob.size;
+}
+/** `POST /v2/<name>/blobs/uploads/` → the session's URL. */
+async function blob_stream_startUpload(target, what) {
+    const started = await target.uploadRequest("POST", "blobs/uploads/", { "content-length": "0" });
+    await started.body?.cancel().catch(() => undefined);
+    const location = started.headers.get("location");
+    if (started.status !== 202 || location === null)
+        throw new OciError("REGISTRY_ERROR", `${what}: upload start answered ${started.status} without a Location`);
+    return target.uploadUrl(location);
+}
+/** Best effort: an abandoned session would otherwise wait for the registry's upload purge. */
+async function blob_stream_cancelUpload(target, location) {
+    try {
+        const response = await target.uploadRequest("DELETE", location, {}, undefined, undefined, { retries: 0 });
+        await response.body?.cancel().catch(() => undefined);
+    }
+    catch {
+        // the session expires on its own
+    }
+}
+/** A coded error: PeptideErrors as they are, anything else (a reset or stalled stream) as NETWORK_UNREACHABLE. */
+function coded(error, what) {
+    if (error instanceof PeptideError)
+        return error;
+    const reason = error instanceof Error ? (error.code ?? error.message) : String(error);
+    return new HttpError("NETWORK_UNREACHABLE", `${what}: the stream broke off (${reason})`, undefined, { cause: error });
+}
+/** Failures a fresh session may get past: the network, server errors, a lost session. Not: credentials, wrong content. */
+function blob_stream_transient(error) {
+    if (error instanceof HttpError)
+        return error.code !== "AUTH_FAILED";
+    return error instanceof PeptideError && error.code === "REGISTRY_ERROR";
+}
+//# sourceMappingURL=blob-stream.js.map
 ;// CONCATENATED MODULE: ./packages/oci/dist/copy.js
 /**
  * Copies an image by digest from one ImageStore to another: every platform manifest of an index
@@ -67176,9 +67558,10 @@ function upload_chunked_transient(error) {
  * and only then the tag, so a tag never names an incomplete image.
  *
  * Blobs already at the target are skipped (HEAD); between repositories of one registry they are
- * mounted (no bytes move); otherwise they stream from source to target, verified as they flow,
- * large ones in chunks. Tags are immutable unless `allowOverwrite`. A copy that finds everything
- * in place writes nothing and says so (`alreadyComplete`).
+ * mounted (no bytes move); otherwise they stream from source to target, verified as they flow:
+ * registry to registry in one upload per blob (blob-stream.ts), from a layout in chunks. Tags
+ * are immutable unless `allowOverwrite`. A copy that finds everything in place writes nothing
+ * and says so (`alreadyComplete`).
  */
 
 
@@ -67188,6 +67571,9 @@ function upload_chunked_transient(error) {
 
 
 
+
+/** Mounts sent at once for one manifest when the caller sets no concurrency. */
+const MOUNTS_AT_ONCE = 8;
 /** Referrers of referrers (a signature over an SBOM) are followed this deep. */
 const MAX_REFERRER_DEPTH = 3;
 async function copy_copyImage(options) {
@@ -67204,6 +67590,8 @@ class ImageCopy {
     /** Referrer listings by store and subject, started as early as possible. */
     listings = new Map();
     presence = new Map();
+    manifests = new Map();
+    blobs = new Map();
     constructor(options) {
         this.options = options;
         this.from = options.from.store;
@@ -67216,11 +67604,18 @@ class ImageCopy {
         // Reads that do not depend on each other go out together: the source manifest, the target
         // tag, and the referrers of the subject on both sides.
         if (this.options.referrers !== false) {
-            this.listed(this.from, digest).catch(() => undefined);
+            // As soon as the subject's referrers are known, their manifests and presence at the target
+            // are asked for, while the image itself is copied.
+            this.listed(this.from, digest).then((listed) => {
+                for (const r of listed) {
+                    quiet(this.sourceManifest(r.digest));
+                    quiet(this.hasManifest(r.digest));
+                }
+            }, () => undefined);
             this.listed(this.to, digest).catch(() => undefined);
         }
         const [root] = await Promise.all([this.from.getManifest(digest), tag === undefined ? undefined : this.checkTag(tag, digest), this.hasManifest(digest)]);
-        const subjects = await this.copyManifest(root.descriptor.digest, root.bytes, root.descriptor.mediaType);
+        const { subjects } = await this.copyManifest(root.descriptor.digest, root.bytes, root.descriptor.mediaType);
         if (this.options.referrers !== false)
             await this.copyReferrers(subjects, 0);
         if (tag !== undefined) {
@@ -67258,35 +67653,52 @@ class ImageCopy {
      */
     async copyManifest(digest, bytes, mediaType, options = {}) {
         if (this.done.has(digest))
-            return [];
+            return { subjects: [], wrote: false };
         this.done.add(digest);
         const parsed = parseManifest(bytes, mediaType, `manifest ${digest} of ${this.from.location}`);
         const subjects = [];
+        let wrote = false;
         // A manifest the target lacks is new there: its blobs are mounted without asking first.
         const present = await this.hasManifest(digest);
         if (parsed.kind === "index") {
             for (const child of parsed.index.manifests) {
                 const content = await this.from.getManifest(child.digest);
-                subjects.push(...(await this.copyManifest(child.digest, content.bytes, content.descriptor.mediaType)));
+                const copied = await this.copyManifest(child.digest, content.bytes, content.descriptor.mediaType);
+                subjects.push(...copied.subjects);
+                wrote ||= copied.wrote;
             }
         }
         else {
-            const blobs = [parsed.manifest.config, ...parsed.manifest.layers];
-            await eachLimited(uniqueByDigest(blobs), this.options.concurrency ?? 4, (blob) => this.copyBlob(blob, !present));
+            // Largest first: the big layers stream side by side from the start, a small config after.
+            const blobs = uniqueByDigest([parsed.manifest.config, ...parsed.manifest.layers]).sort((a, b) => b.size - a.size);
+            // Mounts move no bytes: unless the caller bounds it, a manifest's mounts go out at once.
+            const limit = this.options.concurrency ?? (this.mountable() && !present ? MOUNTS_AT_ONCE : 4);
+            await eachLimited(blobs, limit, (blob) => this.copyBlob(blob, !present));
         }
         if (present) {
             this.options.onProgress?.({ kind: "manifest", digest, action: "skipped" });
         }
         else if (options.put === false) {
-            // The caller stores it (pushReferrer).
+            // The caller stores it (pushReferrers).
             this.manifestsWritten++;
+            wrote = true;
         }
         else {
             await this.to.putManifest(bytes, parsed.mediaType);
             this.manifestsWritten++;
+            wrote = true;
             this.options.onProgress?.({ kind: "manifest", digest, action: "copied" });
         }
-        return [digest, ...subjects];
+        return { subjects: [digest, ...subjects], wrote };
+    }
+    /** A referrer manifest of the source, read once per copy. */
+    sourceManifest(digest) {
+        let content = this.manifests.get(digest);
+        if (content === undefined) {
+            content = this.from.getManifest(digest);
+            this.manifests.set(digest, content);
+        }
+        return content;
     }
     /** Whether the target holds the manifest, asked once per copy (before this copy wrote it). */
     hasManifest(digest) {
@@ -67308,23 +67720,60 @@ class ImageCopy {
             throw error;
         }
     }
-    /** `fresh`: the manifest is new at the target, so a mount goes first (no HEAD). */
+    /** Source and target are repositories of one registry: blobs are mounted, not sent. */
+    mountable() {
+        const { from, to } = this;
+        return from instanceof RegistryRepository && to instanceof RegistryRepository && from.registry === to.registry && from.repository !== to.repository;
+    }
+    /**
+     * Each blob once per copy: referrers copied side by side share blobs (the empty config). A
+     * later manifest naming it finds it there (skipped) once the first copy of it is done.
+     */
     async copyBlob(blob, fresh) {
+        const copying = this.blobs.get(blob.digest);
+        if (copying === undefined) {
+            const first = this.copyBlobOnce(blob, fresh);
+            this.blobs.set(blob.digest, first);
+            return first;
+        }
+        await copying;
+        this.result.skippedBlobs++;
+        this.options.onProgress?.({ kind: "blob", digest: blob.digest, size: blob.size, action: "skipped" });
+    }
+    /** `fresh`: the manifest is new at the target, so a mount goes first (no HEAD). */
+    async copyBlobOnce(blob, fresh) {
         const report = (action) => this.options.onProgress?.({ kind: "blob", digest: blob.digest, size: blob.size, action });
         const { from, to } = this;
-        const mountable = from instanceof RegistryRepository && to instanceof RegistryRepository && from.registry === to.registry && from.repository !== to.repository;
+        const mountable = this.mountable();
+        const chunkSize = this.options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+        // Registry to registry: the download flows into one upload, checked on the way; whether the
+        // target has the blob is asked beside the upload's start, not before it.
+        if (!mountable && from instanceof RegistryRepository && to instanceof RegistryRepository && blob.size > chunkSize) {
+            const present = quiet(to.hasBlob(blob.digest));
+            await this.landed(streamBlob(from, to, blob, { present }), blob);
+            if (await present.catch(() => false)) {
+                this.result.skippedBlobs++;
+                return report("skipped");
+            }
+            this.result.copiedBlobs++;
+            this.result.bytesUploaded += blob.size;
+            return report("copied");
+        }
         if (!(mountable && fresh) && (await to.hasBlob(blob.digest))) {
             this.result.skippedBlobs++;
             return report("skipped");
         }
-        if (mountable && (await mountBlob(to, blob.digest, from.repository))) {
+        if (mountable && from instanceof RegistryRepository && to instanceof RegistryRepository && (await mountBlob(to, blob.digest, from.repository))) {
             this.result.mountedBlobs++;
             return report("mounted");
         }
         const open = () => from.getBlob({ digest: blob.digest, size: blob.size });
-        const chunkSize = this.options.chunkSize ?? DEFAULT_CHUNK_SIZE;
-        try {
-            if (to instanceof RegistryRepository && blob.size > chunkSize) {
+        await this.landed((async () => {
+            if (to instanceof RegistryRepository && from instanceof RegistryRepository && blob.size > chunkSize) {
+                // Not mounted after all (the registry declined): streamed like a copy between registries.
+                await streamBlob(from, to, blob);
+            }
+            else if (to instanceof RegistryRepository && blob.size > chunkSize) {
                 // The source's stream is a verifying one: no second hash on the way up.
                 await uploadBlobChunked(to, blob, open, { chunkSize, verify: false });
             }
@@ -67334,15 +67783,20 @@ class ImageCopy {
             else {
                 await to.putBlob(blob, () => deferred(open));
             }
-        }
-        catch (error) {
-            // An upload whose last answer was lost may have landed all the same.
-            if (!(await to.hasBlob(blob.digest).catch(() => false)))
-                throw error;
-        }
+        })(), blob);
         this.result.copiedBlobs++;
         this.result.bytesUploaded += blob.size;
         report("copied");
+    }
+    /** Waits for an upload; one whose last answer was lost may have landed all the same. */
+    async landed(upload, blob) {
+        try {
+            await upload;
+        }
+        catch (error) {
+            if (!(await this.to.hasBlob(blob.digest).catch(() => false)))
+                throw error;
+        }
     }
     /** The referrers of `subject` in `store`, listed once per copy. */
     listed(store, subject) {
@@ -67358,6 +67812,7 @@ class ImageCopy {
         if (depth >= MAX_REFERRER_DEPTH)
             return;
         const listings = await Promise.all(subjects.map(async (subject) => ({ subject, listed: await this.listed(this.from, subject) })));
+        const nested = [];
         for (const { subject, listed } of listings) {
             if (listed.length === 0)
                 continue;
@@ -67366,29 +67821,42 @@ class ImageCopy {
             if (depth + 1 < MAX_REFERRER_DEPTH)
                 for (const r of listed)
                     this.listed(this.from, r.digest).catch(() => undefined);
-            for (const referrer of listed) {
-                if (this.done.has(referrer.digest))
-                    continue;
-                const content = await this.from.getManifest(referrer.digest);
+            const todo = uniqueByDigest(listed.filter((r) => !this.done.has(r.digest)));
+            // Each referrer's manifest, and whether the target has it, are asked for all at once.
+            const contents = new Map(todo.map((r) => [r.digest, quiet(this.sourceManifest(r.digest))]));
+            for (const r of todo)
+                quiet(this.hasManifest(r.digest));
+            // Their blobs (and manifests the target's list has already) are copied side by side...
+            const copies = await mapLimited(todo, this.options.concurrency ?? 4, async (referrer) => {
+                const content = await contents.get(referrer.digest);
+                const copied = await this.copyManifest(referrer.digest, content.bytes, content.descriptor.mediaType, { put: present.has(referrer.digest) });
+                return { content, ...copied };
+            });
+            // ...and the ones it lacks are stored and added to the subject's list together.
+            const toPush = todo.map((r, i) => ({ r, copy: copies[i] })).filter(({ r }) => !present.has(r.digest));
+            const pushed = toPush.length === 0 ? [] : await pushReferrers(this.to, toPush.map(({ copy }) => copy.content.bytes), { settleMs: this.options.referrerSettleMs ?? 0 });
+            const methods = new Map(toPush.map(({ r }, i) => [r.digest, pushed[i]?.method]));
+            todo.forEach((referrer, i) => {
+                const copy = copies[i];
                 const entry = { digest: referrer.digest, subject, status: "present" };
                 if (referrer.artifactType !== undefined)
                     entry.artifactType = referrer.artifactType;
-                const before = this.manifestsWritten;
-                const listedThere = present.has(referrer.digest);
-                const nested = await this.copyManifest(referrer.digest, content.bytes, content.descriptor.mediaType, { put: listedThere });
-                if (!listedThere) {
-                    const pushed = await pushReferrer(this.to, content.bytes, { settleMs: this.options.referrerSettleMs ?? 0 });
+                const method = methods.get(referrer.digest);
+                if (!present.has(referrer.digest)) {
                     entry.status = "copied";
-                    entry.method = pushed.method;
+                    if (method !== undefined)
+                        entry.method = method;
                 }
-                else if (this.manifestsWritten !== before) {
+                else if (copy.wrote) {
                     entry.status = "copied";
                 }
                 this.result.referrers.push(entry);
                 this.options.onProgress?.({ kind: "referrer", digest: referrer.digest, subject, action: entry.status === "copied" ? "copied" : "skipped" });
-                await this.copyReferrers(nested, depth + 1);
-            }
+                nested.push(...copy.subjects);
+            });
         }
+        if (nested.length > 0)
+            await this.copyReferrers(nested, depth + 1);
     }
 }
 /** A stream that is the one `open` resolves to, for APIs that take a synchronous stream factory. */
@@ -67397,9 +67865,23 @@ function deferred(open) {
     open().then((source) => pipeline(source, out, () => undefined), (error) => out.destroy(error instanceof Error ? error : new Error(String(error))));
     return out;
 }
+/** The same promise, with its rejection marked handled (it is awaited later, or not needed). */
+function quiet(promise) {
+    promise.catch(() => undefined);
+    return promise;
+}
 function uniqueByDigest(blobs) {
     const seen = new Set();
     return blobs.filter((b) => !seen.has(b.digest) && seen.add(b.digest));
+}
+/** `fn` over the items, at most `limit` at once, results in the items' order; the first failure is thrown after all settle. */
+async function mapLimited(items, limit, fn) {
+    const results = new Array(items.length);
+    const indexed = items.map((item, i) => ({ item, i }));
+    await eachLimited(indexed, limit, async ({ item, i }) => {
+        results[i] = await fn(item);
+    });
+    return results;
 }
 /** Runs `fn` over the items, at most `limit` at once; the first failure is thrown after all settle. */
 async function eachLimited(items, limit, fn) {
@@ -67416,11 +67898,138 @@ async function eachLimited(items, limit, fn) {
         throw failures[0];
 }
 //# sourceMappingURL=copy.js.map
+;// CONCATENATED MODULE: ./packages/oci/dist/file-artifact.js
+/**
+ * Files that are not images (a release tarball, a checksums file) as an OCI 1.1 artifact, so
+ * they are signed, attested, promoted and traced through the same path as an image:
+ *
+ *   { schemaVersion: 2, mediaType: application/vnd.oci.image.manifest.v1+json,
+ *     artifactType: <type>, config: <the empty descriptor>,
+ *     layers: [{ mediaType, digest, size, annotations: { org.opencontainers.image.title: <file name> } }] }
+ *
+ * as the OCI image spec's artifact guidance and `oras push` write them. Files are streamed from
+ * disk (hashed once, uploaded as a stream), never held whole in memory. Reading back checks each
+ * file's digest as it streams and refuses names that would leave the output directory.
+ */
+
+
+
+
+
+
+
+
+
+/** The annotation naming a file in an artifact (as `oras` writes it). */
+const TITLE_ANNOTATION = "org.opencontainers.image.title";
+/** The artifact type of a release's files, when none is given. */
+const RELEASE_ARTIFACT_TYPE = "application/vnd.peptide.release.v1";
+const EMPTY_CONFIG = Buffer.from("{}");
+const EMPTY = { mediaType: media_types_MediaType.ociEmpty, digest: digest_digestOf(EMPTY_CONFIG), size: EMPTY_CONFIG.length };
+/** Hashes each file and lays out the artifact manifest; nothing is written yet. */
+async function buildFileArtifact(files, options = {}) {
+    if (files.length === 0)
+        throw new OciError("REFERENCE_INVALID", "an artifact needs at least one file");
+    const seen = new Set();
+    const out = [];
+    for (const file of files) {
+        const info = await lstat(file).catch((cause) => {
+            throw new OciError("BLOB_UNKNOWN", `${file}: cannot be read`, { cause });
+        });
+        if (!info.isFile())
+            throw new OciError("BLOB_UNKNOWN", `${file}: not a regular file (directories and symlinks are not packed; give the files)`);
+        const title = path.basename(file);
+        if (seen.has(title))
+            throw new OciError("REFERENCE_INVALID", `${file}: another file is also named ${title}; names in an artifact are unique`);
+        seen.add(title);
+        const hash = createHash("sha256");
+        await pipeline(createReadStream(file), hash);
+        out.push({ path: file, descriptor: { mediaType: file_artifact_mediaTypeOf(title), digest: `sha256:${hash.digest("hex")}`, size: info.size, annotations: { [TITLE_ANNOTATION]: title } } });
+    }
+    const manifestJson = {
+        schemaVersion: 2,
+        mediaType: MediaType.ociManifest,
+        artifactType: options.artifactType ?? RELEASE_ARTIFACT_TYPE,
+        config: EMPTY,
+        layers: out.map((f) => f.descriptor),
+        ...(options.annotations && Object.keys(options.annotations).length > 0 ? { annotations: options.annotations } : {}),
+    };
+    const manifest = Buffer.from(JSON.stringify(manifestJson));
+    return { descriptor: { mediaType: MediaType.ociManifest, digest: digestOf(manifest), size: manifest.length, artifactType: manifestJson.artifactType }, manifest, files: out };
+}
+/** Uploads the files (streamed, each checked against its digest), then the manifest, tagged last when `tag` is given. */
+async function pushFileArtifact(store, artifact, tag) {
+    await store.putBlob(EMPTY, EMPTY_CONFIG);
+    for (const file of artifact.files)
+        await store.putBlob(file.descriptor, () => createReadStream(file.path));
+    const stored = await store.putManifest(artifact.manifest, artifact.descriptor.mediaType);
+    if (tag !== undefined)
+        await store.tag(tag, stored.digest);
+    return { ...stored, ...(artifact.descriptor.artifactType ? { artifactType: artifact.descriptor.artifactType } : {}) };
+}
+/**
+ * Writes the files of the artifact `digest` into `dir`, each verified as it streams and renamed
+ * into place only when whole. A title that is not a plain file name (a path, `..`) is refused.
+ */
+async function pullFileArtifact(store, digest, dir) {
+    const content = await store.getManifest(digest);
+    const parsed = parseManifest(content.bytes, content.descriptor.mediaType, `${store.location}@${digest}`);
+    if (parsed.kind !== "manifest")
+        throw new OciError("MANIFEST_INVALID", `${store.location}@${digest} is an index, not a file artifact`);
+    const layers = parsed.manifest.layers;
+    const names = layers.map((layer) => {
+        const title = layer.annotations?.[TITLE_ANNOTATION];
+        // eslint-disable-next-line no-control-regex
+        if (title === undefined || title.trim() === "" || title === "." || title === ".." || title !== path.basename(title) || /[\\/\u0000-\u001f\u007f]/.test(title)) {
+            throw new OciError("MANIFEST_INVALID", `${store.location}@${digest}: layer ${layer.digest} is named ${JSON.stringify(title ?? null)}, not a plain file name; nothing was written`);
+        }
+        return title;
+    });
+    if (new Set(names).size !== names.length)
+        throw new OciError("MANIFEST_INVALID", `${store.location}@${digest}: two files share a name; nothing was written`);
+    await mkdir(dir, { recursive: true }).catch((cause) => {
+        throw new OciError("BLOB_UNKNOWN", `${dir}: cannot be created as the output directory (${cause.code ?? "error"})`, { cause });
+    });
+    const written = [];
+    for (const [i, layer] of layers.entries()) {
+        const name = names[i];
+        const target = path.join(dir, name);
+        const partial = `${target}.partial-${process.pid}`;
+        try {
+            await pipeline(await store.getBlob(layer), createWriteStream(partial, { flags: "wx" }));
+            await rename(partial, target);
+        }
+        catch (error) {
+            await rm(partial, { force: true });
+            const code = error.code;
+            // A file-system refusal (a directory in the way, no space) in one line; registry errors as they are.
+            if (typeof code === "string" && /^E[A-Z]+$/.test(code) && !(error instanceof OciError)) {
+                throw new OciError("BLOB_UNKNOWN", `${target}: cannot be written (${code}); nothing else was written after it`, { cause: error });
+            }
+            throw error;
+        }
+        written.push({ name, path: target, descriptor: layer });
+    }
+    return written;
+}
+function file_artifact_mediaTypeOf(name) {
+    // Not the image layer types: a tool that unpacks layers must not take a tarball for a filesystem.
+    if (/\.(tgz|gz)$/i.test(name))
+        return "application/gzip";
+    if (/\.tar$/i.test(name))
+        return "application/x-tar";
+    if (/\.json$/i.test(name))
+        return "application/json";
+    return "application/octet-stream";
+}
+//# sourceMappingURL=file-artifact.js.map
 ;// CONCATENATED MODULE: ./packages/oci/dist/index.js
 /**
  * OCI images: references, digests, manifests, an OCI image layout directory and a Distribution
  * API v2 client, both behind one ImageStore interface.
  */
+
+
 
 
 
@@ -67641,7 +68250,7 @@ async function uploadToGitHub(bundle, options) {
  * The Sigstore bundle referrers of an image digest (for verify and trace): the referrers API's
  * answer or the `sha256-<hex>` tag's, filtered to the bundle artifact type unless `all`.
  */
-function listBundleReferrers(store, digest, options = {}) {
+function referrers_listBundleReferrers(store, digest, options = {}) {
     return listReferrers(store, digest, options.all ? {} : { artifactType: SIGSTORE_BUNDLE_ARTIFACT_TYPE });
 }
 //# sourceMappingURL=referrers.js.map
@@ -67679,7 +68288,7 @@ async function evidence_findPromotions(store, digest, options) {
 }
 /** The promotion predicate in a DSSE bundle's statement (unverified), or undefined. */
 function evidence_promotionPredicateOf(bundle) {
-    const payload = record(record(bundle)?.["dsseEnvelope"])?.["payload"];
+    const payload = evidence_record(evidence_record(bundle)?.["dsseEnvelope"])?.["payload"];
     if (typeof payload !== "string")
         return undefined;
     let statement;
@@ -67689,15 +68298,15 @@ function evidence_promotionPredicateOf(bundle) {
     catch {
         return undefined;
     }
-    const s = record(statement);
+    const s = evidence_record(statement);
     if (s?.["predicateType"] !== PROMOTION_PREDICATE_TYPE)
         return undefined;
-    const predicate = record(s["predicate"]);
+    const predicate = evidence_record(s["predicate"]);
     if (typeof predicate?.["environment"] !== "string" || typeof predicate["digest"] !== "string")
         return undefined;
     return predicate;
 }
-function record(value) {
+function evidence_record(value) {
     return typeof value === "object" && value !== null && !Array.isArray(value) ? value : undefined;
 }
 //# sourceMappingURL=evidence.js.map
@@ -67732,7 +68341,10 @@ async function promote(options) {
     checks.push(attestationsCheck(report, options.policy));
     if (options.requirePrevious)
         checks.push(await previousCheck(options, options.requirePrevious));
-    const approvals = approvalsCheck(options);
+    // After a failed check GitHub is not asked: the refusal names that check, not a missing permission.
+    const passed = checks.every((c) => c.ok);
+    const review = passed ? await reviewOf(options, report) : { approvals: options.approvals ?? [], authors: authorsGiven(options) };
+    const approvals = passed || options.review === undefined ? approvalsCheck(options, review) : undefined;
     if (approvals)
         checks.push(approvals);
     if (checks.some((c) => !c.ok))
@@ -67748,7 +68360,7 @@ async function promote(options) {
     if (recorded)
         return { ...base, status: copy.alreadyComplete ? "already-promoted" : "promoted", checks, report, copy };
     const now = options.now ?? new Date();
-    const statement = promotionStatement(options, report, now);
+    const statement = promotionStatement(options, report, review, now);
     const session = options.signing !== undefined && promote_isSession(options.signing) ? options.signing : await createSigningSession(options.signing ?? {});
     const bundle = await session.signStatement(statement);
     const bundleDigest = `sha256:${createHash("sha256").update(JSON.stringify(bundle)).digest("hex")}`;
@@ -67832,21 +68444,74 @@ function promoterPolicy(policy) {
     }
     return derived;
 }
-function approvalsCheck(options) {
-    const approvals = options.approvals ?? [];
+/**
+ * The approvals (given, else read from `options.review`) and the change's authors (given, and
+ * read for the commit the passing attestations were signed from when self-approval is forbidden).
+ */
+async function reviewOf(options, report) {
+    if (options.review !== undefined && options.approvals !== undefined) {
+        throw new InputError("INPUT_INVALID", "approvals are read from the deployment review, or given; not both (given ones would stand in for the run's)");
+    }
+    const approvals = options.approvals ?? (options.review ? await options.review.approvals(options.environment) : []);
+    const given = authorsGiven(options);
+    const changes = changesOf(report);
+    const change = changes.length === 1 ? changes[0] : undefined;
+    const base = { approvals, ...(change ? { change } : {}) };
+    if (!options.forbidSelfApproval || options.review === undefined)
+        return { ...base, authors: given };
+    const authors = new Map(given.map((a) => [a.toLowerCase(), a]));
+    let unreviewed = changes.length === 0;
+    for (const c of changes) {
+        const read = await options.review.authors(c);
+        for (const login of read.logins)
+            if (!authors.has(login.toLowerCase()))
+                authors.set(login.toLowerCase(), login);
+        if (read.pullRequests.length === 0)
+            unreviewed = true;
+    }
+    return { ...base, authors: [...authors.values()], ...(unreviewed ? { unreviewed } : {}) };
+}
+function authorsGiven(options) {
+    return options.author !== undefined && options.author.trim() !== "" ? [options.author.trim()] : [];
+}
+/** The commits the passing attestations were signed from (Fulcio's source repository claims). */
+function changesOf(report) {
+    const out = new Map();
+    for (const bundle of report.bundles) {
+        const commit = bundle.ok ? bundle.identity?.sourceRepositoryDigest : undefined;
+        const uri = bundle.identity?.sourceRepositoryUri;
+        const repository = uri === undefined ? undefined : /^https:\/\/[^/]+\/([^/]+\/[^/]+?)(?:\.git)?\/?$/.exec(uri)?.[1];
+        if (commit === undefined || repository === undefined || !/^[0-9a-f]{40}$/.test(commit))
+            continue;
+        out.set(`${repository.toLowerCase()}@${commit}`, { repository, commit });
+    }
+    return [...out.values()];
+}
+function approvalsCheck(options, review) {
+    const { approvals, authors } = review;
+    const approvers = approvals.map((a) => a.user).join(", ");
     if (!options.forbidSelfApproval) {
-        return approvals.length === 0 ? undefined : { name: "approvals", ok: true, reason: `approved by ${approvals.map((a) => a.user).join(", ")}` };
+        return approvals.length === 0 ? undefined : { name: "approvals", ok: true, reason: `approved by ${approvers}` };
     }
-    if (options.author === undefined || options.author.trim() === "") {
-        return { name: "approvals", ok: false, reason: "the author of the change is unknown, so an approval by someone else cannot be shown" };
+    const where = review.change ? `${review.change.repository}@${review.change.commit.slice(0, 12)}` : "the change";
+    if (review.unreviewed) {
+        return {
+            name: "approvals",
+            ok: false,
+            reason: `no pull request brought ${where}, so its author is not established (a commit's author email can be forged) and an approval by someone else cannot be shown; ship changes through pull requests`,
+        };
     }
-    const author = options.author.toLowerCase();
-    const self = approvals.filter((a) => a.user.toLowerCase() === author);
+    if (authors.length === 0) {
+        return { name: "approvals", ok: false, reason: `${review.change ? `no GitHub user is linked to ${where}` : "the author of the change is unknown"}, so an approval by someone else cannot be shown` };
+    }
+    const lower = new Set(authors.map((a) => a.toLowerCase()));
+    const self = approvals.filter((a) => lower.has(a.user.toLowerCase()));
+    const who = authors.join(", ");
     if (self.length > 0)
-        return { name: "approvals", ok: false, reason: `${self[0]?.user} approved their own change; an approver other than the author is required` };
+        return { name: "approvals", ok: false, reason: `${self[0]?.user} approved their own change; an approver other than the author (${who}) is required` };
     if (approvals.length === 0)
-        return { name: "approvals", ok: false, reason: `no approval recorded; an approver other than the author (${options.author}) is required` };
-    return { name: "approvals", ok: true, reason: `approved by ${approvals.map((a) => a.user).join(", ")}, not the author (${options.author})` };
+        return { name: "approvals", ok: false, reason: `no approval recorded; an approver other than the author (${who}) is required` };
+    return { name: "approvals", ok: true, reason: `approved by ${approvers}, not the author (${who})` };
 }
 /** A verified promotion to this environment and target already on the target's copy. */
 async function alreadyRecorded(options) {
@@ -67857,7 +68522,7 @@ async function alreadyRecorded(options) {
     });
     return found.some((f) => f.report.ok && f.predicate.target.name === options.target.name && f.predicate.target.tag === options.target.tag);
 }
-function promotionStatement(options, report, now) {
+function promotionStatement(options, report, review, now) {
     const { source, target } = options;
     const reportDigest = createHash("sha256").update(JSON.stringify(report)).digest("hex");
     return {
@@ -67874,8 +68539,10 @@ function promotionStatement(options, report, now) {
                 policy: options.policy,
                 ...(options.requirePrevious ? { previousEnvironment: options.requirePrevious.environment } : {}),
             },
-            approvals: options.approvals ?? [],
-            ...(options.author !== undefined ? { author: options.author } : {}),
+            approvals: review.approvals,
+            ...(review.authors[0] !== undefined ? { author: review.authors[0] } : {}),
+            ...(review.authors.length > 1 ? { authors: review.authors } : {}),
+            ...(review.change ? { change: review.change } : {}),
             ...(options.runUrl !== undefined ? { runUrl: options.runUrl } : {}),
             promotedAt: now.toISOString(),
         },
@@ -67888,12 +68555,310 @@ function sameStore(a, b) {
     return a === b || a.location === b.location;
 }
 //# sourceMappingURL=promote.js.map
+;// CONCATENATED MODULE: ./packages/attest/dist/promote/environment-policy.js
+/**
+ * A promotion policy file: verify's policy fields at the top, and under `environments` each
+ * environment's overrides plus its promotion rules (`require-previous`, `forbid-self-approval`).
+ * Shared by actions/promote and `peptide promote`, so one file means the same to both.
+ *
+ *   signer-workflow: acme/pay/.github/workflows/release.yml
+ *   environments:
+ *     staging: {}
+ *     production: { require-previous: staging, forbid-self-approval: true }
+ *
+ * Environment names match case-insensitively, as GitHub's do. When the file lists environments,
+ * promoting to one it does not list is refused: a typo (`prod`) must not fall back to the
+ * top-level policy and silently drop production's rules.
+ */
+
+function environmentPolicyFields(file, environment, shown) {
+    const { environments, ...base } = file;
+    const entry = environmentEntry(environments, environment, shown);
+    const top = takeRules(base, shown);
+    const own = takeRules(entry, `${shown}: environments.${environment}`);
+    return {
+        fields: { ...base, ...entry },
+        rules: {
+            ...((own.requirePrevious ?? top.requirePrevious) !== undefined ? { requirePrevious: own.requirePrevious ?? top.requirePrevious } : {}),
+            forbidSelfApproval: own.forbidSelfApproval ?? top.forbidSelfApproval ?? false,
+        },
+    };
+}
+function environmentEntry(environments, environment, shown) {
+    if (environments === undefined || environments === null)
+        return {};
+    if (typeof environments !== "object" || Array.isArray(environments))
+        throw new InputError("CONFIG_INVALID", `${shown}: "environments" must map environment names to policy fields`);
+    const names = Object.keys(environments);
+    const byCase = new Map();
+    for (const name of names) {
+        const other = byCase.get(name.toLowerCase());
+        if (other !== undefined)
+            throw new InputError("CONFIG_INVALID", `${shown}: environments "${other}" and "${name}" differ only in case; GitHub environment names are case-insensitive, keep one`);
+        byCase.set(name.toLowerCase(), name);
+    }
+    const key = byCase.get(environment.trim().toLowerCase());
+    if (key === undefined) {
+        throw new InputError("CONFIG_INVALID", `${shown}: environment "${environment}" is not under "environments" (${names.join(", ") || "none"}); add "${environment}: {}" there to promote to it with the top-level policy`);
+    }
+    const entry = environments[key];
+    if (entry === null || entry === undefined)
+        return {};
+    if (typeof entry !== "object" || Array.isArray(entry))
+        throw new InputError("CONFIG_INVALID", `${shown}: "environments.${key}" must be a mapping of policy fields`);
+    return { ...entry };
+}
+/** Removes the promotion rules (either spelling) from `fields`, which policyFromJSON would reject. */
+function takeRules(fields, shown) {
+    const out = {};
+    for (const key of ["require-previous", "requirePrevious"]) {
+        const value = fields[key];
+        delete fields[key];
+        if (value === undefined || value === null)
+            continue;
+        if (typeof value !== "string" || value.trim() === "")
+            throw new InputError("CONFIG_INVALID", `${shown}: "${key}" must be an environment name`);
+        out.requirePrevious = value.trim();
+    }
+    for (const key of ["forbid-self-approval", "forbidSelfApproval"]) {
+        const value = fields[key];
+        delete fields[key];
+        if (value === undefined || value === null)
+            continue;
+        if (typeof value !== "boolean")
+            throw new InputError("CONFIG_INVALID", `${shown}: "${key}" must be true or false`);
+        out.forbidSelfApproval = value;
+    }
+    return out;
+}
+//# sourceMappingURL=environment-policy.js.map
+;// CONCATENATED MODULE: ./packages/attest/dist/promote/github-review.js
+/**
+ * Who approved a deployment and who wrote the change, read from the GitHub REST API:
+ *
+ * - `GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals`, the review history of the run
+ *   (https://docs.github.com/en/rest/actions/workflow-runs#get-the-review-history-for-a-workflow-run):
+ *   `[{ state: "approved" | "rejected" | "pending", comment, environments: [{ id, name, ... }],
+ *   user: { login, id, ... } }]`. Needs `actions: read`. The entries carry no time.
+ * - `GET /repos/{owner}/{repo}/commits/{sha}` (https://docs.github.com/en/rest/commits/commits#get-a-commit):
+ *   `author` is the GitHub user linked to the commit's author email (null when none is). The
+ *   committer is not counted: a reviewer who rebase-merges becomes the committer. Needs
+ *   `contents: read`.
+ * - `GET /repos/{owner}/{repo}/commits/{sha}/pulls`
+ *   (https://docs.github.com/en/rest/commits/commits#list-pull-requests-associated-with-a-commit):
+ *   the pull requests that brought the commit, `[{ number, user: { login }, ... }]`. Needs
+ *   `pull-requests: read`.
+ */
+
+/** The GitHub account that commits changes made in the web interface; it authors nothing. */
+const WEB_FLOW = "web-flow";
+function githubDeploymentReview(options) {
+    const base = (options.apiUrl ?? "https://api.github.com").replace(/\/+$/, "");
+    const get = async (repository, path, permission) => {
+        const [owner, repo, extra] = repository.split("/");
+        if (!owner || !repo || extra !== undefined)
+            throw new InputError("INPUT_INVALID", `"${repository}" is not owner/repo`);
+        const url = `${base}/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/${path}`;
+        try {
+            const response = await fetchWithRetry(url, { headers: { accept: "application/vnd.github+json", authorization: `Bearer ${options.token}`, "x-github-api-version": "2022-11-28" } }, { tokenEnv: "GITHUB_TOKEN", ...options.retry });
+            const text = await response.text();
+            try {
+                return JSON.parse(text);
+            }
+            catch (cause) {
+                throw new HttpError("HTTP_ERROR", `GET ${url}: the answer is not JSON (a proxy or login page?)`, response.status, { cause });
+            }
+        }
+        catch (error) {
+            // A token without the scope, or a repository it cannot see; a rate limit keeps its own words.
+            if (error instanceof HttpError && (error.code === "AUTH_FAILED" || error.code === "NOT_FOUND")) {
+                throw new InputError("INPUT_INVALID", `${error.message}: give the promoting job "permissions: ${permission}" (and the token access to ${repository})`, { cause: error });
+            }
+            throw error;
+        }
+    };
+    return {
+        async approvals(environment) {
+            if (!/^\d+$/.test(options.runId))
+                throw new InputError("INPUT_INVALID", `"${options.runId}" is not a workflow run id (GITHUB_RUN_ID)`);
+            const answer = await get(options.repository, `actions/runs/${options.runId}/approvals`, "actions: read");
+            if (!Array.isArray(answer))
+                throw new InputError("INPUT_INVALID", `the review history of run ${options.runId} is not a list`);
+            const wanted = environment.toLowerCase();
+            const approvals = [];
+            for (const entry of answer.map(github_review_record)) {
+                if (entry.state !== "approved")
+                    continue;
+                const environments = Array.isArray(entry.environments) ? entry.environments.map(github_review_record) : [];
+                if (!environments.some((e) => typeof e.name === "string" && e.name.toLowerCase() === wanted))
+                    continue;
+                const user = github_review_record(entry.user).login;
+                if (typeof user !== "string" || user.trim() === "" || github_review_record(entry.user).type === "Bot")
+                    continue;
+                const comment = typeof entry.comment === "string" && entry.comment.trim() !== "" ? entry.comment.trim() : undefined;
+                approvals.push({ user, ...(comment !== undefined ? { comment } : {}) });
+            }
+            return approvals;
+        },
+        async authors({ repository, commit }) {
+            if (!/^[0-9a-f]{40}$/.test(commit))
+                throw new InputError("INPUT_INVALID", `"${commit}" is not a commit SHA`);
+            const [detail, pulls] = await Promise.all([get(repository, `commits/${commit}`, "contents: read"), get(repository, `commits/${commit}/pulls`, "pull-requests: read")]);
+            if (!Array.isArray(pulls))
+                throw new InputError("INPUT_INVALID", `the pull requests of ${repository}@${commit} are not a list`);
+            const logins = [github_review_record(github_review_record(detail).author).login, ...pulls.map((p) => github_review_record(github_review_record(p).user).login)];
+            const unique = new Map();
+            for (const login of logins) {
+                if (typeof login === "string" && login.trim() !== "" && login !== WEB_FLOW)
+                    unique.set(login.toLowerCase(), login);
+            }
+            const numbers = pulls.map((p) => github_review_record(p).number).filter((n) => typeof n === "number");
+            return { logins: [...unique.values()], pullRequests: numbers };
+        },
+    };
+}
+function github_review_record(value) {
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? value : {};
+}
+//# sourceMappingURL=github-review.js.map
 ;// CONCATENATED MODULE: ./packages/attest/dist/promote/index.js
+
+
+
+
+
+//# sourceMappingURL=index.js.map
+// EXTERNAL MODULE: ./packages/attest/dist/verify/certificate.js
+var certificate = __nccwpck_require__(25439);
+;// CONCATENATED MODULE: ./packages/attest/dist/trace/trace.js
+
+
+
+
+
+
+/** Reads the bundles attached to `image` in `store` and lays out the chain; `name` is the image as a person names it. */
+async function traceImage(store, image, name) {
+    return (await traceChain(store, image, name)).trace;
+}
+/** The trace, and each environment the digest reached with who approved it and when. */
+async function traceChain(store, image, name) {
+    const { referrers } = await listBundleReferrers(store, image.digest, { all: true });
+    const found = await fetchAttachedBundles(store, image.digest);
+    // A statement about another digest says nothing of this image (anyone who can push a referrer can
+    // attach one): it is left out, so it cannot fill a link.
+    const statements = found
+        .map((item) => ({ statement: trace_statementOf(item.bundle), fact: signatureFact(item.bundle, item.manifest.digest) }))
+        .filter((s) => s.statement === undefined || namesDigest(s.statement, image.digest));
+    const provenance = statements.find((s) => s.statement?.predicateType === SLSA_PROVENANCE_V1)?.statement;
+    const sbom = statements.find((s) => isSbomType(s.statement?.predicateType))?.statement;
+    const environments = environmentFacts(statements.filter((s) => s.statement?.predicateType === PROMOTION_PREDICATE_TYPE).map((s) => s.statement?.predicate));
+    const links = [...provenanceLinks(provenance), sbomLink(sbom), signaturesLink(statements.map((s) => s.fact)), promotionsLink(environments)];
+    const trace = {
+        version: 1,
+        image: { name, location: store.location, digest: image.digest, mediaType: image.mediaType, size: image.size },
+        attachments: referrers.length,
+        links,
+        signatures: statements.map((s) => s.fact),
+        missing: links.filter((l) => l.status === "missing").map((l) => l.name),
+    };
+    return { trace, environments };
+}
+/** The statement's subjects include `digest` (`sha256:<hex>`). */
+function namesDigest(statement, digest) {
+    const [algorithm, hex] = digest.split(":");
+    const subjects = Array.isArray(statement.subject) ? statement.subject : [];
+    return subjects.some((subject) => algorithm !== undefined && text(record(record(subject).digest)[algorithm]) === hex);
+}
+/** The in-toto statement inside a bundle's DSSE envelope, or undefined (a message signature, unreadable JSON). */
+function trace_statementOf(bundle) {
+    const payload = text(record(record(bundle).dsseEnvelope).payload);
+    if (payload === undefined)
+        return undefined;
+    try {
+        const parsed = JSON.parse(Buffer.from(payload, "base64").toString("utf8"));
+        return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? parsed : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function signatureFact(bundle, manifest) {
+    const statement = trace_statementOf(bundle);
+    const material = record(record(bundle).verificationMaterial);
+    const chain = record(material.x509CertificateChain).certificates;
+    const raw = text(record(material.certificate).rawBytes) ?? (Array.isArray(chain) ? text(record(chain[0]).rawBytes) : undefined);
+    const fact = { predicateType: text(statement?.predicateType) ?? "message signature", manifest };
+    if (raw !== undefined) {
+        try {
+            const certificate = readSigningCertificate(Buffer.from(raw, "base64"));
+            const signer = certificate.subjectAlternativeNames[0];
+            if (signer !== undefined)
+                fact.signer = signer;
+            if (certificate.claims.issuer !== undefined)
+                fact.issuer = certificate.claims.issuer;
+        }
+        catch {
+            // an unreadable certificate is reported as such
+        }
+    }
+    const entry = Array.isArray(material.tlogEntries) ? record(material.tlogEntries[0]) : {};
+    const logIndex = text(entry.logIndex);
+    if (logIndex !== undefined)
+        fact.logIndex = logIndex;
+    const seconds = Number(text(entry.integratedTime));
+    if (Number.isFinite(seconds) && seconds > 0)
+        fact.integratedTime = new Date(seconds * 1000).toISOString();
+    return fact;
+}
+//# sourceMappingURL=trace.js.map
+;// CONCATENATED MODULE: ./packages/attest/dist/trace/markdown.js
+/**
+ * The job summary of a trace: a table (link | status | what) and the Mermaid diagram of the
+ * chain. GitHub's job summaries strip colour from text, so a missing link is marked with an
+ * emoji and bold words ("❌ **missing**") in the table, and drawn red only in the diagram
+ * (Mermaid's classDef is rendered).
+ */
+
+const STATUS = {
+    present: "✅ present",
+    missing: "❌ **missing**",
+    none: "➖ none yet",
+};
+function traceMarkdown(trace, environments) {
+    const verdict = trace.missing.length === 0
+        ? "✅ every link is present"
+        : `❌ **${trace.missing.length} link${trace.missing.length === 1 ? "" : "s"} missing**: ${trace.missing.map(markdownText).join(", ")}`;
+    const lines = [
+        "## Peptide trace",
+        "",
+        `${markdownText(trace.image.name)}@${markdownText(trace.image.digest)} (${trace.attachments} attachment${trace.attachments === 1 ? "" : "s"}): ${verdict}`,
+        "",
+        "| link | status | what |",
+        "| --- | --- | --- |",
+        ...trace.links.map((l) => `| ${markdownText(l.name)} | ${STATUS[l.status]} | ${[l.summary, ...(l.details ?? [])].map(markdownText).join("<br>")} |`),
+        "",
+    ];
+    lines.push("```mermaid", traceMermaid(trace, environments), "```", "", "The attestations are read, not verified: the verify action and `peptide verify` are the gate.", "");
+    return lines.join("\n");
+}
+/**
+ * Text safe in a Markdown table cell: line breaks flattened, and every character that could
+ * start markup (emphasis, links, HTML, code, the cell separator) backslash-escaped.
+ */
+function markdownText(value) {
+    // eslint-disable-next-line no-control-regex
+    return value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/[\\`*_[\]<>|~&!#]/g, "\\$&");
+}
+//# sourceMappingURL=markdown.js.map
+;// CONCATENATED MODULE: ./packages/attest/dist/trace/index.js
+
 
 
 
 //# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./packages/attest/dist/index.js
+
 
 
 
@@ -68042,7 +69007,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Sy: () => (/* reexport */ writeSummary)
 });
 
-// UNUSED EXPORTS: annotate, enumInput, listInput, requiredInput
+// UNUSED EXPORTS: annotate, enumInput, listInput, logText, requiredInput
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(70857);
@@ -71052,8 +72017,24 @@ function annotate(annotations) {
             core.notice(a.message, props);
     }
 }
+/**
+ * Text for the log that cannot act as a workflow command: the runner reads any line starting with
+ * `::` (or the old `##[`) as one, so text taken from an image, a registry or an API (a repository
+ * name in an attestation) could forge annotations or `::add-mask::` real output. Such lines get a
+ * leading space; other control characters (ANSI escapes) are shown as `?`.
+ */
+function logText(message) {
+    return message
+        .split(/\r?\n|\r/)
+        .map((line) => {
+        // eslint-disable-next-line no-control-regex
+        const clean = line.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "?");
+        return /^\s*(::|##\[)/.test(clean) ? ` ${clean}` : clean;
+    })
+        .join("\n");
+}
 const log = {
-    info: (message) => info(message),
+    info: (message) => info(logText(message)),
     warning: (message) => warning(message),
     debug: (message) => core_debug(message),
     group: (name, fn) => group(name, fn),

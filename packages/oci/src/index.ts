@@ -19,4 +19,5 @@ export * from "./build-image.js";
 export * from "./mount.js";
 export * from "./upload-chunked.js";
 export * from "./copy.js";
+export * from "./blob-stream.js";
 export * from "./file-artifact.js";

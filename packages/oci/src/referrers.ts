@@ -36,19 +36,26 @@ export function referrersTag(digest: string): string {
  */
 export async function referrersFromApi(repository: RegistryRepository, digest: string, artifactType?: string): Promise<Descriptor[] | undefined> {
   parseDigest(digest);
+  // A repository without the API is asked once per client, not once per subject.
+  if (repository.referrersApi === false) return undefined;
   const query = artifactType === undefined ? "" : `?artifactType=${encodeURIComponent(artifactType)}`;
   let response: Response;
   try {
     response = await repository.apiRequest("GET", `referrers/${digest}${query}`, { accept: MediaType.ociIndex });
   } catch (error) {
-    if (error instanceof HttpError && (error.status === 404 || error.status === 405)) return undefined;
+    if (error instanceof HttpError && (error.status === 404 || error.status === 405)) {
+      repository.noteReferrersApi(false);
+      return undefined;
+    }
     throw error;
   }
   const type = (response.headers.get("content-type") ?? "").split(";")[0]?.trim();
   if (type !== MediaType.ociIndex) {
     await response.body?.cancel().catch(() => undefined);
+    repository.noteReferrersApi(false);
     return undefined;
   }
+  repository.noteReferrersApi(true);
   const bytes = Buffer.from(await response.arrayBuffer());
   const parsed = parseManifest(bytes, MediaType.ociIndex, `referrers of ${digest} in ${repository.location}`);
   if (parsed.kind !== "index") throw new OciError("REGISTRY_ERROR", `referrers of ${digest} in ${repository.location}: not an image index`);
@@ -81,44 +88,84 @@ export interface PushReferrerResult {
 /**
  * Stores a referrer manifest (its blobs must be stored first) and makes it findable from its
  * subject: nothing more where the registry has the referrers API, else it is added to the
- * subject's `sha256-<hex>` index (see addToReferrersTag; `settleMs` is the wait before the
- * read-back, default 100 ms, and `attempts` the rounds, default 3).
+ * subject's `sha256-<hex>` index (see addToReferrersTag; `settleMs` bounds the wait before the
+ * read-back, default 100 ms, scaled down on a registry that answers faster; `attempts` is the
+ * rounds, default 3).
  */
 export async function pushReferrer(store: ImageStore, manifest: Uint8Array, options: { attempts?: number; settleMs?: number } = {}): Promise<PushReferrerResult> {
-  const parsed = parseManifest(manifest, undefined, `referrer for ${store.location}`);
-  const body = parsed.kind === "manifest" ? parsed.manifest : parsed.index;
-  const subject = body.subject;
-  if (subject === undefined) throw new OciError("MANIFEST_INVALID", `referrer for ${store.location}: it has no subject`);
-  const stored = await store.putManifest(manifest, parsed.mediaType);
-  const descriptor: Descriptor = { mediaType: stored.mediaType, digest: stored.digest, size: stored.size };
-  const artifactType = body.artifactType ?? (parsed.kind === "manifest" ? parsed.manifest.config.mediaType : undefined);
-  if (artifactType !== undefined) descriptor.artifactType = artifactType;
-  if (body.annotations !== undefined && Object.keys(body.annotations).length > 0) descriptor.annotations = body.annotations;
-
-  if (store instanceof RegistryRepository && (await referrersFromApi(store, subject.digest)) !== undefined) {
-    return { descriptor, method: "referrers-api" };
-  }
-  const key = `${store.location}\u0000${subject.digest}`;
-  return serialized(key, () => addToReferrersTag(store, subject.digest, descriptor, Math.max(1, options.attempts ?? 3), options.settleMs ?? 100));
+  const [pushed] = await pushReferrers(store, [manifest], options);
+  return pushed as PushReferrerResult;
 }
 
 /**
+ * pushReferrer for several referrer manifests at once (their blobs stored first): the manifests
+ * go up together, and each subject's `sha256-<hex>` index is updated once for all of its new
+ * referrers (one read, write and read-back instead of one per referrer). Results are in the
+ * order of `manifests`, and each index lists its new referrers in that order.
+ */
+export async function pushReferrers(store: ImageStore, manifests: Uint8Array[], options: { attempts?: number; settleMs?: number } = {}): Promise<PushReferrerResult[]> {
+  const parsed = manifests.map((manifest) => {
+    const p = parseManifest(manifest, undefined, `referrer for ${store.location}`);
+    const body = p.kind === "manifest" ? p.manifest : p.index;
+    if (body.subject === undefined) throw new OciError("MANIFEST_INVALID", `referrer for ${store.location}: it has no subject`);
+    const artifactType = body.artifactType ?? (p.kind === "manifest" ? p.manifest.config.mediaType : undefined);
+    return { manifest, mediaType: p.mediaType, subject: body.subject.digest, artifactType, annotations: body.annotations };
+  });
+  const descriptors = await Promise.all(
+    parsed.map(async (p) => {
+      const stored = await store.putManifest(p.manifest, p.mediaType);
+      const descriptor: Descriptor = { mediaType: stored.mediaType, digest: stored.digest, size: stored.size };
+      if (p.artifactType !== undefined) descriptor.artifactType = p.artifactType;
+      if (p.annotations !== undefined && Object.keys(p.annotations).length > 0) descriptor.annotations = p.annotations;
+      return descriptor;
+    }),
+  );
+  const subjects = [...new Set(parsed.map((p) => p.subject))];
+  const methods = new Map<string, ReferrersMethod>();
+  const attempts = Math.max(1, options.attempts ?? 3);
+  await Promise.all(
+    subjects.map(async (subject) => {
+      if (store instanceof RegistryRepository && (await referrersFromApi(store, subject)) !== undefined) {
+        methods.set(subject, "referrers-api");
+        return;
+      }
+      const mine = descriptors.filter((_, i) => parsed[i]?.subject === subject);
+      const key = `${store.location}\u0000${subject}`;
+      await serialized(key, () => addToReferrersTag(store, subject, mine, attempts, options.settleMs ?? 100));
+      methods.set(subject, "referrers-tag");
+    }),
+  );
+  return descriptors.map((descriptor, i) => ({ descriptor, method: methods.get(parsed[i]?.subject ?? "") ?? "referrers-tag" }));
+}
+
+/** The settle wait is this many times our own read-and-write of the index, within [SETTLE_FLOOR_MS, settleMs]. */
+const SETTLE_FACTOR = 4;
+const SETTLE_FLOOR_MS = 10;
+
+/**
  * Read, add, write, then read back after a short jittered wait: a writer elsewhere that read the
- * index before our write and wrote after it has dropped our descriptor, and we add it again.
+ * index before our write and wrote after it has dropped our descriptors, and we add them again.
  * Writers in this process take turns per subject (no loss); across processes the tag schema has
  * no compare-and-swap (the spec says as much), so this narrows the window without closing it.
+ *
+ * Such a writer's window (its read to its write) is about as long as our own read and write of
+ * the same index, so the wait is scaled to that (4×, at least 10 ms) and bounded by `settleMs`:
+ * on a slow registry it is `settleMs` as before, on a fast one it shrinks with the window.
  */
-async function addToReferrersTag(store: ImageStore, digest: string, descriptor: Descriptor, attempts: number, settleMs: number): Promise<PushReferrerResult> {
+async function addToReferrersTag(store: ImageStore, digest: string, descriptors: Descriptor[], attempts: number, settleMs: number): Promise<void> {
+  const missing = (index: ImageIndex): Descriptor[] => descriptors.filter((d) => !index.manifests.some((m) => m.digest === d.digest));
+  let lost = descriptors;
   for (let attempt = 0; attempt < attempts; attempt++) {
+    const started = performance.now();
     const index = await readReferrersIndex(store, digest);
-    if (!index.manifests.some((d) => d.digest === descriptor.digest)) {
-      await writeReferrersIndex(store, digest, { ...index, manifests: [...index.manifests, descriptor] });
-    }
-    if (settleMs > 0) await new Promise((resolve) => setTimeout(resolve, settleMs / 2 + Math.random() * settleMs));
-    const check = await readReferrersIndex(store, digest);
-    if (check.manifests.some((d) => d.digest === descriptor.digest)) return { descriptor, method: "referrers-tag" };
+    const add = missing(index);
+    if (add.length > 0) await writeReferrersIndex(store, digest, { ...index, manifests: [...index.manifests, ...add] });
+    const settle = Math.min(settleMs, Math.max(SETTLE_FLOOR_MS, SETTLE_FACTOR * (performance.now() - started)));
+    if (settleMs > 0) await new Promise((resolve) => setTimeout(resolve, settle / 2 + Math.random() * settle));
+    lost = missing(await readReferrersIndex(store, digest));
+    if (lost.length === 0) return;
   }
-  throw new OciError("REGISTRY_ERROR", `${store.location}: the referrers tag ${referrersTag(digest)} kept losing ${descriptor.digest} to concurrent writers`);
+  throw new OciError("REGISTRY_ERROR", `${store.location}: the referrers tag ${referrersTag(digest)} kept losing ${lost.map((d) => d.digest).join(", ")} to concurrent writers`);
 }
 
 const turns = new Map<string, Promise<unknown>>();

@@ -13,6 +13,7 @@ import { DigestVerifier, digestOf, parseDigest, verifyBytes } from "./digest.js"
 import { OciError } from "./errors.js";
 import { HostPolicy, type Lookup } from "./hosts.js";
 import { MAX_MANIFEST_BYTES, parseManifest, type Descriptor } from "./manifest.js";
+import { rawBodyOf } from "./node-http.js";
 import { isManifestMediaType, MANIFEST_ACCEPT } from "./media-types.js";
 import { canonicalRegistryName, registryApiHost, type Reference } from "./reference.js";
 import type { BlobRef, BlobSource, ImageStore, ManifestContent } from "./store.js";
@@ -117,7 +118,9 @@ export class RegistryRepository implements ImageStore {
     }
     if (!response.body) throw new OciError("REGISTRY_ERROR", `${what}: empty response`);
     const verifier = new DigestVerifier(blob.digest, { what, ...(blob.size !== undefined ? { size: blob.size } : {}) });
-    pipeline(Readable.fromWeb(response.body as import("node:stream/web").ReadableStream<Uint8Array>), verifier, () => undefined);
+    // On node:http the message itself flows into the verifier, with no web stream between.
+    const body = rawBodyOf(response) ?? Readable.fromWeb(response.body as import("node:stream/web").ReadableStream<Uint8Array>);
+    pipeline(body, verifier, () => undefined);
     return verifier;
   }
 
@@ -157,7 +160,11 @@ export class RegistryRepository implements ImageStore {
     try {
       done = await this.send("PUT", url, "pull,push", { "content-type": "application/octet-stream", "content-length": String(blob.size) }, body);
     } catch (error) {
-      throw attempt.verifier?.errored ?? error;
+      if (attempt.verifier?.errored) throw attempt.verifier.errored;
+      // A PUT whose answer was lost may have completed: its replay finds the session closed
+      // (BLOB_UPLOAD_UNKNOWN). The blob being there, whole and under its digest, is success.
+      if (await this.hasBlob(blob.digest).catch(() => false)) return;
+      throw error;
     }
     await done.body?.cancel().catch(() => undefined);
     const stored = done.headers.get("docker-content-digest");
@@ -191,14 +198,29 @@ export class RegistryRepository implements ImageStore {
    * One authenticated request with push access, for the upload protocols kept in their own files
    * (mount.ts, upload-chunked.ts). `target` is a path under `/v2/<repository>/` or an upload
    * `Location` already resolved with uploadUrl; `extraScope` is another scope the token must
-   * carry (the source repository of a cross-repository mount). Resolves with a 2xx or throws.
+   * carry (the source repository of a cross-repository mount); `options` bound this request's
+   * retries and wait for an answer (a streamed body is sent once). Resolves with a 2xx or throws.
    */
-  uploadRequest(method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE", target: string | URL, headers: Record<string, string> = {}, body?: RegistryRequest["body"], extraScope?: string): Promise<Response> {
+  uploadRequest(method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE", target: string | URL, headers: Record<string, string> = {}, body?: RegistryRequest["body"], extraScope?: string, options: Pick<RegistryRequest, "retries" | "timeoutMs"> = {}): Promise<Response> {
     const url = typeof target === "string" ? new URL(`${this.base}/${target}`) : target;
     const scope = `repository:${this.repository}:pull,push${extraScope === undefined ? "" : ` ${extraScope}`}`;
-    const request: RegistryRequest = { registry: this.registry, scope, method, url, headers, followRedirects: false };
+    const request: RegistryRequest = { registry: this.registry, scope, method, url, headers, followRedirects: false, ...options };
     if (body !== undefined) request.body = body;
     return this.transport.send(request);
+  }
+
+  /**
+   * Whether the referrers API answers for this repository, when a request of this client found
+   * out (a registry that has it never answers 404 on the route), else undefined. Kept per
+   * repository: a registry may answer 404 for a repository that does not exist yet.
+   */
+  get referrersApi(): boolean | undefined {
+    return this.transport.referrersApi.get(this.location);
+  }
+
+  /** Records what a referrers request found (referrers.ts). */
+  noteReferrersApi(present: boolean): void {
+    this.transport.referrersApi.set(this.location, present);
   }
 
   /** An upload session's `Location` header as an absolute URL (it may be relative to the API base). */

@@ -10,6 +10,7 @@ import { fetchWithRetry, HttpError, type RetryOptions } from "@peptide/core";
 import { parseChallenges } from "./challenge.js";
 import { OciError } from "./errors.js";
 import type { HostPolicy } from "./hosts.js";
+import { nodeFetch, type NodeFetchInit } from "./node-http.js";
 import type { Authorizer } from "./token.js";
 
 export interface RegistryRequest {
@@ -24,11 +25,21 @@ export interface RegistryRequest {
   body?: Uint8Array | string | (() => Readable);
   /** Follow 3xx answers of a GET or HEAD (blob downloads redirect to storage). Default: true. */
   followRedirects?: boolean;
+  /** Retries for this request instead of the client's (0 for a body that cannot be sent twice). */
+  retries?: number;
+  /**
+   * Until the answer's headers, instead of the client's timeoutMs: a streamed upload of a large
+   * blob is answered only after its last byte. The socket's idle timeout still applies.
+   */
+  timeoutMs?: number;
 }
 
 const MAX_REDIRECTS = 5;
 
 export class RegistryTransport {
+  /** Repositories (`registry/name`) known to have (true) or lack (false) the referrers API, asked once per client. */
+  readonly referrersApi = new Map<string, boolean>();
+
   constructor(
     private readonly policy: HostPolicy,
     private readonly authorizer: Authorizer,
@@ -64,18 +75,31 @@ export class RegistryTransport {
     const body = request.body;
     const init: RequestInit & { duplex?: "half" } = { method: request.method, headers, redirect: "manual" };
     if (typeof body === "string" || body instanceof Uint8Array) init.body = body;
-    const baseFetch = this.retry.fetch ?? globalThis.fetch;
+    const injected = this.retry.fetch;
+    const idleTimeoutMs = this.retry.timeoutMs;
     const fetchAttempt: typeof globalThis.fetch = async (input, attemptInit) => {
-      const withBody: RequestInit & { duplex?: "half" } = { ...attemptInit };
-      if (typeof body === "function") {
-        withBody.body = NodeReadable.toWeb(body()) as ReadableStream<Uint8Array>;
-        withBody.duplex = "half";
+      let response: Response;
+      if (injected === undefined) {
+        // node:http takes a Node stream as it is.
+        const withBody: NodeFetchInit = { ...(attemptInit as NodeFetchInit) };
+        if (typeof body === "function") withBody.body = body();
+        if (idleTimeoutMs !== undefined) withBody.idleTimeoutMs = idleTimeoutMs;
+        response = await nodeFetch(input instanceof URL ? input : String(input), withBody);
+      } else {
+        const withBody: RequestInit & { duplex?: "half" } = { ...attemptInit };
+        if (typeof body === "function") {
+          withBody.body = NodeReadable.toWeb(body()) as ReadableStream<Uint8Array>;
+          withBody.duplex = "half";
+        }
+        response = await injected(input, withBody);
       }
-      const response = await baseFetch(input, withBody);
       if (response.status === 401) challenge.header = response.headers.get("www-authenticate") ?? "";
       return response;
     };
-    return fetchWithRetry(url, init, { ...this.retry, fetch: fetchAttempt });
+    const options: RetryOptions = { ...this.retry, fetch: fetchAttempt };
+    if (request.retries !== undefined) options.retries = request.retries;
+    if (request.timeoutMs !== undefined) options.timeoutMs = request.timeoutMs;
+    return fetchWithRetry(url, init, options);
   }
 
   /** Follows redirects hop by hop; the registry's Authorization goes only to its own origin. */

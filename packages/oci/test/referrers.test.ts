@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { digestOf, listReferrers, MediaType, pushReferrer, referrersTag, RegistryClient, type Descriptor } from "@peptide/oci";
+import { digestOf, listReferrers, MediaType, pushReferrer, pushReferrers, referrersTag, RegistryClient, type Descriptor } from "@peptide/oci";
 import { buildImage, startRegistry, writeImage, type LoopbackRegistry } from "@peptide/testkit";
 
 const fast = { retries: 1, baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 5000 };
@@ -30,6 +30,23 @@ describe("referrers tag schema against docker-registry (no referrers API)", () =
     expect(listed.referrers.map((r) => r.digest).sort()).toEqual(pushed.map((p) => p.descriptor.digest).sort());
     expect(listed.referrers.every((r) => r.artifactType === "application/vnd.example+json")).toBe(true);
     expect((await listReferrers(store, subject.digest, { artifactType: "application/other" })).referrers).toEqual([]);
+  }, 30_000);
+
+  it("pushes several referrers with one update of the subject's index, in order, beside a concurrent single push", async () => {
+    const store = new RegistryClient({ retry: fast }).repository(registry.host, "team/batch");
+    const subject = await writeImage(store, await buildImage({ layers: [{ f: "y" }] }), "v1");
+    const other = await writeImage(store, await buildImage({ layers: [{ f: "z" }] }), "v2");
+    await store.putBlob(EMPTY, Buffer.from("{}"));
+    const [batch, single] = await Promise.all([pushReferrers(store, [referrer(subject, 1), referrer(other, 2), referrer(subject, 3)], { settleMs: 0 }), pushReferrer(store, referrer(subject, 4), { settleMs: 0 })]);
+    expect(batch.map((p) => p.method)).toEqual(["referrers-tag", "referrers-tag", "referrers-tag"]);
+    const listed = (await listReferrers(store, subject.digest)).referrers.map((r) => r.digest);
+    expect(listed.sort()).toEqual([batch[0]!.descriptor.digest, batch[2]!.descriptor.digest, single.descriptor.digest].sort());
+    expect((await listReferrers(store, other.digest)).referrers.map((r) => r.digest)).toEqual([batch[1]!.descriptor.digest]);
+    // One batch alone keeps the order it was given.
+    const third = await writeImage(store, await buildImage({ layers: [{ f: "w" }] }), "v3");
+    const ordered = await pushReferrers(store, [5, 6, 7].map((n) => referrer(third, n)), { settleMs: 0 });
+    expect((await listReferrers(store, third.digest)).referrers.map((r) => r.digest)).toEqual(ordered.map((p) => p.descriptor.digest));
+    await expect(pushReferrers(store, [Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociManifest, config: EMPTY, layers: [] }))])).rejects.toMatchObject({ code: "MANIFEST_INVALID" });
   }, 30_000);
 
   it("lists nothing for a digest without referrers, and names the tag sha256-<hex>", async () => {
