@@ -41565,7 +41565,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Gu: () => (/* reexport */ readTextFile)
 });
 
-// UNUSED EXPORTS: DEFAULT_MAX_FILE_BYTES, HttpError, backoff, displayUrl, fetchWithRetry, isBinary, isInside, isSymlink, parseRetryAfter, rateLimitWait
+// UNUSED EXPORTS: DEFAULT_MAX_FILE_BYTES, HttpError, backoff, displayUrl, eachLimit, fetchWithRetry, isBinary, isInside, isSymlink, mapLimit, parseRetryAfter, rateLimitWait
 
 ;// CONCATENATED MODULE: ./packages/core/dist/errors.js
 /**
@@ -41892,6 +41892,7 @@ function definedOnly(value) {
 }
 //# sourceMappingURL=http.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/index.js
+
 
 
 

@@ -47919,6 +47919,7 @@ function blob_stream_transient(error) {
 
 
 
+
 /** Mounts sent at once for one manifest when the caller sets no concurrency. */
 const MOUNTS_AT_ONCE = 8;
 /** Referrers of referrers (a signature over an SBOM) are followed this deep. */
@@ -48020,7 +48021,7 @@ class ImageCopy {
             const blobs = uniqueByDigest([parsed.manifest.config, ...parsed.manifest.layers]).sort((a, b) => b.size - a.size);
             // Mounts move no bytes: unless the caller bounds it, a manifest's mounts go out at once.
             const limit = this.options.concurrency ?? (this.mountable() && !present ? MOUNTS_AT_ONCE : 4);
-            await eachLimited(blobs, limit, (blob) => this.copyBlob(blob, !present));
+            await eachLimit(blobs, limit, (blob) => this.copyBlob(blob, !present));
         }
         if (present) {
             this.options.onProgress?.({ kind: "manifest", digest, action: "skipped" });
@@ -48174,7 +48175,7 @@ class ImageCopy {
             for (const r of todo)
                 quiet(this.hasManifest(r.digest));
             // Their blobs (and manifests the target's list has already) are copied side by side...
-            const copies = await mapLimited(todo, this.options.concurrency ?? 4, async (referrer) => {
+            const copies = await mapLimit(todo, this.options.concurrency ?? 4, async (referrer) => {
                 const content = await contents.get(referrer.digest);
                 const copied = await this.copyManifest(referrer.digest, content.bytes, content.descriptor.mediaType, { put: present.has(referrer.digest) });
                 return { content, ...copied };
@@ -48220,29 +48221,6 @@ function quiet(promise) {
 function uniqueByDigest(blobs) {
     const seen = new Set();
     return blobs.filter((b) => !seen.has(b.digest) && seen.add(b.digest));
-}
-/** `fn` over the items, at most `limit` at once, results in the items' order; the first failure is thrown after all settle. */
-async function mapLimited(items, limit, fn) {
-    const results = new Array(items.length);
-    const indexed = items.map((item, i) => ({ item, i }));
-    await eachLimited(indexed, limit, async ({ item, i }) => {
-        results[i] = await fn(item);
-    });
-    return results;
-}
-/** Runs `fn` over the items, at most `limit` at once; the first failure is thrown after all settle. */
-async function eachLimited(items, limit, fn) {
-    let next = 0;
-    const failures = [];
-    const worker = async () => {
-        while (next < items.length && failures.length === 0) {
-            const item = items[next++];
-            await fn(item).catch((error) => failures.push(error));
-        }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-    if (failures.length > 0)
-        throw failures[0];
 }
 //# sourceMappingURL=copy.js.map
 ;// CONCATENATED MODULE: ./packages/oci/dist/file-artifact.js
@@ -52859,7 +52837,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Gu: () => (/* reexport */ readTextFile)
 });
 
-// UNUSED EXPORTS: DEFAULT_MAX_FILE_BYTES, assertInsideRoot, backoff, displayUrl, isBinary, isSymlink, parseRetryAfter, rateLimitWait
+// UNUSED EXPORTS: DEFAULT_MAX_FILE_BYTES, assertInsideRoot, backoff, displayUrl, eachLimit, isBinary, isSymlink, mapLimit, parseRetryAfter, rateLimitWait
 
 ;// CONCATENATED MODULE: ./packages/core/dist/errors.js
 /**
@@ -53186,6 +53164,7 @@ function definedOnly(value) {
 }
 //# sourceMappingURL=http.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/index.js
+
 
 
 

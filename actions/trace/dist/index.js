@@ -63069,8 +63069,8 @@ var dist = __nccwpck_require__(27532);
 var promises_ = __nccwpck_require__(51455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
-// EXTERNAL MODULE: ./packages/core/dist/index.js + 3 modules
-var core_dist = __nccwpck_require__(91112);
+// EXTERNAL MODULE: ./packages/core/dist/index.js + 4 modules
+var core_dist = __nccwpck_require__(57775);
 ;// CONCATENATED MODULE: ./packages/attest/dist/subjects/checksums.js
 
 
@@ -65687,6 +65687,10 @@ class caching_signer_CachingFulcioSigner {
             key: { $case: "x509Certificate", certificate: credential.certificate },
         };
     }
+    /** Gets the identity token and the certificate now, ahead of the first signature (nothing is signed or logged). */
+    async prepare() {
+        await this.credential();
+    }
     /** The certificate (PEM) in use, once the first signature asked for it. */
     get certificate() {
         return this.current?.certificate;
@@ -65974,6 +65978,7 @@ function bundle_json_bundleToExplicitJSON(bundle) {
 
 
 
+
 const BUNDLE_V03_MEDIA_TYPE = "application/vnd.dev.sigstore.bundle.v0.3+json";
 async function session_createSigningSession(options = {}) {
     const endpoints = await resolveEndpoints(options);
@@ -66019,6 +66024,9 @@ async function session_createSigningSession(options = {}) {
         get certificate() {
             return signer.certificate;
         },
+        prepare: () => signer.prepare().catch((error) => {
+            throw toSignError(error, signer.tokens);
+        }),
         signStatement,
         signStatements: (statements) => {
             statements.forEach(assertStatement);
@@ -66063,26 +66071,6 @@ function statementProblem(statement) {
             return `subject[${i}] has no lower-case hex sha256 digest`;
     }
     return undefined;
-}
-async function mapLimit(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    let failed;
-    const worker = async () => {
-        while (failed === undefined && next < items.length) {
-            const index = next++;
-            try {
-                results[index] = await fn(items[index]);
-            }
-            catch (error) {
-                failed ??= error;
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-    if (failed !== undefined)
-        throw failed;
-    return results;
 }
 //# sourceMappingURL=session.js.map
 ;// CONCATENATED MODULE: ./packages/attest/dist/sign/index.js
@@ -68588,6 +68576,7 @@ function blob_stream_transient(error) {
 
 
 
+
 /** Mounts sent at once for one manifest when the caller sets no concurrency. */
 const MOUNTS_AT_ONCE = 8;
 /** Referrers of referrers (a signature over an SBOM) are followed this deep. */
@@ -68689,7 +68678,7 @@ class ImageCopy {
             const blobs = uniqueByDigest([parsed.manifest.config, ...parsed.manifest.layers]).sort((a, b) => b.size - a.size);
             // Mounts move no bytes: unless the caller bounds it, a manifest's mounts go out at once.
             const limit = this.options.concurrency ?? (this.mountable() && !present ? MOUNTS_AT_ONCE : 4);
-            await eachLimited(blobs, limit, (blob) => this.copyBlob(blob, !present));
+            await eachLimit(blobs, limit, (blob) => this.copyBlob(blob, !present));
         }
         if (present) {
             this.options.onProgress?.({ kind: "manifest", digest, action: "skipped" });
@@ -68843,7 +68832,7 @@ class ImageCopy {
             for (const r of todo)
                 quiet(this.hasManifest(r.digest));
             // Their blobs (and manifests the target's list has already) are copied side by side...
-            const copies = await mapLimited(todo, this.options.concurrency ?? 4, async (referrer) => {
+            const copies = await mapLimit(todo, this.options.concurrency ?? 4, async (referrer) => {
                 const content = await contents.get(referrer.digest);
                 const copied = await this.copyManifest(referrer.digest, content.bytes, content.descriptor.mediaType, { put: present.has(referrer.digest) });
                 return { content, ...copied };
@@ -68889,29 +68878,6 @@ function quiet(promise) {
 function uniqueByDigest(blobs) {
     const seen = new Set();
     return blobs.filter((b) => !seen.has(b.digest) && seen.add(b.digest));
-}
-/** `fn` over the items, at most `limit` at once, results in the items' order; the first failure is thrown after all settle. */
-async function mapLimited(items, limit, fn) {
-    const results = new Array(items.length);
-    const indexed = items.map((item, i) => ({ item, i }));
-    await eachLimited(indexed, limit, async ({ item, i }) => {
-        results[i] = await fn(item);
-    });
-    return results;
-}
-/** Runs `fn` over the items, at most `limit` at once; the first failure is thrown after all settle. */
-async function eachLimited(items, limit, fn) {
-    let next = 0;
-    const failures = [];
-    const worker = async () => {
-        while (next < items.length && failures.length === 0) {
-            const item = items[next++];
-            await fn(item).catch((error) => failures.push(error));
-        }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-    if (failures.length > 0)
-        throw failures[0];
 }
 //# sourceMappingURL=copy.js.map
 ;// CONCATENATED MODULE: ./packages/oci/dist/file-artifact.js
@@ -69083,6 +69049,7 @@ function file_artifact_mediaTypeOf(name) {
 
 
 
+
 const SIGSTORE_BUNDLE_ARTIFACT_TYPE = BUNDLE_V03_MEDIA_TYPE;
 /** The OCI empty descriptor's content and digest (image-spec 1.1 "Guidance for an empty descriptor"). */
 const OCI_EMPTY_JSON = Buffer.from("{}");
@@ -69142,27 +69109,27 @@ function artifactManifest(layer, subject, annotations) {
  */
 async function oci_bundle_fetchAttachedBundles(store, digest, options = {}) {
     const { referrers } = await referrers_listReferrers(store, digest, { artifactType: SIGSTORE_BUNDLE_ARTIFACT_TYPE });
-    const found = [];
-    for (const referrer of referrers) {
-        if (options.predicateType !== undefined && referrer.annotations?.["dev.sigstore.bundle.predicateType"] !== options.predicateType)
-            continue;
+    const wanted = referrers.filter((r) => options.predicateType === undefined || r.annotations?.["dev.sigstore.bundle.predicateType"] === options.predicateType);
+    // A few at a time, in the order listed: each is a manifest and a blob, two round trips.
+    const found = await (0,core_dist/* mapLimit */.sf)(wanted, FETCH_CONCURRENCY, async (referrer) => {
         const { bytes, descriptor } = await store.getManifest(referrer.digest);
         const parsed = manifest_parseManifest(bytes, descriptor.mediaType, `referrer ${referrer.digest} of ${store.location}`);
         if (parsed.kind !== "manifest")
-            continue;
+            return undefined;
         const layer = parsed.manifest.layers.find((l) => l.mediaType.startsWith("application/vnd.dev.sigstore.bundle"));
         if (layer === undefined)
-            continue;
+            return undefined;
         const text = await store_readBlobBytes(store, layer, MAX_BUNDLE_BYTES);
         try {
-            found.push({ manifest: referrer, bundle: JSON.parse(text.toString("utf8")) });
+            return { manifest: referrer, bundle: JSON.parse(text.toString("utf8")) };
         }
         catch (cause) {
             throw new errors_StoreError("STORE_REGISTRY", `${store.location}: the bundle in ${referrer.digest} is not JSON`, { cause });
         }
-    }
-    return found;
+    });
+    return found.filter((f) => f !== undefined);
 }
+const FETCH_CONCURRENCY = 6;
 async function resolveSubject(store, digest) {
     if (!/^sha256:[0-9a-f]{64}$/.test(digest))
         throw new StoreError("STORE_INPUT", `"${digest}" is not an image digest (sha256:<64 hex>)`);
@@ -69363,26 +69330,36 @@ async function promote(options) {
         checks.push(approvals);
     if (checks.some((c) => !c.ok))
         return { ...base, status: "refused", checks, report };
-    // 2–3. Copy by digest with the referrers, tag last (immutable unless allowOverwrite).
-    const copy = await copyImage({
+    // A finished promotion re-run: the copy finds everything there, and nothing is signed.
+    const copyOptions = {
         from: { store: source.store, digest: source.digest },
         to: { store: target.store, ...(target.tag !== undefined ? { tag: target.tag } : {}) },
         ...(options.allowOverwrite ? { allowOverwrite: true } : {}),
-    });
-    // 4. Evidence, once per environment and target: a re-run finds it and adds nothing.
-    const recorded = await alreadyRecorded(options);
-    if (recorded)
+    };
+    if (await alreadyRecorded(options)) {
+        const copy = await copyImage(copyOptions);
         return { ...base, status: copy.alreadyComplete ? "already-promoted" : "promoted", checks, report, copy };
+    }
+    // 2–3. Copy by digest with the referrers, tag last (immutable unless allowOverwrite). The
+    // signing certificate is fetched meanwhile; the evidence is signed only once the copy is done.
+    const session = options.signing !== undefined && promote_isSession(options.signing) ? options.signing : await createSigningSession(options.signing ?? {});
+    const ready = session.prepare();
+    ready.catch(() => undefined); // awaited below; a copy failure must not leave it unhandled
+    const copy = await copyImage(copyOptions);
+    // 4. Evidence, once per environment and target: the copy may have carried it from the source.
+    if (await alreadyRecorded(options))
+        return { ...base, status: copy.alreadyComplete ? "already-promoted" : "promoted", checks, report, copy };
+    await ready;
     const now = options.now ?? new Date();
     const statement = promotionStatement(options, report, review, now);
-    const session = options.signing !== undefined && promote_isSession(options.signing) ? options.signing : await createSigningSession(options.signing ?? {});
     const bundle = await session.signStatement(statement);
     const bundleDigest = `sha256:${createHash("sha256").update(JSON.stringify(bundle)).digest("hex")}`;
     // The same `created` on both sides: the artifact manifests are byte-identical, so the next
     // promotion from the source finds the target's copy present and writes nothing.
-    const attachedAtTarget = await attachBundle(target.store, source.digest, bundle, { created: now });
-    if (!sameStore(source.store, target.store))
-        await attachBundle(source.store, source.digest, bundle, { created: now });
+    const [attachedAtTarget] = await Promise.all([
+        attachBundle(target.store, source.digest, bundle, { created: now }),
+        sameStore(source.store, target.store) ? Promise.resolve([]) : attachBundle(source.store, source.digest, bundle, { created: now }),
+    ]);
     const manifest = attachedAtTarget[0]?.manifest;
     if (manifest === undefined)
         throw new InputError("INPUT_INVALID", `${target.store.location}: the promotion evidence was not attached`);
@@ -73100,8 +73077,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: ./packages/core/dist/index.js + 3 modules
-var dist = __nccwpck_require__(91112);
+// EXTERNAL MODULE: ./packages/core/dist/index.js + 4 modules
+var dist = __nccwpck_require__(57775);
 ;// CONCATENATED MODULE: ./packages/action-kit/dist/inputs.js
 
 
@@ -73235,7 +73212,7 @@ function defaultTufCacheDir(env = process.env) {
 
 /***/ }),
 
-/***/ 91112:
+/***/ 57775:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73248,10 +73225,11 @@ __nccwpck_require__.d(__webpack_exports__, {
   gJ: () => (/* reexport */ errorMessage),
   J5: () => (/* reexport */ fetchWithRetry),
   UR: () => (/* reexport */ isPeptideError),
+  sf: () => (/* reexport */ mapLimit),
   Gu: () => (/* reexport */ readTextFile)
 });
 
-// UNUSED EXPORTS: DEFAULT_MAX_FILE_BYTES, backoff, displayUrl, isBinary, isInside, isSymlink, parseRetryAfter, rateLimitWait
+// UNUSED EXPORTS: DEFAULT_MAX_FILE_BYTES, backoff, displayUrl, eachLimit, isBinary, isInside, isSymlink, parseRetryAfter, rateLimitWait
 
 ;// CONCATENATED MODULE: ./packages/core/dist/errors.js
 /**
@@ -73577,7 +73555,39 @@ function definedOnly(value) {
     return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 }
 //# sourceMappingURL=http.js.map
+;// CONCATENATED MODULE: ./packages/core/dist/concurrency.js
+/**
+ * Bounded concurrency for network work (blobs, referrers, signatures): `fn` over the items, at
+ * most `limit` at once, results in the items' order. After the first failure no new item starts;
+ * the ones running settle, then that failure is thrown.
+ */
+async function mapLimit(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    const failures = [];
+    const worker = async () => {
+        while (next < items.length && failures.length === 0) {
+            const index = next++;
+            try {
+                results[index] = await fn(items[index]);
+            }
+            catch (error) {
+                failures.push(error);
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    if (failures.length > 0)
+        throw failures[0];
+    return results;
+}
+/** `mapLimit` for side effects. */
+async function eachLimit(items, limit, fn) {
+    await mapLimit(items, limit, fn);
+}
+//# sourceMappingURL=concurrency.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/index.js
+
 
 
 

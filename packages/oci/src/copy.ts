@@ -10,6 +10,7 @@
  * and says so (`alreadyComplete`).
  */
 import { PassThrough, pipeline, type Readable } from "node:stream";
+import { eachLimit, mapLimit } from "@peptide/core";
 import { streamBlob } from "./blob-stream.js";
 import { OciError } from "./errors.js";
 import { parseManifest, type Descriptor } from "./manifest.js";
@@ -172,7 +173,7 @@ class ImageCopy {
       const blobs = uniqueByDigest([parsed.manifest.config, ...parsed.manifest.layers]).sort((a, b) => b.size - a.size);
       // Mounts move no bytes: unless the caller bounds it, a manifest's mounts go out at once.
       const limit = this.options.concurrency ?? (this.mountable() && !present ? MOUNTS_AT_ONCE : 4);
-      await eachLimited(blobs, limit, (blob) => this.copyBlob(blob, !present));
+      await eachLimit(blobs, limit, (blob) => this.copyBlob(blob, !present));
     }
     if (present) {
       this.options.onProgress?.({ kind: "manifest", digest, action: "skipped" });
@@ -324,7 +325,7 @@ class ImageCopy {
       const contents = new Map(todo.map((r) => [r.digest, quiet(this.sourceManifest(r.digest))]));
       for (const r of todo) quiet(this.hasManifest(r.digest));
       // Their blobs (and manifests the target's list has already) are copied side by side...
-      const copies = await mapLimited(todo, this.options.concurrency ?? 4, async (referrer) => {
+      const copies = await mapLimit(todo, this.options.concurrency ?? 4, async (referrer) => {
         const content = await (contents.get(referrer.digest) as Promise<ManifestContent>);
         const copied = await this.copyManifest(referrer.digest, content.bytes, content.descriptor.mediaType, { put: present.has(referrer.digest) });
         return { content, ...copied };
@@ -372,28 +373,4 @@ function quiet<T>(promise: Promise<T>): Promise<T> {
 function uniqueByDigest(blobs: Descriptor[]): Descriptor[] {
   const seen = new Set<string>();
   return blobs.filter((b) => !seen.has(b.digest) && seen.add(b.digest));
-}
-
-/** `fn` over the items, at most `limit` at once, results in the items' order; the first failure is thrown after all settle. */
-async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  const indexed = items.map((item, i) => ({ item, i }));
-  await eachLimited(indexed, limit, async ({ item, i }) => {
-    results[i] = await fn(item);
-  });
-  return results;
-}
-
-/** Runs `fn` over the items, at most `limit` at once; the first failure is thrown after all settle. */
-async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const failures: unknown[] = [];
-  const worker = async (): Promise<void> => {
-    while (next < items.length && failures.length === 0) {
-      const item = items[next++] as T;
-      await fn(item).catch((error: unknown) => failures.push(error));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  if (failures.length > 0) throw failures[0];
 }

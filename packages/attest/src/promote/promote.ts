@@ -36,27 +36,38 @@ export async function promote(options: PromoteOptions): Promise<PromotionResult>
   if (approvals) checks.push(approvals);
   if (checks.some((c) => !c.ok)) return { ...base, status: "refused", checks, report };
 
-  // 2–3. Copy by digest with the referrers, tag last (immutable unless allowOverwrite).
-  const copy = await copyImage({
+  // A finished promotion re-run: the copy finds everything there, and nothing is signed.
+  const copyOptions = {
     from: { store: source.store, digest: source.digest },
     to: { store: target.store, ...(target.tag !== undefined ? { tag: target.tag } : {}) },
     ...(options.allowOverwrite ? { allowOverwrite: true } : {}),
-  });
+  };
+  if (await alreadyRecorded(options)) {
+    const copy = await copyImage(copyOptions);
+    return { ...base, status: copy.alreadyComplete ? "already-promoted" : "promoted", checks, report, copy };
+  }
 
-  // 4. Evidence, once per environment and target: a re-run finds it and adds nothing.
-  const recorded = await alreadyRecorded(options);
-  if (recorded) return { ...base, status: copy.alreadyComplete ? "already-promoted" : "promoted", checks, report, copy };
-
-  const now = options.now ?? new Date();
-  const statement = promotionStatement(options, report, review, now);
+  // 2–3. Copy by digest with the referrers, tag last (immutable unless allowOverwrite). The
+  // signing certificate is fetched meanwhile; the evidence is signed only once the copy is done.
   const session: SigningSession =
     options.signing !== undefined && isSession(options.signing) ? options.signing : await createSigningSession(options.signing ?? {});
+  const ready = session.prepare();
+  ready.catch(() => undefined); // awaited below; a copy failure must not leave it unhandled
+  const copy = await copyImage(copyOptions);
+
+  // 4. Evidence, once per environment and target: the copy may have carried it from the source.
+  if (await alreadyRecorded(options)) return { ...base, status: copy.alreadyComplete ? "already-promoted" : "promoted", checks, report, copy };
+  await ready;
+  const now = options.now ?? new Date();
+  const statement = promotionStatement(options, report, review, now);
   const bundle = await session.signStatement(statement);
   const bundleDigest = `sha256:${createHash("sha256").update(JSON.stringify(bundle)).digest("hex")}`;
   // The same `created` on both sides: the artifact manifests are byte-identical, so the next
   // promotion from the source finds the target's copy present and writes nothing.
-  const attachedAtTarget = await attachBundle(target.store, source.digest, bundle, { created: now });
-  if (!sameStore(source.store, target.store)) await attachBundle(source.store, source.digest, bundle, { created: now });
+  const [attachedAtTarget] = await Promise.all([
+    attachBundle(target.store, source.digest, bundle, { created: now }),
+    sameStore(source.store, target.store) ? Promise.resolve([]) : attachBundle(source.store, source.digest, bundle, { created: now }),
+  ]);
   const manifest = attachedAtTarget[0]?.manifest;
   if (manifest === undefined) throw new InputError("INPUT_INVALID", `${target.store.location}: the promotion evidence was not attached`);
   return { ...base, status: "promoted", checks, report, copy, evidence: { statement, bundleDigest, manifest } };

@@ -52,6 +52,11 @@ export class CachingFulcioSigner implements Signer {
     };
   }
 
+  /** Gets the identity token and the certificate now, ahead of the first signature (nothing is signed or logged). */
+  async prepare(): Promise<void> {
+    await this.credential();
+  }
+
   /** The certificate (PEM) in use, once the first signature asked for it. */
   get certificate(): string | undefined {
     return this.current?.certificate;

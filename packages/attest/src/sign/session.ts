@@ -7,6 +7,7 @@
  */
 import type { Bundle, SerializedBundle } from "@sigstore/bundle";
 import { DSSEBundleBuilder, RekorWitness, TSAWitness, type BundleBuilder, type Witness } from "@sigstore/sign";
+import { mapLimit } from "@peptide/core";
 import { IN_TOTO_PAYLOAD_TYPE, IN_TOTO_STATEMENT_V1, type Statement } from "../types.js";
 import { bundleToExplicitJSON } from "./bundle-json.js";
 import { CachingFulcioSigner } from "./caching-signer.js";
@@ -47,6 +48,11 @@ export interface SigningSession {
   readonly stats: Readonly<SigningStats>;
   /** The signing certificate (PEM) once the first signature was made. */
   readonly certificate: string | undefined;
+  /**
+   * Gets the identity token and the Fulcio certificate ahead of the first signature, e.g. while
+   * other work runs: nothing is signed and nothing is written to a log.
+   */
+  prepare(): Promise<void>;
   signStatement(statement: Statement): Promise<SigstoreBundle>;
   signStatements(statements: readonly Statement[]): Promise<SigstoreBundle[]>;
   signBlob(bytes: Uint8Array): Promise<SigstoreBundle>;
@@ -100,6 +106,10 @@ export async function createSigningSession(options: SigningOptions = {}): Promis
     get certificate() {
       return signer.certificate;
     },
+    prepare: () =>
+      signer.prepare().catch((error: unknown) => {
+        throw toSignError(error, signer.tokens);
+      }),
     signStatement,
     signStatements: (statements) => {
       statements.forEach(assertStatement);
@@ -143,23 +153,4 @@ function statementProblem(statement: unknown): string | undefined {
     if (typeof sha256 !== "string" || !/^[0-9a-f]{64}$/.test(sha256)) return `subject[${i}] has no lower-case hex sha256 digest`;
   }
   return undefined;
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  let failed: unknown;
-  const worker = async () => {
-    while (failed === undefined && next < items.length) {
-      const index = next++;
-      try {
-        results[index] = await fn(items[index] as T);
-      } catch (error) {
-        failed ??= error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (failed !== undefined) throw failed;
-  return results;
 }

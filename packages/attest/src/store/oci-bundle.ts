@@ -24,6 +24,7 @@ import {
   type ImageStore,
   type ReferrersMethod,
 } from "@peptide/oci";
+import { mapLimit } from "@peptide/core";
 import { BUNDLE_V03_MEDIA_TYPE, type SigstoreBundle } from "../sign/session.js";
 import { StoreError } from "./errors.js";
 
@@ -108,23 +109,25 @@ export interface FoundBundle {
  */
 export async function fetchAttachedBundles(store: ImageStore, digest: string, options: { predicateType?: string } = {}): Promise<FoundBundle[]> {
   const { referrers } = await listReferrers(store, digest, { artifactType: SIGSTORE_BUNDLE_ARTIFACT_TYPE });
-  const found: FoundBundle[] = [];
-  for (const referrer of referrers) {
-    if (options.predicateType !== undefined && referrer.annotations?.["dev.sigstore.bundle.predicateType"] !== options.predicateType) continue;
+  const wanted = referrers.filter((r) => options.predicateType === undefined || r.annotations?.["dev.sigstore.bundle.predicateType"] === options.predicateType);
+  // A few at a time, in the order listed: each is a manifest and a blob, two round trips.
+  const found = await mapLimit(wanted, FETCH_CONCURRENCY, async (referrer): Promise<FoundBundle | undefined> => {
     const { bytes, descriptor } = await store.getManifest(referrer.digest);
     const parsed = parseManifest(bytes, descriptor.mediaType, `referrer ${referrer.digest} of ${store.location}`);
-    if (parsed.kind !== "manifest") continue;
+    if (parsed.kind !== "manifest") return undefined;
     const layer = parsed.manifest.layers.find((l) => l.mediaType.startsWith("application/vnd.dev.sigstore.bundle"));
-    if (layer === undefined) continue;
+    if (layer === undefined) return undefined;
     const text = await readBlobBytes(store, layer, MAX_BUNDLE_BYTES);
     try {
-      found.push({ manifest: referrer, bundle: JSON.parse(text.toString("utf8")) as unknown });
+      return { manifest: referrer, bundle: JSON.parse(text.toString("utf8")) as unknown };
     } catch (cause) {
       throw new StoreError("STORE_REGISTRY", `${store.location}: the bundle in ${referrer.digest} is not JSON`, { cause });
     }
-  }
-  return found;
+  });
+  return found.filter((f): f is FoundBundle => f !== undefined);
 }
+
+const FETCH_CONCURRENCY = 6;
 
 async function resolveSubject(store: ImageStore, digest: string): Promise<Descriptor> {
   if (!/^sha256:[0-9a-f]{64}$/.test(digest)) throw new StoreError("STORE_INPUT", `"${digest}" is not an image digest (sha256:<64 hex>)`);
