@@ -9,7 +9,7 @@ export const modules = {
 /* harmony export */   fetchTrustedRootJSON: () => (/* binding */ fetchTrustedRootJSON)
 /* harmony export */ });
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(51455);
-/* harmony import */ var _peptide_core__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(91112);
+/* harmony import */ var _peptide_core__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(57775);
 /* harmony import */ var _sigstore_tuf__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(84423);
 /* harmony import */ var _sigstore_protobuf_specs__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(19654);
 /* harmony import */ var _tuf_cache_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(38020);

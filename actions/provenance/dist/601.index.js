@@ -19,8 +19,8 @@ __webpack_require__.d(__webpack_exports__, {
 var external_node_path_ = __webpack_require__(76760);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __webpack_require__(38815);
-// EXTERNAL MODULE: ./packages/core/dist/index.js + 3 modules
-var core_dist = __webpack_require__(91112);
+// EXTERNAL MODULE: ./packages/core/dist/index.js + 4 modules
+var core_dist = __webpack_require__(57775);
 // EXTERNAL MODULE: ./packages/workflow/dist/discover.js
 var discover = __webpack_require__(72069);
 // EXTERNAL MODULE: ./packages/workflow/dist/finding.js
@@ -223,7 +223,7 @@ function firstLine(message) {
 /* harmony export */ });
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(51455);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(76760);
-/* harmony import */ var _peptide_core__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(91112);
+/* harmony import */ var _peptide_core__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(57775);
 
 
 
@@ -624,8 +624,8 @@ const RULE_DOCS = {
 var external_node_fs_ = __webpack_require__(73024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(76760);
-// EXTERNAL MODULE: ./packages/core/dist/index.js + 3 modules
-var dist = __webpack_require__(91112);
+// EXTERNAL MODULE: ./packages/core/dist/index.js + 4 modules
+var dist = __webpack_require__(57775);
 ;// CONCATENATED MODULE: ./packages/workflow/dist/policy/load.js
 
 
@@ -1269,7 +1269,7 @@ function memoizeText(compute, limit = 10_000) {
 /* harmony export */   me: () => (/* binding */ ModelError)
 /* harmony export */ });
 /* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(38815);
-/* harmony import */ var _peptide_core__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(91112);
+/* harmony import */ var _peptide_core__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(57775);
 /* harmony import */ var _source_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(11257);
 
 
@@ -3497,7 +3497,7 @@ function embedsJobToken(text) {
 /* harmony export */   X: () => (/* binding */ EMPTY_POLICY)
 /* harmony export */ });
 /* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(38815);
-/* harmony import */ var _peptide_core__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(91112);
+/* harmony import */ var _peptide_core__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(57775);
 /* harmony import */ var _finding_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8413);
 /* harmony import */ var _model_source_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(11257);
 /* harmony import */ var _glob_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(78889);

@@ -49,15 +49,16 @@ export async function promote(options: PromoteOptions): Promise<PromotionResult>
 
   // 2–3. Copy by digest with the referrers, tag last (immutable unless allowOverwrite). The
   // signing certificate is fetched meanwhile; the evidence is signed only once the copy is done.
-  const session: SigningSession =
-    options.signing !== undefined && isSession(options.signing) ? options.signing : await createSigningSession(options.signing ?? {});
-  const ready = session.prepare();
+  const made: Promise<SigningSession> =
+    options.signing !== undefined && isSession(options.signing) ? Promise.resolve(options.signing) : createSigningSession(options.signing ?? {});
+  const ready = made.then((session) => session.prepare());
   ready.catch(() => undefined); // awaited below; a copy failure must not leave it unhandled
   const copy = await copyImage(copyOptions);
 
   // 4. Evidence, once per environment and target: the copy may have carried it from the source.
   if (await alreadyRecorded(options)) return { ...base, status: copy.alreadyComplete ? "already-promoted" : "promoted", checks, report, copy };
   await ready;
+  const session = await made;
   const now = options.now ?? new Date();
   const statement = promotionStatement(options, report, review, now);
   const bundle = await session.signStatement(statement);

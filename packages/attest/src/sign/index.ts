@@ -1,9 +1,8 @@
 export { DEFAULT_JSONL_NAME, BUNDLE_FILE_SUFFIX, bundleFileName, writeBundles, type SignedBundle, type WriteBundlesOptions } from "./bundle-files.js";
-export { CachingFulcioSigner, type CachingSignerOptions, type SignerStats } from "./caching-signer.js";
+export type { CachingSignerOptions, SignerStats } from "./caching-signer.js";
 export { SignError, type SignErrorCode } from "./errors.js";
 export { SIGSTORE_AUDIENCE, identityProviderFrom, type IdentityOptions } from "./identity.js";
 export { INSTANCES, resolveEndpoints, type EndpointOptions, type Endpoints, type InstanceName, type TlogEndpoint } from "./instances.js";
-export { MessageSignatureV03BundleBuilder } from "./message-bundle.js";
 export { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, type SigstoreRetry } from "./retry.js";
 export { SIGNING_CONFIG_MEDIA_TYPE, signingConfigEndpoints } from "./signing-config.js";
 export {

@@ -5,17 +5,12 @@
  * message-signature bundles; both are Sigstore bundles v0.3
  * (`application/vnd.dev.sigstore.bundle.v0.3+json`), returned in their JSON form, ready to write.
  */
-import type { Bundle, SerializedBundle } from "@sigstore/bundle";
-import { DSSEBundleBuilder, RekorWitness, TSAWitness, type BundleBuilder, type Witness } from "@sigstore/sign";
-import { mapLimit } from "@peptide/core";
-import { IN_TOTO_PAYLOAD_TYPE, IN_TOTO_STATEMENT_V1, type Statement } from "../types.js";
-import { bundleToExplicitJSON } from "./bundle-json.js";
-import { CachingFulcioSigner } from "./caching-signer.js";
-import { SignError, toSignError } from "./errors.js";
-import { identityProviderFrom, type IdentityOptions } from "./identity.js";
-import { resolveEndpoints, type EndpointOptions, type Endpoints } from "./instances.js";
-import { MessageSignatureV03BundleBuilder } from "./message-bundle.js";
-import { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, type SigstoreRetry } from "./retry.js";
+import type { SerializedBundle } from "@sigstore/bundle";
+import { IN_TOTO_STATEMENT_V1, type Statement } from "../types.js";
+import { SignError } from "./errors.js";
+import type { IdentityOptions } from "./identity.js";
+import type { EndpointOptions, Endpoints } from "./instances.js";
+import type { SigstoreRetry } from "./retry.js";
 
 export const BUNDLE_V03_MEDIA_TYPE = "application/vnd.dev.sigstore.bundle.v0.3+json";
 
@@ -59,64 +54,10 @@ export interface SigningSession {
 }
 
 export async function createSigningSession(options: SigningOptions = {}): Promise<SigningSession> {
-  const endpoints = await resolveEndpoints(options);
-  const retry = options.retry ?? DEFAULT_RETRY;
-  const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const signer = new CachingFulcioSigner({
-    fulcioURL: endpoints.fulcioURL,
-    identityProvider: identityProviderFrom(options),
-    retry,
-    timeoutMs: timeout,
-    ...(options.renewBeforeMs !== undefined ? { renewBeforeMs: options.renewBeforeMs } : {}),
-    ...(options.onIdentityToken ? { onIdentityToken: options.onIdentityToken } : {}),
-  });
-  const witnesses: Witness[] = [
-    ...endpoints.tlogs.map(
-      (tlog) => new RekorWitness({ rekorBaseURL: tlog.url, majorApiVersion: tlog.majorApiVersion, fetchOnConflict: true, retry, timeout }),
-    ),
-    ...endpoints.tsaURLs.map((url) => new TSAWitness({ tsaBaseURL: url, retry, timeout })),
-  ];
-  const dsse = new DSSEBundleBuilder({ signer, witnesses, certificateChain: false });
-  const message = new MessageSignatureV03BundleBuilder({ signer, witnesses });
-  const counts = { tlogEntries: 0, timestamps: 0 };
-  const concurrency = Math.max(1, options.concurrency ?? 8);
-
-  const create = async (builder: BundleBuilder, data: Buffer, type?: string): Promise<SigstoreBundle> => {
-    let bundle: Bundle;
-    try {
-      bundle = await builder.create(type === undefined ? { data } : { data, type });
-    } catch (error) {
-      throw toSignError(error, signer.tokens);
-    }
-    counts.tlogEntries += bundle.verificationMaterial.tlogEntries.length;
-    counts.timestamps += bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps.length ?? 0;
-    return bundleToExplicitJSON(bundle);
-  };
-
-  const signStatement = (statement: Statement) => {
-    assertStatement(statement);
-    return create(dsse, Buffer.from(JSON.stringify(statement), "utf8"), IN_TOTO_PAYLOAD_TYPE);
-  };
-
-  return {
-    endpoints,
-    get stats() {
-      return { ...signer.stats, ...counts };
-    },
-    get certificate() {
-      return signer.certificate;
-    },
-    prepare: () =>
-      signer.prepare().catch((error: unknown) => {
-        throw toSignError(error, signer.tokens);
-      }),
-    signStatement,
-    signStatements: (statements) => {
-      statements.forEach(assertStatement);
-      return mapLimit(statements, concurrency, signStatement);
-    },
-    signBlob: (bytes) => create(message, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)),
-  };
+  // The Sigstore signing libraries load here, when a session is made, not with @peptide/attest:
+  // a command that only verifies (or verifies first, as a promotion does) starts sooner.
+  const { buildSigningSession } = await import("./session-build.js");
+  return buildSigningSession(options);
 }
 
 /** Signs in-toto statements, one bundle each, in order; one token and certificate for all. */
@@ -135,7 +76,8 @@ function isSession(value: SigningOptions | SigningSession): value is SigningSess
   return typeof (value as Partial<SigningSession>).signBlob === "function";
 }
 
-function assertStatement(statement: Statement): void {
+/** Throws SIGN_INPUT naming what is wrong with a statement before it is signed. */
+export function assertStatement(statement: Statement): void {
   const problem = statementProblem(statement);
   if (problem) throw new SignError("SIGN_INPUT", `cannot sign the statement: ${problem}`);
 }
