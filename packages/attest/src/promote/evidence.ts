@@ -1,6 +1,6 @@
 /** Reading promotion evidence back: the promotion attestations attached to a digest, verified. */
 import type { ImageStore } from "@peptide/oci";
-import { fetchAttachedBundles } from "../store/index.js";
+import { fetchAttachedBundles, type FoundBundle } from "../store/index.js";
 import type { VerificationPolicy, VerificationReport } from "../verify/index.js";
 import { verifyAttestation, type VerifyOptions } from "../verify/verify-bundle.js";
 import { PROMOTION_PREDICATE_TYPE, type PromotionPredicate } from "./types.js";
@@ -18,12 +18,18 @@ export interface FoundPromotion {
  * verified against `policy` plus the promotion predicate type. Attestations whose payload is
  * not a promotion of this digest are left out.
  */
-export async function findPromotions(
-  store: ImageStore,
-  digest: string,
-  options: { environment?: string; policy: VerificationPolicy; trustedRoot: VerifyOptions["trustedRoot"] },
-): Promise<FoundPromotion[]> {
-  const found = await fetchAttachedBundles(store, digest, { predicateType: PROMOTION_PREDICATE_TYPE });
+export async function findPromotions(store: ImageStore, digest: string, options: PromotionFilter): Promise<FoundPromotion[]> {
+  return promotionsIn(await fetchAttachedBundles(store, digest, { predicateType: PROMOTION_PREDICATE_TYPE }), digest, options);
+}
+
+export interface PromotionFilter {
+  environment?: string;
+  policy: VerificationPolicy;
+  trustedRoot: VerifyOptions["trustedRoot"];
+}
+
+/** findPromotions over bundles already fetched (any kind: the promotions of `digest` are picked out). */
+export async function promotionsIn(found: readonly FoundBundle[], digest: string, options: PromotionFilter): Promise<FoundPromotion[]> {
   const policy: VerificationPolicy = { ...options.policy, predicateTypes: [PROMOTION_PREDICATE_TYPE] };
   const promotions: FoundPromotion[] = [];
   for (const { bundle, manifest } of found) {

@@ -7,9 +7,9 @@ import { createHash } from "node:crypto";
 import { InputError } from "@peptide/core";
 import { copyImage, type ImageStore } from "@peptide/oci";
 import { createSigningSession, type SigningSession } from "../sign/index.js";
-import { attachBundle, fetchAttachedBundles } from "../store/index.js";
+import { attachBundle, fetchAttachedBundles, type FoundBundle } from "../store/index.js";
 import { constrainsSigner, verifyBundles, type ArtifactVerificationReport, type Check, type VerificationPolicy } from "../verify/index.js";
-import { findPromotions, promotionPredicateOf } from "./evidence.js";
+import { findPromotions, promotionPredicateOf, promotionsIn } from "./evidence.js";
 import { PROMOTION_PREDICATE_TYPE, type Approval, type Change, type PromoteOptions, type PromotionCheck, type PromotionResult, type PromotionStatement } from "./types.js";
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
@@ -26,9 +26,11 @@ export async function promote(options: PromoteOptions): Promise<PromotionResult>
   checks.push({ name: "source-digest", ok: true, reason: `promoting ${source.name}@${source.digest}` });
 
   // 1. The gate. Nothing below writes until every check passed.
-  const report = await gateAttestations(options);
+  // The source's bundles, read once: its attestations for the gate, its promotions for the previous check.
+  const found = await fetchAttachedBundles(source.store, source.digest);
+  const report = await gateAttestations(options, found);
   checks.push(attestationsCheck(report, options.policy));
-  if (options.requirePrevious) checks.push(await previousCheck(options, options.requirePrevious));
+  if (options.requirePrevious) checks.push(await previousCheck(options, options.requirePrevious, found));
   // After a failed check GitHub is not asked: the refusal names that check, not a missing permission.
   const passed = checks.every((c) => c.ok);
   const review = passed ? await reviewOf(options, report) : { approvals: options.approvals ?? [], authors: authorsGiven(options) };
@@ -75,8 +77,7 @@ export async function promote(options: PromoteOptions): Promise<PromotionResult>
 }
 
 /** The source's attestations (promotion evidence aside) against the environment's policy. */
-async function gateAttestations(options: PromoteOptions): Promise<ArtifactVerificationReport> {
-  const found = await fetchAttachedBundles(options.source.store, options.source.digest);
+async function gateAttestations(options: PromoteOptions, found: readonly FoundBundle[]): Promise<ArtifactVerificationReport> {
   const bundles = found.map((f) => f.bundle).filter((b) => promotionPredicateOf(b) === undefined);
   return verifyBundles(bundles, { sha256: options.source.digest }, options.policy, { trustedRoot: options.trustedRoot });
 }
@@ -101,9 +102,9 @@ function failureSummary(top: readonly Check[], perBundle: ReadonlyArray<readonly
   return [...seen].map(([name, reason]) => `${name}: ${reason}`).join("; ");
 }
 
-async function previousCheck(options: PromoteOptions, previous: NonNullable<PromoteOptions["requirePrevious"]>): Promise<PromotionCheck> {
+async function previousCheck(options: PromoteOptions, previous: NonNullable<PromoteOptions["requirePrevious"]>, sourceBundles: readonly FoundBundle[]): Promise<PromotionCheck> {
   const policy = previous.policy ?? promoterPolicy(options.policy);
-  const found = await findPromotions(options.source.store, options.source.digest, { environment: previous.environment, policy, trustedRoot: options.trustedRoot });
+  const found = await promotionsIn(sourceBundles, options.source.digest, { environment: previous.environment, policy, trustedRoot: options.trustedRoot });
   const trusted = found.find((f) => f.report.ok);
   if (trusted) {
     return { name: "previous-environment", ok: true, reason: `promoted to ${previous.environment} at ${trusted.predicate.promotedAt} (${trusted.predicate.target.name})` };
