@@ -3,6 +3,7 @@ export {
   artifactManifest,
   attachBundle,
   fetchAttachedBundles,
+  readAttachedBundles,
   MAX_BUNDLE_BYTES,
   OCI_EMPTY_DESCRIPTOR,
   OCI_EMPTY_JSON,

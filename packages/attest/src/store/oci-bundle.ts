@@ -109,7 +109,14 @@ export interface FoundBundle {
  */
 export async function fetchAttachedBundles(store: ImageStore, digest: string, options: { predicateType?: string } = {}): Promise<FoundBundle[]> {
   const { referrers } = await listReferrers(store, digest, { artifactType: SIGSTORE_BUNDLE_ARTIFACT_TYPE });
-  const wanted = referrers.filter((r) => options.predicateType === undefined || r.annotations?.["dev.sigstore.bundle.predicateType"] === options.predicateType);
+  return readAttachedBundles(store, referrers, options);
+}
+
+/** fetchAttachedBundles over referrers already listed (those of another artifact type are skipped). */
+export async function readAttachedBundles(store: ImageStore, referrers: readonly Descriptor[], options: { predicateType?: string } = {}): Promise<FoundBundle[]> {
+  const wanted = referrers.filter(
+    (r) => r.artifactType === SIGSTORE_BUNDLE_ARTIFACT_TYPE && (options.predicateType === undefined || r.annotations?.["dev.sigstore.bundle.predicateType"] === options.predicateType),
+  );
   // A few at a time, in the order listed: each is a manifest and a blob, two round trips.
   const found = await mapLimit(wanted, FETCH_CONCURRENCY, async (referrer): Promise<FoundBundle | undefined> => {
     const { bytes, descriptor } = await store.getManifest(referrer.digest);

@@ -6,7 +6,7 @@
  */
 import type { Descriptor, ImageStore } from "@peptide/oci";
 import { PROMOTION_PREDICATE_TYPE } from "../promote/types.js";
-import { fetchAttachedBundles, listBundleReferrers } from "../store/index.js";
+import { listBundleReferrers, readAttachedBundles } from "../store/index.js";
 import { SLSA_PROVENANCE_V1 } from "../types.js";
 import { readSigningCertificate } from "../verify/certificate.js";
 import { environmentFacts, isSbomType, promotionsLink, provenanceLinks, sbomLink, signaturesLink } from "./links.js";
@@ -20,8 +20,9 @@ export async function traceImage(store: ImageStore, image: Descriptor, name: str
 
 /** The trace, and each environment the digest reached with who approved it and when. */
 export async function traceChain(store: ImageStore, image: Descriptor, name: string): Promise<TracedChain> {
+  // Listed once: every referrer counts as an attachment, the Sigstore bundles among them are read.
   const { referrers } = await listBundleReferrers(store, image.digest, { all: true });
-  const found = await fetchAttachedBundles(store, image.digest);
+  const found = await readAttachedBundles(store, referrers);
   // A statement about another digest says nothing of this image (anyone who can push a referrer can
   // attach one): it is left out, so it cannot fill a link.
   const statements = found
