@@ -35227,7 +35227,7 @@ async function run(inputs) {
     const trustedRoot = await (0,attest_dist/* loadTrustedRoot */.KE)(trustedRootSource(inputs));
     const credentials = (0,oci_dist/* dockerCredentials */.d8)({ env: inputs.githubToken === undefined ? inputs.env : { ...inputs.env, GITHUB_TOKEN: inputs.githubToken } });
     const client = new oci_dist/* RegistryClient */.bP({ insecure: inputs.insecureRegistries, credentials });
-    const runUrl = runUrlOf(inputs.env);
+    const runUrl = (0,attest_dist/* runUrlFromEnv */.kk)(inputs.env);
     const review = reviewOf(inputs, forbidSelfApproval);
     if (forbidSelfApproval)
         await checkJobEnvironment(inputs.env, inputs.environment);
@@ -35305,29 +35305,21 @@ function reviewOf(inputs, forbidSelfApproval) {
             throw new core_dist/* InputError */.dz("INPUT_INVALID", '"forbid-self-approval" needs the approvals of the run: set "approvals: github"');
         return undefined;
     }
-    const { GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId, GITHUB_API_URL: apiUrl } = inputs.env;
-    if (!repository || !runId || inputs.githubToken === undefined) {
+    const review = (0,attest_dist/* githubReviewFromEnv */.X7)(inputs.env, inputs.githubToken, '"github-token"');
+    if ("missing" in review) {
         if (forbidSelfApproval)
-            throw new core_dist/* InputError */.dz("INPUT_INVALID", '"forbid-self-approval" needs GITHUB_REPOSITORY, GITHUB_RUN_ID and "github-token" to read the approvals of the run');
+            throw new core_dist/* InputError */.dz("INPUT_INVALID", `"forbid-self-approval" needs ${review.missing.join(", ")} to read the approvals of the run`);
         return undefined;
     }
-    const review = (0,attest_dist/* githubDeploymentReview */.Vi)({ repository, runId, token: inputs.githubToken, ...(apiUrl ? { apiUrl } : {}) });
     if (forbidSelfApproval)
         return review;
     return {
         approvals: (environment) => review.approvals(environment).catch((err) => {
-            dist/* log */.Rm.warning(`the approvals of run ${runId} could not be read, so the evidence records none: ${err instanceof Error ? err.message : String(err)}`);
+            dist/* log */.Rm.warning(`the approvals of run ${inputs.env.GITHUB_RUN_ID ?? "?"} could not be read, so the evidence records none: ${err instanceof Error ? err.message : String(err)}`);
             return [];
         }),
         authors: (change) => review.authors(change),
     };
-}
-/** The run promoting, recorded in the evidence. */
-function runUrlOf(env) {
-    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
-    if (!server || !repository || !runId)
-        return undefined;
-    return `${server}/${repository}/actions/runs/${runId}${env.GITHUB_RUN_ATTEMPT ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : ""}`;
 }
 //# sourceMappingURL=main.js.map
 
@@ -38421,14 +38413,15 @@ __nccwpck_require__.d(__webpack_exports__, {
   iU: () => (/* reexport */ jwt_decodeJwt),
   aA: () => (/* reexport */ verify/* defaultTufCacheDir */.aA),
   tS: () => (/* reexport */ environmentPolicyFields),
-  Vi: () => (/* reexport */ githubDeploymentReview),
+  X7: () => (/* reexport */ githubReviewFromEnv),
   KE: () => (/* reexport */ verify/* loadTrustedRoot */.KE),
   LT: () => (/* reexport */ verify/* policyFromJSON */.LT),
   pt: () => (/* reexport */ promote),
-  gj: () => (/* reexport */ request/* requestIdToken */.g)
+  gj: () => (/* reexport */ request/* requestIdToken */.g),
+  kk: () => (/* reexport */ runUrlFromEnv)
 });
 
-// UNUSED EXPORTS: BUNDLE_FILE_SUFFIX, BUNDLE_V03_MEDIA_TYPE, DEFAULT_JSONL_NAME, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, DIGEST_CHUNK_BYTES, FULCIO_EXTENSIONS, GITHUB_ACTIONS_ISSUER, INSTANCES, IN_TOTO_PAYLOAD_TYPE, IN_TOTO_STATEMENT_V1, MAX_BUNDLE_BYTES, OCI_EMPTY_DESCRIPTOR, OCI_EMPTY_JSON, OidcError, PEPTIDE_BUILD_TYPE, POLICY_FIELDS, PROMOTION_PREDICATE_TYPE, SIGNING_CONFIG_MEDIA_TYPE, SIGSTORE_AUDIENCE, SIGSTORE_BUNDLE_ARTIFACT_TYPE, SLSA_PROVENANCE_V1, SignError, StoreError, TrustRoot, artifactManifest, assertPolicy, attachBundle, bundleFileName, candidateKeys, collectSubjects, constrainsSigner, contextFromRunner, contextOf, createSigningSession, expandBraces, expandGlob, fetchAttachedBundles, fetchIssuerKeys, findPromotions, formatArtifactReportText, formatReportText, formatTraceText, gatherFacts, githubClaims, githubIssuer, globMatcher, identityProviderFrom, imageSubject, isGlob, isImageReference, isLockfileName, issuerMatches, listBundleReferrers, lockfileDigests, markdownText, matchesRepository, matchesSignerWorkflow, mermaidText, parseChecksums, predicateTypeOf, provenancePredicate, provenanceStatement, readBuildWorkflow, readChecksumsFile, readPolicyFile, readSigningCertificate, refGlob, resolveEndpoints, sbomDescriptor, sha256File, sha256Hex, sha256Of, sha256Stream, signBlob, signStatements, signingConfigEndpoints, splitWorkflowRef, statementOf, traceChain, traceImage, traceMarkdown, traceMermaid, uploadToGitHub, verifyAttestation, verifyBundle, verifyBundles, verifyGitHubToken, verifyIdToken, workspaceCommit, writeBundles
+// UNUSED EXPORTS: BUNDLE_FILE_SUFFIX, BUNDLE_V03_MEDIA_TYPE, DEFAULT_JSONL_NAME, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, DIGEST_CHUNK_BYTES, FULCIO_EXTENSIONS, GITHUB_ACTIONS_ISSUER, INSTANCES, IN_TOTO_PAYLOAD_TYPE, IN_TOTO_STATEMENT_V1, MAX_BUNDLE_BYTES, OCI_EMPTY_DESCRIPTOR, OCI_EMPTY_JSON, OidcError, PEPTIDE_BUILD_TYPE, POLICY_FIELDS, PROMOTION_PREDICATE_TYPE, SIGNING_CONFIG_MEDIA_TYPE, SIGSTORE_AUDIENCE, SIGSTORE_BUNDLE_ARTIFACT_TYPE, SLSA_PROVENANCE_V1, SignError, StoreError, TrustRoot, artifactManifest, assertPolicy, attachBundle, bundleFileName, candidateKeys, collectSubjects, constrainsSigner, contextFromRunner, contextOf, createSigningSession, expandBraces, expandGlob, fetchAttachedBundles, fetchIssuerKeys, findPromotions, formatArtifactReportText, formatReportText, formatTraceText, gatherFacts, githubClaims, githubDeploymentReview, githubIssuer, globMatcher, identityProviderFrom, imageSubject, isGlob, isImageReference, isLockfileName, issuerMatches, listBundleReferrers, lockfileDigests, markdownText, matchesRepository, matchesSignerWorkflow, mermaidText, parseChecksums, predicateTypeOf, provenancePredicate, provenanceStatement, readAttachedBundles, readBuildWorkflow, readChecksumsFile, readPolicyFile, readSigningCertificate, refGlob, resolveEndpoints, sbomDescriptor, sha256File, sha256Hex, sha256Of, sha256Stream, signBlob, signStatements, signingConfigEndpoints, splitWorkflowRef, statementOf, traceChain, traceImage, traceMarkdown, traceMermaid, uploadToGitHub, verifyAttestation, verifyBundle, verifyBundles, verifyGitHubToken, verifyIdToken, workspaceCommit, writeBundles
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(51455);
@@ -39942,9 +39935,13 @@ function artifactManifest(layer, subject, annotations) {
  * The Sigstore bundles attached to `digest` (parsed JSON, not yet verified: give them to
  * verifyBundles). `predicateType` keeps only those whose annotation names it.
  */
-async function oci_bundle_fetchAttachedBundles(store, digest, options = {}) {
+async function fetchAttachedBundles(store, digest, options = {}) {
     const { referrers } = await (0,oci_dist/* listReferrers */.xt)(store, digest, { artifactType: oci_bundle_SIGSTORE_BUNDLE_ARTIFACT_TYPE });
-    const wanted = referrers.filter((r) => options.predicateType === undefined || r.annotations?.["dev.sigstore.bundle.predicateType"] === options.predicateType);
+    return oci_bundle_readAttachedBundles(store, referrers, options);
+}
+/** fetchAttachedBundles over referrers already listed (those of another artifact type are skipped). */
+async function oci_bundle_readAttachedBundles(store, referrers, options = {}) {
+    const wanted = referrers.filter((r) => r.artifactType === oci_bundle_SIGSTORE_BUNDLE_ARTIFACT_TYPE && (options.predicateType === undefined || r.annotations?.["dev.sigstore.bundle.predicateType"] === options.predicateType));
     // A few at a time, in the order listed: each is a manifest and a blob, two round trips.
     const found = await (0,dist/* mapLimit */.sf)(wanted, FETCH_CONCURRENCY, async (referrer) => {
         const { bytes, descriptor } = await store.getManifest(referrer.digest);
@@ -40094,7 +40091,10 @@ const types_PROMOTION_PREDICATE_TYPE = "https://github.com/peptide-dev/peptide/p
  * not a promotion of this digest are left out.
  */
 async function findPromotions(store, digest, options) {
-    const found = await oci_bundle_fetchAttachedBundles(store, digest, { predicateType: types_PROMOTION_PREDICATE_TYPE });
+    return promotionsIn(await fetchAttachedBundles(store, digest, { predicateType: types_PROMOTION_PREDICATE_TYPE }), digest, options);
+}
+/** findPromotions over bundles already fetched (any kind: the promotions of `digest` are picked out). */
+async function promotionsIn(found, digest, options) {
     const policy = { ...options.policy, predicateTypes: [types_PROMOTION_PREDICATE_TYPE] };
     const promotions = [];
     for (const { bundle, manifest } of found) {
@@ -40159,10 +40159,12 @@ async function promote(options) {
     }
     checks.push({ name: "source-digest", ok: true, reason: `promoting ${source.name}@${source.digest}` });
     // 1. The gate. Nothing below writes until every check passed.
-    const report = await gateAttestations(options);
+    // The source's bundles, read once: its attestations for the gate, its promotions for the previous check.
+    const found = await fetchAttachedBundles(source.store, source.digest);
+    const report = await gateAttestations(options, found);
     checks.push(attestationsCheck(report, options.policy));
     if (options.requirePrevious)
-        checks.push(await previousCheck(options, options.requirePrevious));
+        checks.push(await previousCheck(options, options.requirePrevious, found));
     // After a failed check GitHub is not asked: the refusal names that check, not a missing permission.
     const passed = checks.every((c) => c.ok);
     const review = passed ? await reviewOf(options, report) : { approvals: options.approvals ?? [], authors: authorsGiven(options) };
@@ -40208,8 +40210,7 @@ async function promote(options) {
     return { ...base, status: "promoted", checks, report, copy, evidence: { statement, bundleDigest, manifest } };
 }
 /** The source's attestations (promotion evidence aside) against the environment's policy. */
-async function gateAttestations(options) {
-    const found = await oci_bundle_fetchAttachedBundles(options.source.store, options.source.digest);
+async function gateAttestations(options, found) {
     const bundles = found.map((f) => f.bundle).filter((b) => promotionPredicateOf(b) === undefined);
     return (0,verify/* verifyBundles */.tA)(bundles, { sha256: options.source.digest }, options.policy, { trustedRoot: options.trustedRoot });
 }
@@ -40233,9 +40234,9 @@ function failureSummary(top, perBundle) {
     }
     return [...seen].map(([name, reason]) => `${name}: ${reason}`).join("; ");
 }
-async function previousCheck(options, previous) {
+async function previousCheck(options, previous, sourceBundles) {
     const policy = previous.policy ?? promoterPolicy(options.policy);
-    const found = await findPromotions(options.source.store, options.source.digest, { environment: previous.environment, policy, trustedRoot: options.trustedRoot });
+    const found = await promotionsIn(sourceBundles, options.source.digest, { environment: previous.environment, policy, trustedRoot: options.trustedRoot });
     const trusted = found.find((f) => f.report.ok);
     if (trusted) {
         return { name: "previous-environment", ok: true, reason: `promoted to ${previous.environment} at ${trusted.predicate.promotedAt} (${trusted.predicate.target.name})` };
@@ -40483,6 +40484,24 @@ function takeRules(fields, shown) {
  *   `pull-requests: read`.
  */
 
+/**
+ * The review of the workflow run described by `env` (GITHUB_REPOSITORY, GITHUB_RUN_ID, and
+ * GITHUB_API_URL when set) read with `token`; or what is missing, the token named `tokenName`.
+ */
+function githubReviewFromEnv(env, token, tokenName) {
+    const { GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId, GITHUB_API_URL: apiUrl } = env;
+    if (!repository || !runId || !token) {
+        return { missing: [!repository && "GITHUB_REPOSITORY", !runId && "GITHUB_RUN_ID", !token && tokenName].filter((m) => typeof m === "string") };
+    }
+    return githubDeploymentReview({ repository, runId, token, ...(apiUrl ? { apiUrl } : {}) });
+}
+/** The workflow run in `env` as a URL (`…/actions/runs/<id>/attempts/<n>`), recorded in evidence. */
+function runUrlFromEnv(env) {
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: attempt } = env;
+    if (!server || !repository || !runId)
+        return undefined;
+    return `${server}/${repository}/actions/runs/${runId}${attempt ? `/attempts/${attempt}` : ""}`;
+}
 /** The GitHub account that commits changes made in the web interface; it authors nothing. */
 const WEB_FLOW = "web-flow";
 function githubDeploymentReview(options) {
@@ -40576,8 +40595,9 @@ async function traceImage(store, image, name) {
 }
 /** The trace, and each environment the digest reached with who approved it and when. */
 async function traceChain(store, image, name) {
+    // Listed once: every referrer counts as an attachment, the Sigstore bundles among them are read.
     const { referrers } = await listBundleReferrers(store, image.digest, { all: true });
-    const found = await fetchAttachedBundles(store, image.digest);
+    const found = await readAttachedBundles(store, referrers);
     // A statement about another digest says nothing of this image (anyone who can push a referrer can
     // attach one): it is left out, so it cannot fill a link.
     const statements = found

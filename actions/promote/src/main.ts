@@ -1,6 +1,6 @@
 import path from "node:path";
 import { log, setOutput, writeSummary } from "@peptide/action-kit";
-import { defaultTufCacheDir, githubDeploymentReview, loadTrustedRoot, promote, type DeploymentReview, type PromotionResult, type SigningOptions, type TrustedRootSource } from "@peptide/attest";
+import { defaultTufCacheDir, githubReviewFromEnv, loadTrustedRoot, runUrlFromEnv, promote, type DeploymentReview, type PromotionResult, type SigningOptions, type TrustedRootSource } from "@peptide/attest";
 import { InputError, isPeptideError } from "@peptide/core";
 import { dockerCredentials, parseReference, RegistryClient } from "@peptide/oci";
 import { environmentPolicy } from "./environment-policy.js";
@@ -43,7 +43,7 @@ export async function run(inputs: PromoteInputs): Promise<PromotionResult> {
   const trustedRoot = await loadTrustedRoot(trustedRootSource(inputs));
   const credentials = dockerCredentials({ env: inputs.githubToken === undefined ? inputs.env : { ...inputs.env, GITHUB_TOKEN: inputs.githubToken } });
   const client = new RegistryClient({ insecure: inputs.insecureRegistries, credentials });
-  const runUrl = runUrlOf(inputs.env);
+  const runUrl = runUrlFromEnv(inputs.env);
   const review = reviewOf(inputs, forbidSelfApproval);
   if (forbidSelfApproval) await checkJobEnvironment(inputs.env, inputs.environment);
 
@@ -119,26 +119,18 @@ function reviewOf(inputs: PromoteInputs, forbidSelfApproval: boolean): Deploymen
     if (forbidSelfApproval) throw new InputError("INPUT_INVALID", '"forbid-self-approval" needs the approvals of the run: set "approvals: github"');
     return undefined;
   }
-  const { GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId, GITHUB_API_URL: apiUrl } = inputs.env;
-  if (!repository || !runId || inputs.githubToken === undefined) {
-    if (forbidSelfApproval) throw new InputError("INPUT_INVALID", '"forbid-self-approval" needs GITHUB_REPOSITORY, GITHUB_RUN_ID and "github-token" to read the approvals of the run');
+  const review = githubReviewFromEnv(inputs.env, inputs.githubToken, '"github-token"');
+  if ("missing" in review) {
+    if (forbidSelfApproval) throw new InputError("INPUT_INVALID", `"forbid-self-approval" needs ${review.missing.join(", ")} to read the approvals of the run`);
     return undefined;
   }
-  const review = githubDeploymentReview({ repository, runId, token: inputs.githubToken, ...(apiUrl ? { apiUrl } : {}) });
   if (forbidSelfApproval) return review;
   return {
     approvals: (environment) =>
       review.approvals(environment).catch((err: unknown) => {
-        log.warning(`the approvals of run ${runId} could not be read, so the evidence records none: ${err instanceof Error ? err.message : String(err)}`);
+        log.warning(`the approvals of run ${inputs.env.GITHUB_RUN_ID ?? "?"} could not be read, so the evidence records none: ${err instanceof Error ? err.message : String(err)}`);
         return [];
       }),
     authors: (change) => review.authors(change),
   };
-}
-
-/** The run promoting, recorded in the evidence. */
-function runUrlOf(env: NodeJS.ProcessEnv): string | undefined {
-  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
-  if (!server || !repository || !runId) return undefined;
-  return `${server}/${repository}/actions/runs/${runId}${env.GITHUB_RUN_ATTEMPT ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : ""}`;
 }

@@ -46,6 +46,25 @@ export interface GitHubReviewOptions {
   retry?: RetryOptions;
 }
 
+/**
+ * The review of the workflow run described by `env` (GITHUB_REPOSITORY, GITHUB_RUN_ID, and
+ * GITHUB_API_URL when set) read with `token`; or what is missing, the token named `tokenName`.
+ */
+export function githubReviewFromEnv(env: Readonly<Record<string, string | undefined>>, token: string | undefined, tokenName: string): DeploymentReview | { missing: string[] } {
+  const { GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId, GITHUB_API_URL: apiUrl } = env;
+  if (!repository || !runId || !token) {
+    return { missing: [!repository && "GITHUB_REPOSITORY", !runId && "GITHUB_RUN_ID", !token && tokenName].filter((m): m is string => typeof m === "string") };
+  }
+  return githubDeploymentReview({ repository, runId, token, ...(apiUrl ? { apiUrl } : {}) });
+}
+
+/** The workflow run in `env` as a URL (`…/actions/runs/<id>/attempts/<n>`), recorded in evidence. */
+export function runUrlFromEnv(env: Readonly<Record<string, string | undefined>>): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: attempt } = env;
+  if (!server || !repository || !runId) return undefined;
+  return `${server}/${repository}/actions/runs/${runId}${attempt ? `/attempts/${attempt}` : ""}`;
+}
+
 /** The GitHub account that commits changes made in the web interface; it authors nothing. */
 const WEB_FLOW = "web-flow";
 

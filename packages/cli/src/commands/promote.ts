@@ -6,7 +6,7 @@
 import path from "node:path";
 import { InputError } from "@peptide/core";
 import { readPolicyFile } from "@peptide/attest/verify";
-import { constrainsSigner, environmentPolicyFields, githubDeploymentReview, loadTrustedRoot, promote, type DeploymentReview, type PromotionResult, type SigningOptions } from "@peptide/attest";
+import { constrainsSigner, environmentPolicyFields, githubReviewFromEnv, runUrlFromEnv, loadTrustedRoot, promote, type DeploymentReview, type PromotionResult, type SigningOptions } from "@peptide/attest";
 import { openImage, RegistryClient } from "@peptide/oci";
 import { listFlag, oneOf, parseCommandArgs, stringFlag, type FlagValue } from "../args.js";
 import { identitySource } from "../identity-env.js";
@@ -108,7 +108,7 @@ export async function promoteCommand(argv: string[], io: CliIO): Promise<number>
   const author = stringFlag(values.author);
   const review = reviewOf(oneOf("approvals-from", stringFlag(values["approvals-from"]), ["github", "none"] as const, "none"), io.env);
   if (review !== undefined && approvals.length > 0) throw new InputError("INPUT_INVALID", "--approved-by and --approvals-from github: give one; with GitHub the run's approvals are the record");
-  const runUrl = stringFlag(values["run-url"]) ?? runUrlOf(io.env);
+  const runUrl = stringFlag(values["run-url"]) ?? runUrlFromEnv(io.env);
   const result = await promote({
     source: { store: opened.store, digest, name: opened.name },
     target,
@@ -140,16 +140,9 @@ function approvalOf(text: string): { user: string; at: string } {
 /** `--approvals-from github`: the run's reviews and the change's authors through the GitHub REST API. */
 function reviewOf(from: "github" | "none", env: NodeJS.ProcessEnv): DeploymentReview | undefined {
   if (from === "none") return undefined;
-  const { GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId, GITHUB_TOKEN: token, GITHUB_API_URL: apiUrl } = env;
-  const missing = Object.entries({ GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId, GITHUB_TOKEN: token }).filter(([, v]) => !v).map(([k]) => k);
-  if (missing.length > 0 || !repository || !runId || !token) throw new InputError("INPUT_INVALID", `--approvals-from github needs ${missing.join(", ")} (set in a GitHub Actions job; pass GITHUB_TOKEN: \${{ github.token }})`);
-  return githubDeploymentReview({ repository, runId, token, ...(apiUrl ? { apiUrl } : {}) });
-}
-
-function runUrlOf(env: NodeJS.ProcessEnv): string | undefined {
-  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: run, GITHUB_RUN_ATTEMPT: attempt } = env;
-  if (!server || !repository || !run) return undefined;
-  return `${server}/${repository}/actions/runs/${run}${attempt ? `/attempts/${attempt}` : ""}`;
+  const review = githubReviewFromEnv(env, env.GITHUB_TOKEN, "GITHUB_TOKEN");
+  if ("missing" in review) throw new InputError("INPUT_INVALID", `--approvals-from github needs ${review.missing.join(", ")} (set in a GitHub Actions job; pass GITHUB_TOKEN: \${{ github.token }})`);
+  return review;
 }
 
 function signingOptions(values: Record<string, FlagValue>, env: NodeJS.ProcessEnv): SigningOptions {
