@@ -1,7 +1,8 @@
-import { cp, mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { POLICY_FIELDS } from "@peptide/attest/verify";
 import type { SigstoreStandin } from "@peptide/testkit";
 
 /** Shared setup of the attestation end-to-end tests (test/attest-*.test.ts). */
@@ -57,4 +58,28 @@ export function withoutMaskCommands(text: string): string {
     .split("\n")
     .filter((line) => !line.startsWith("::add-mask::"))
     .join("\n");
+}
+
+/**
+ * The input names an action's src/ reads, counting the readers shared through
+ * @peptide/action-kit/attest that it calls, and the policy inputs read by name from the verify
+ * library's list of policy fields.
+ */
+export async function inputsRead(action: string): Promise<Set<string>> {
+  const dir = path.join(actionDir(action), "src");
+  const sources = await Promise.all((await readdir(dir)).filter((f) => f.endsWith(".ts")).map((f) => readFile(path.join(dir, f), "utf8")));
+  const own = sources.join("\n");
+  const sharedDir = path.join(root, "packages/action-kit/src/attest");
+  for (const file of (await readdir(sharedDir)).filter((f) => f.endsWith(".ts"))) {
+    const shared = await readFile(path.join(sharedDir, file), "utf8");
+    // Each exported function's text, up to the next top-level export: only the ones called count.
+    for (const part of shared.split(/\n(?=export )/)) {
+      const fn = /^export function (\w+)/.exec(part)?.[1];
+      if (fn !== undefined && new RegExp(`\\b${fn}\\(`).test(own)) sources.push(part);
+    }
+  }
+  const text = sources.join("\n");
+  const read = [...text.matchAll(/(?:stringInput|booleanInput|enumInput|listInput|linesInput|requiredInput)\("([a-z-]+)"/g)].map((m) => m[1]!);
+  if (/\bPOLICY_INPUTS\b/.test(text)) read.push(...POLICY_FIELDS);
+  return new Set(read);
 }

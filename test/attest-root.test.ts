@@ -1,8 +1,7 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { POLICY_FIELDS } from "@peptide/attest/verify";
 import { listReferrers, RegistryClient } from "@peptide/oci";
 import {
   buildImage,
@@ -15,7 +14,7 @@ import {
   type LoopbackRegistry,
   type SigstoreStandin,
 } from "@peptide/testkit";
-import { actionDir, root, standinInputs, withoutMaskCommands, workspace, writeTrustedRoot } from "./attest-helpers.js";
+import { actionDir, inputsRead, root, standinInputs, withoutMaskCommands, workspace, writeTrustedRoot } from "./attest-helpers.js";
 
 /** The root action (`uses: <owner>/peptide@<sha>`): actions/attest's dist/, run from the repository root. */
 describe("the root action", () => {
@@ -39,23 +38,9 @@ describe("the root action", () => {
     expect(rootManifest.runs).toEqual({ using: attest.runs.using, main: "actions/attest/dist/index.js" });
   });
 
-  it.each(["attest", "provenance", "sign", "verify"])("actions/%s reads exactly the inputs its action.yml declares", async (name) => {
+  it.each(["attest", "provenance", "sign", "verify", "promote", "trace"])("actions/%s reads exactly the inputs its action.yml declares", async (name) => {
     const manifest = parse(await readFile(path.join(actionDir(name), "action.yml"), "utf8"));
-    const dir = path.join(actionDir(name), "src");
-    const sources = await Promise.all((await readdir(dir)).filter((f) => f.endsWith(".ts")).map((f) => readFile(path.join(dir, f), "utf8")));
-    // Input readers shared through @peptide/action-kit/attest count for the actions that call them.
-    const sharedDir = path.join(root, "packages/action-kit/src/attest");
-    const own = sources.join("\n");
-    for (const file of (await readdir(sharedDir)).filter((f) => f.endsWith(".ts"))) {
-      const shared = await readFile(path.join(sharedDir, file), "utf8");
-      const exported = [...shared.matchAll(/export function (\w+)/g)].map((m) => m[1]!);
-      if (exported.some((fn) => new RegExp(`\\b${fn}\\(`).test(own))) sources.push(shared);
-    }
-    const text = sources.join("\n");
-    const read = [...text.matchAll(/(?:stringInput|booleanInput|enumInput|linesInput|requiredInput)\("([a-z-]+)"/g)].map((m) => m[1]);
-    // The policy inputs are read by name from the verify library's list of policy fields.
-    if (/\bPOLICY_INPUTS\b/.test(text)) read.push(...POLICY_FIELDS);
-    expect(new Set(read)).toEqual(new Set(Object.keys(manifest.inputs)));
+    expect(await inputsRead(name)).toEqual(new Set(Object.keys(manifest.inputs)));
   });
 
   it("makes the SBOM and the provenance of a file, signs both with one certificate, writes bundles that verify", async () => {

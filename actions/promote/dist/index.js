@@ -34894,7 +34894,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _peptide_action_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(27532);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(66004);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(71363);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(92011);
 
 
@@ -34908,201 +34908,35 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 66004:
+/***/ 71363:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  K: () => (/* binding */ readInputs)
-});
-
-// EXTERNAL MODULE: ./packages/action-kit/dist/index.js + 20 modules
-var dist = __nccwpck_require__(27532);
-// EXTERNAL MODULE: ./packages/core/dist/index.js + 4 modules
-var core_dist = __nccwpck_require__(57775);
-;// CONCATENATED MODULE: ./packages/action-kit/dist/attest/signing-inputs.js
-
-
-/** instance, fulcio-url, rekor-url, tsa-url, signing-config → SigningOptions (no identity yet). */
-function readSigningInputs() {
-    const instance = (0,dist/* enumInput */.gX)("instance", ["public-good", "github", "custom"], "public-good");
-    const options = {};
-    const fulcioURL = (0,dist/* stringInput */.Uj)("fulcio-url");
-    const rekorURL = (0,dist/* stringInput */.Uj)("rekor-url");
-    const tsaURL = (0,dist/* stringInput */.Uj)("tsa-url");
-    const signingConfig = (0,dist/* stringInput */.Uj)("signing-config");
-    if (signingConfig !== undefined)
-        options.signingConfig = signingConfig;
-    else if (instance !== "custom")
-        options.instance = instance;
-    else if (fulcioURL === undefined)
-        throw new core_dist/* InputError */.dz("INPUT_INVALID", 'input "instance" is custom: give "fulcio-url" with "rekor-url" and/or "tsa-url", or a "signing-config"');
-    if (fulcioURL !== undefined)
-        options.fulcioURL = fulcioURL;
-    if (rekorURL !== undefined)
-        options.rekorURL = rekorURL;
-    if (tsaURL !== undefined)
-        options.tsaURL = tsaURL;
-    return options;
-}
-function readStorageInputs() {
-    return {
-        bundleDir: stringInput("bundle-dir"),
-        bundleLayout: enumInput("bundle-layout", ["per-subject", "jsonl"], "per-subject"),
-        pushToRegistry: booleanInput("push-to-registry", false),
-        githubAttestations: booleanInput("github-attestations", false),
-        githubToken: stringInput("github-token"),
-    };
-}
-//# sourceMappingURL=signing-inputs.js.map
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(76760);
-// EXTERNAL MODULE: ./packages/attest/dist/index.js + 35 modules
-var attest_dist = __nccwpck_require__(28051);
-// EXTERNAL MODULE: ./packages/oci/dist/index.js + 26 modules
-var oci_dist = __nccwpck_require__(15828);
-;// CONCATENATED MODULE: ./packages/action-kit/dist/attest/store.js
-/**
- * Where the signed bundles go, as the inputs say: bundle files, the image's registry (an OCI 1.1
- * referrer of the image digest), the GitHub attestations API. Each destination is reported.
- */
-
-
-
-
-
-
-async function storeBundles(items, storage, workspace, env) {
-    const out = { bundlePaths: [], attestationDigests: [], registryManifests: [], attestationIds: [], notes: [] };
-    for (const item of items)
-        out.attestationDigests.push(`sha256:${createHash("sha256").update(JSON.stringify(item.bundle)).digest("hex")}`);
-    if (storage.bundleDir !== undefined) {
-        const dir = path.resolve(workspace, storage.bundleDir);
-        const signed = items.map((item) => ({ bundle: item.bundle, subjects: item.subjects.map((s) => `${s.name}${item.fileSuffix ?? ""}`) }));
-        out.bundlePaths.push(...(await writeBundles(signed, { dir, layout: storage.bundleLayout })));
-        out.notes.push(`${out.bundlePaths.length} bundle file(s) in ${path.relative(workspace, dir) || "."}`);
-    }
-    if (storage.pushToRegistry) {
-        const client = new RegistryClient();
-        for (const item of items) {
-            // An index's platform manifests get the bundle with the index: attach once per digest.
-            const done = new Set();
-            for (const subject of item.subjects.filter(isImageSubject)) {
-                if (done.has(subject.digest.sha256))
-                    continue;
-                const reference = parseReference(subject.name);
-                const store = client.store(reference);
-                const attached = await attachBundle(store, `sha256:${subject.digest.sha256}`, item.bundle);
-                for (const a of attached) {
-                    out.registryManifests.push(a.manifest.digest);
-                    done.add(a.subject.digest.replace(/^sha256:/, ""));
-                }
-                out.notes.push(`attached to ${store.location}@sha256:${subject.digest.sha256} (${attached.length} manifest(s), ${attached[0]?.method ?? "none"})`);
-            }
-        }
-        if (out.registryManifests.length === 0) {
-            throw new InputError("INPUT_INVALID", 'input "push-to-registry" needs an image subject: "subject-name" as registry/repository (e.g. ghcr.io/acme/app) with "subject-digest"');
-        }
-    }
-    if (storage.githubAttestations) {
-        const repository = env.GITHUB_REPOSITORY;
-        if (!repository || !storage.githubToken)
-            throw new InputError("INPUT_INVALID", 'input "github-attestations" needs GITHUB_REPOSITORY and "github-token"');
-        for (const item of items) {
-            const result = await uploadToGitHub(item.bundle, { apiUrl: env.GITHUB_API_URL, repository, token: storage.githubToken });
-            if (result.status === "stored")
-                out.attestationIds.push(String(result.id));
-            else {
-                log.warning(`github-attestations skipped: ${result.reason}`);
-                out.notes.push(`GitHub attestations skipped: ${result.reason}`);
-                break;
-            }
-        }
-        if (out.attestationIds.length > 0)
-            out.notes.push(`${out.attestationIds.length} attestation(s) stored in ${repository}'s GitHub attestations`);
-    }
-    return out;
-}
-/** A subject named like `host/repository` (a registry host: a dot, a port, or localhost). */
-function isImageSubject(subject) {
-    const first = subject.name.split("/")[0] ?? "";
-    return subject.name.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
-}
-//# sourceMappingURL=store.js.map
-;// CONCATENATED MODULE: ./packages/action-kit/dist/attest/subject-inputs.js
-
-
-/** One item a line (globs may hold commas: `{a,b}`); blank lines dropped. */
-function linesInput(name) {
-    return (stringInput(name) ?? "")
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter((line) => line !== "");
-}
-/** subject-path, subject-digest + subject-name, subject-checksums. */
-function readSubjectInputs() {
-    const digest = stringInput("subject-digest");
-    const name = stringInput("subject-name");
-    if ((digest === undefined) !== (name === undefined)) {
-        throw new InputError("INPUT_INVALID", `input "${digest === undefined ? "subject-digest" : "subject-name"}" is required with "${digest === undefined ? "subject-name" : "subject-digest"}"`);
-    }
-    const subjects = { paths: linesInput("subject-path"), checksums: linesInput("subject-checksums") };
-    if (digest !== undefined && name !== undefined)
-        subjects.digests = [{ name, digest: { sha256: digest.replace(/^sha256:/, "") } }];
-    if ((subjects.paths?.length ?? 0) === 0 && (subjects.checksums?.length ?? 0) === 0 && subjects.digests === undefined) {
-        throw new InputError("INPUT_INVALID", 'no subject: give "subject-path", "subject-checksums", or "subject-digest" with "subject-name"');
-    }
-    return subjects;
-}
-//# sourceMappingURL=subject-inputs.js.map
-;// CONCATENATED MODULE: ./packages/action-kit/dist/attest/index.js
-/** Input readers and storage shared by the actions that sign (actions/sign, actions/attest, actions/provenance). */
-
-
-
-//# sourceMappingURL=index.js.map
-// EXTERNAL MODULE: ./packages/attest/dist/verify/index.js + 2 modules
-var verify = __nccwpck_require__(61732);
-;// CONCATENATED MODULE: ./actions/promote/lib/inputs.js
-
-
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   K: () => (/* binding */ readInputs)
+/* harmony export */ });
+/* harmony import */ var _peptide_action_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(27532);
+/* harmony import */ var _peptide_action_kit_attest__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(68507);
 
 
 /** The inputs, read once; the identity inputs are actions/verify's, spelled the same. */
 function readInputs(env = process.env) {
-    const policyInputs = {};
-    for (const name of verify/* POLICY_FIELDS */.lA) {
-        const value = (0,dist/* stringInput */.Uj)(name);
-        if (value !== undefined)
-            policyInputs[name] = value;
-    }
-    const predicateTypes = ((0,dist/* stringInput */.Uj)("predicate-type") ?? "").split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "");
-    if (predicateTypes.length > 0)
-        policyInputs["predicate-type"] = predicateTypes;
-    if ((0,dist/* stringInput */.Uj)("trusted-root") !== undefined && ((0,dist/* stringInput */.Uj)("tuf-mirror") !== undefined || (0,dist/* stringInput */.Uj)("tuf-root") !== undefined)) {
-        throw new core_dist/* InputError */.dz("INPUT_INVALID", '"trusted-root" is a trusted root already; "tuf-mirror" and "tuf-root" are for fetching one through TUF, give one or the other');
-    }
+    const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
     return {
-        source: (0,dist/* requiredInput */.YF)("source"),
-        to: (0,dist/* requiredInput */.YF)("to"),
-        environment: (0,dist/* requiredInput */.YF)("environment"),
-        requirePrevious: (0,dist/* stringInput */.Uj)("require-previous"),
-        forbidSelfApproval: (0,dist/* stringInput */.Uj)("forbid-self-approval") === undefined ? undefined : (0,dist/* booleanInput */.tE)("forbid-self-approval", false),
-        approvals: (0,dist/* enumInput */.gX)("approvals", ["github", "none"], "github"),
-        policyFile: (0,dist/* stringInput */.Uj)("policy"),
-        policyInputs,
-        trustedRoot: (0,dist/* stringInput */.Uj)("trusted-root"),
-        tufMirror: (0,dist/* stringInput */.Uj)("tuf-mirror"),
-        tufRoot: (0,dist/* stringInput */.Uj)("tuf-root"),
-        allowOverwrite: (0,dist/* booleanInput */.tE)("allow-overwrite", false),
-        insecureRegistries: (0,dist/* listInput */.dt)("insecure-registry"),
-        githubToken: (0,dist/* stringInput */.Uj)("github-token"),
-        signing: readSigningInputs(),
-        showSummary: (0,dist/* booleanInput */.tE)("show-summary", true),
-        workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
+        source: (0,_peptide_action_kit__WEBPACK_IMPORTED_MODULE_0__/* .requiredInput */ .YF)("source"),
+        to: (0,_peptide_action_kit__WEBPACK_IMPORTED_MODULE_0__/* .requiredInput */ .YF)("to"),
+        environment: (0,_peptide_action_kit__WEBPACK_IMPORTED_MODULE_0__/* .requiredInput */ .YF)("environment"),
+        requirePrevious: (0,_peptide_action_kit__WEBPACK_IMPORTED_MODULE_0__/* .stringInput */ .Uj)("require-previous"),
+        forbidSelfApproval: (0,_peptide_action_kit__WEBPACK_IMPORTED_MODULE_0__/* .stringInput */ .Uj)("forbid-self-approval") === undefined ? undefined : (0,_peptide_action_kit__WEBPACK_IMPORTED_MODULE_0__/* .booleanInput */ .tE)("forbid-self-approval", false),
+        approvals: (0,_peptide_action_kit__WEBPACK_IMPORTED_MODULE_0__/* .enumInput */ .gX)("approvals", ["github", "none"], "github"),
+        policyFile: (0,_peptide_action_kit__WEBPACK_IMPORTED_MODULE_0__/* .stringInput */ .Uj)("policy"),
+        policyInputs: (0,_peptide_action_kit_attest__WEBPACK_IMPORTED_MODULE_1__/* .readPolicyInputs */ .kE)(),
+        trustedRoot: (0,_peptide_action_kit_attest__WEBPACK_IMPORTED_MODULE_1__/* .readTrustedRootInputs */ .Dn)(workspace, env),
+        allowOverwrite: (0,_peptide_action_kit__WEBPACK_IMPORTED_MODULE_0__/* .booleanInput */ .tE)("allow-overwrite", false),
+        insecureRegistries: (0,_peptide_action_kit__WEBPACK_IMPORTED_MODULE_0__/* .listInput */ .dt)("insecure-registry"),
+        githubToken: (0,_peptide_action_kit__WEBPACK_IMPORTED_MODULE_0__/* .stringInput */ .Uj)("github-token"),
+        signing: (0,_peptide_action_kit_attest__WEBPACK_IMPORTED_MODULE_1__/* .readSigningInputs */ .lC)(),
+        showSummary: (0,_peptide_action_kit__WEBPACK_IMPORTED_MODULE_0__/* .booleanInput */ .tE)("show-summary", true),
+        workspace,
         env,
     };
 }
@@ -35119,16 +34953,18 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(76760);
 // EXTERNAL MODULE: ./packages/action-kit/dist/index.js + 20 modules
 var dist = __nccwpck_require__(27532);
+// EXTERNAL MODULE: ./packages/action-kit/dist/attest/index.js + 5 modules
+var attest = __nccwpck_require__(68507);
 // EXTERNAL MODULE: ./packages/attest/dist/index.js + 35 modules
 var attest_dist = __nccwpck_require__(28051);
 // EXTERNAL MODULE: ./packages/core/dist/index.js + 4 modules
 var core_dist = __nccwpck_require__(57775);
 // EXTERNAL MODULE: ./packages/oci/dist/index.js + 26 modules
 var oci_dist = __nccwpck_require__(15828);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
 // EXTERNAL MODULE: ./packages/attest/dist/verify/index.js + 2 modules
 var verify = __nccwpck_require__(61732);
 ;// CONCATENATED MODULE: ./actions/promote/lib/environment-policy.js
@@ -35224,9 +35060,8 @@ async function run(inputs) {
         dist/* log */.Rm.mask(inputs.githubToken);
     const { source, target } = referencesOf(inputs);
     const { policy, requirePrevious, forbidSelfApproval } = await environmentPolicy(inputs);
-    const trustedRoot = await (0,attest_dist/* loadTrustedRoot */.KE)(trustedRootSource(inputs));
-    const credentials = (0,oci_dist/* dockerCredentials */.d8)({ env: inputs.githubToken === undefined ? inputs.env : { ...inputs.env, GITHUB_TOKEN: inputs.githubToken } });
-    const client = new oci_dist/* RegistryClient */.bP({ insecure: inputs.insecureRegistries, credentials });
+    const trustedRoot = await (0,attest_dist/* loadTrustedRoot */.KE)(inputs.trustedRoot);
+    const client = (0,attest/* actionRegistryClient */.t7)({ insecure: inputs.insecureRegistries, githubToken: inputs.githubToken, env: inputs.env });
     const runUrl = (0,attest_dist/* runUrlFromEnv */.kk)(inputs.env);
     const review = reviewOf(inputs, forbidSelfApproval);
     if (forbidSelfApproval)
@@ -35284,16 +35119,6 @@ function referencesOf(inputs) {
         target: { registry: target.registry, repository: target.repository, name: `${target.registry}/${target.repository}`, ...(tagged && target.tag !== undefined ? { tag: target.tag } : {}) },
     };
 }
-function trustedRootSource(inputs) {
-    if (inputs.trustedRoot !== undefined)
-        return { kind: "file", path: external_node_path_.resolve(inputs.workspace, inputs.trustedRoot) };
-    return {
-        kind: "tuf",
-        mirrorUrl: inputs.tufMirror,
-        rootPath: inputs.tufRoot === undefined ? undefined : external_node_path_.resolve(inputs.workspace, inputs.tufRoot),
-        cacheDir: (0,attest_dist/* defaultTufCacheDir */.aA)(inputs.env),
-    };
-}
 /**
  * The deployment's approvals and the change's authors, from the GitHub REST API of the run. When
  * self-approval is forbidden a failure to read them fails the promotion (the error names the
@@ -35322,6 +35147,224 @@ function reviewOf(inputs, forbidSelfApproval) {
     };
 }
 //# sourceMappingURL=main.js.map
+
+/***/ }),
+
+/***/ 68507:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  t7: () => (/* reexport */ actionRegistryClient),
+  kE: () => (/* reexport */ readPolicyInputs),
+  lC: () => (/* reexport */ readSigningInputs),
+  Dn: () => (/* reexport */ readTrustedRootInputs)
+});
+
+// UNUSED EXPORTS: POLICY_INPUTS, isImageSubject, linesInput, readStorageInputs, readSubjectInputs, storeBundles
+
+// EXTERNAL MODULE: ./packages/oci/dist/index.js + 26 modules
+var dist = __nccwpck_require__(15828);
+;// CONCATENATED MODULE: ./packages/action-kit/dist/attest/registry-client.js
+
+/**
+ * A registry client as the actions reach registries: credentials from the docker config, with
+ * the `github-token` input standing in for GITHUB_TOKEN (ghcr.io) when given, and plain HTTP to
+ * loopback hosts and the `insecure-registry` ones. Masking the token is the caller's.
+ */
+function actionRegistryClient(options) {
+    const env = options.githubToken === undefined ? options.env : { ...options.env, GITHUB_TOKEN: options.githubToken };
+    return new dist/* RegistryClient */.bP({ insecure: options.insecure, credentials: (0,dist/* dockerCredentials */.d8)({ env }) });
+}
+//# sourceMappingURL=registry-client.js.map
+// EXTERNAL MODULE: ./packages/action-kit/dist/index.js + 20 modules
+var action_kit_dist = __nccwpck_require__(27532);
+// EXTERNAL MODULE: ./packages/core/dist/index.js + 4 modules
+var core_dist = __nccwpck_require__(57775);
+;// CONCATENATED MODULE: ./packages/action-kit/dist/attest/signing-inputs.js
+
+
+/** instance, fulcio-url, rekor-url, tsa-url, signing-config → SigningOptions (no identity yet). */
+function readSigningInputs() {
+    const instance = (0,action_kit_dist/* enumInput */.gX)("instance", ["public-good", "github", "custom"], "public-good");
+    const options = {};
+    const fulcioURL = (0,action_kit_dist/* stringInput */.Uj)("fulcio-url");
+    const rekorURL = (0,action_kit_dist/* stringInput */.Uj)("rekor-url");
+    const tsaURL = (0,action_kit_dist/* stringInput */.Uj)("tsa-url");
+    const signingConfig = (0,action_kit_dist/* stringInput */.Uj)("signing-config");
+    if (signingConfig !== undefined)
+        options.signingConfig = signingConfig;
+    else if (instance !== "custom")
+        options.instance = instance;
+    else if (fulcioURL === undefined)
+        throw new core_dist/* InputError */.dz("INPUT_INVALID", 'input "instance" is custom: give "fulcio-url" with "rekor-url" and/or "tsa-url", or a "signing-config"');
+    if (fulcioURL !== undefined)
+        options.fulcioURL = fulcioURL;
+    if (rekorURL !== undefined)
+        options.rekorURL = rekorURL;
+    if (tsaURL !== undefined)
+        options.tsaURL = tsaURL;
+    return options;
+}
+function readStorageInputs() {
+    return {
+        bundleDir: stringInput("bundle-dir"),
+        bundleLayout: enumInput("bundle-layout", ["per-subject", "jsonl"], "per-subject"),
+        pushToRegistry: booleanInput("push-to-registry", false),
+        githubAttestations: booleanInput("github-attestations", false),
+        githubToken: stringInput("github-token"),
+    };
+}
+//# sourceMappingURL=signing-inputs.js.map
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
+// EXTERNAL MODULE: ./packages/attest/dist/index.js + 35 modules
+var attest_dist = __nccwpck_require__(28051);
+;// CONCATENATED MODULE: ./packages/action-kit/dist/attest/store.js
+/**
+ * Where the signed bundles go, as the inputs say: bundle files, the image's registry (an OCI 1.1
+ * referrer of the image digest), the GitHub attestations API. Each destination is reported.
+ */
+
+
+
+
+
+
+async function storeBundles(items, storage, workspace, env) {
+    const out = { bundlePaths: [], attestationDigests: [], registryManifests: [], attestationIds: [], notes: [] };
+    for (const item of items)
+        out.attestationDigests.push(`sha256:${createHash("sha256").update(JSON.stringify(item.bundle)).digest("hex")}`);
+    if (storage.bundleDir !== undefined) {
+        const dir = path.resolve(workspace, storage.bundleDir);
+        const signed = items.map((item) => ({ bundle: item.bundle, subjects: item.subjects.map((s) => `${s.name}${item.fileSuffix ?? ""}`) }));
+        out.bundlePaths.push(...(await writeBundles(signed, { dir, layout: storage.bundleLayout })));
+        out.notes.push(`${out.bundlePaths.length} bundle file(s) in ${path.relative(workspace, dir) || "."}`);
+    }
+    if (storage.pushToRegistry) {
+        const client = new RegistryClient();
+        for (const item of items) {
+            // An index's platform manifests get the bundle with the index: attach once per digest.
+            const done = new Set();
+            for (const subject of item.subjects.filter(isImageSubject)) {
+                if (done.has(subject.digest.sha256))
+                    continue;
+                const reference = parseReference(subject.name);
+                const store = client.store(reference);
+                const attached = await attachBundle(store, `sha256:${subject.digest.sha256}`, item.bundle);
+                for (const a of attached) {
+                    out.registryManifests.push(a.manifest.digest);
+                    done.add(a.subject.digest.replace(/^sha256:/, ""));
+                }
+                out.notes.push(`attached to ${store.location}@sha256:${subject.digest.sha256} (${attached.length} manifest(s), ${attached[0]?.method ?? "none"})`);
+            }
+        }
+        if (out.registryManifests.length === 0) {
+            throw new InputError("INPUT_INVALID", 'input "push-to-registry" needs an image subject: "subject-name" as registry/repository (e.g. ghcr.io/acme/app) with "subject-digest"');
+        }
+    }
+    if (storage.githubAttestations) {
+        const repository = env.GITHUB_REPOSITORY;
+        if (!repository || !storage.githubToken)
+            throw new InputError("INPUT_INVALID", 'input "github-attestations" needs GITHUB_REPOSITORY and "github-token"');
+        for (const item of items) {
+            const result = await uploadToGitHub(item.bundle, { apiUrl: env.GITHUB_API_URL, repository, token: storage.githubToken });
+            if (result.status === "stored")
+                out.attestationIds.push(String(result.id));
+            else {
+                log.warning(`github-attestations skipped: ${result.reason}`);
+                out.notes.push(`GitHub attestations skipped: ${result.reason}`);
+                break;
+            }
+        }
+        if (out.attestationIds.length > 0)
+            out.notes.push(`${out.attestationIds.length} attestation(s) stored in ${repository}'s GitHub attestations`);
+    }
+    return out;
+}
+/** A subject named like `host/repository` (a registry host: a dot, a port, or localhost). */
+function isImageSubject(subject) {
+    const first = subject.name.split("/")[0] ?? "";
+    return subject.name.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
+}
+//# sourceMappingURL=store.js.map
+;// CONCATENATED MODULE: ./packages/action-kit/dist/attest/subject-inputs.js
+
+
+/** One item a line (globs may hold commas: `{a,b}`); blank lines dropped. */
+function linesInput(name) {
+    return (stringInput(name) ?? "")
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== "");
+}
+/** subject-path, subject-digest + subject-name, subject-checksums. */
+function readSubjectInputs() {
+    const digest = stringInput("subject-digest");
+    const name = stringInput("subject-name");
+    if ((digest === undefined) !== (name === undefined)) {
+        throw new InputError("INPUT_INVALID", `input "${digest === undefined ? "subject-digest" : "subject-name"}" is required with "${digest === undefined ? "subject-name" : "subject-digest"}"`);
+    }
+    const subjects = { paths: linesInput("subject-path"), checksums: linesInput("subject-checksums") };
+    if (digest !== undefined && name !== undefined)
+        subjects.digests = [{ name, digest: { sha256: digest.replace(/^sha256:/, "") } }];
+    if ((subjects.paths?.length ?? 0) === 0 && (subjects.checksums?.length ?? 0) === 0 && subjects.digests === undefined) {
+        throw new InputError("INPUT_INVALID", 'no subject: give "subject-path", "subject-checksums", or "subject-digest" with "subject-name"');
+    }
+    return subjects;
+}
+//# sourceMappingURL=subject-inputs.js.map
+// EXTERNAL MODULE: ./packages/attest/dist/verify/index.js + 2 modules
+var verify = __nccwpck_require__(61732);
+;// CONCATENATED MODULE: ./packages/action-kit/dist/attest/verify-inputs.js
+
+
+
+
+/** The policy inputs, named as the CLI flags (and as policyFromJSON reads them). */
+const POLICY_INPUTS = verify/* POLICY_FIELDS */.lA;
+/** The identity inputs and `predicate-type` (one a line) as policy fields, flag spelling; empty ones left out. */
+function readPolicyInputs() {
+    const fields = {};
+    for (const name of POLICY_INPUTS) {
+        const value = (0,action_kit_dist/* stringInput */.Uj)(name);
+        if (value !== undefined)
+            fields[name] = value;
+    }
+    const predicateTypes = ((0,action_kit_dist/* stringInput */.Uj)("predicate-type") ?? "").split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "");
+    if (predicateTypes.length > 0)
+        fields["predicate-type"] = predicateTypes;
+    return fields;
+}
+/**
+ * Where the trusted root comes from: `trusted-root` (a file: nothing is fetched), else TUF from
+ * `tuf-mirror` (with `tuf-root` on first use of a private mirror) or Sigstore's public-good
+ * repository, cached. Paths are relative to `workspace`. A file and TUF inputs together are refused.
+ */
+function readTrustedRootInputs(workspace, env) {
+    const file = (0,action_kit_dist/* stringInput */.Uj)("trusted-root");
+    const mirrorUrl = (0,action_kit_dist/* stringInput */.Uj)("tuf-mirror");
+    const rootFile = (0,action_kit_dist/* stringInput */.Uj)("tuf-root");
+    if (file !== undefined) {
+        if (mirrorUrl !== undefined || rootFile !== undefined) {
+            throw new core_dist/* InputError */.dz("INPUT_INVALID", '"trusted-root" is a trusted root already; "tuf-mirror" and "tuf-root" are for fetching one through TUF, give one or the other');
+        }
+        return { kind: "file", path: external_node_path_.resolve(workspace, file) };
+    }
+    return { kind: "tuf", mirrorUrl, rootPath: rootFile === undefined ? undefined : external_node_path_.resolve(workspace, rootFile), cacheDir: (0,verify/* defaultTufCacheDir */.aA)(env) };
+}
+//# sourceMappingURL=verify-inputs.js.map
+;// CONCATENATED MODULE: ./packages/action-kit/dist/attest/index.js
+/** Input readers and helpers shared by the actions that sign, verify and promote. */
+
+
+
+
+
+//# sourceMappingURL=index.js.map
 
 /***/ }),
 
@@ -38411,7 +38454,6 @@ async function runAction(main) {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   iU: () => (/* reexport */ jwt_decodeJwt),
-  aA: () => (/* reexport */ verify/* defaultTufCacheDir */.aA),
   tS: () => (/* reexport */ environmentPolicyFields),
   X7: () => (/* reexport */ githubReviewFromEnv),
   KE: () => (/* reexport */ verify/* loadTrustedRoot */.KE),
@@ -38421,7 +38463,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   kk: () => (/* reexport */ runUrlFromEnv)
 });
 
-// UNUSED EXPORTS: BUNDLE_FILE_SUFFIX, BUNDLE_V03_MEDIA_TYPE, DEFAULT_JSONL_NAME, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, DIGEST_CHUNK_BYTES, FULCIO_EXTENSIONS, GITHUB_ACTIONS_ISSUER, INSTANCES, IN_TOTO_PAYLOAD_TYPE, IN_TOTO_STATEMENT_V1, MAX_BUNDLE_BYTES, OCI_EMPTY_DESCRIPTOR, OCI_EMPTY_JSON, OidcError, PEPTIDE_BUILD_TYPE, POLICY_FIELDS, PROMOTION_PREDICATE_TYPE, SIGNING_CONFIG_MEDIA_TYPE, SIGSTORE_AUDIENCE, SIGSTORE_BUNDLE_ARTIFACT_TYPE, SLSA_PROVENANCE_V1, SignError, StoreError, TrustRoot, artifactManifest, assertPolicy, attachBundle, bundleFileName, candidateKeys, collectSubjects, constrainsSigner, contextFromRunner, contextOf, createSigningSession, expandBraces, expandGlob, fetchAttachedBundles, fetchIssuerKeys, findPromotions, formatArtifactReportText, formatReportText, formatTraceText, gatherFacts, githubClaims, githubDeploymentReview, githubIssuer, globMatcher, identityProviderFrom, imageSubject, isGlob, isImageReference, isLockfileName, issuerMatches, listBundleReferrers, lockfileDigests, markdownText, matchesRepository, matchesSignerWorkflow, mermaidText, parseChecksums, predicateTypeOf, provenancePredicate, provenanceStatement, readAttachedBundles, readBuildWorkflow, readChecksumsFile, readPolicyFile, readSigningCertificate, refGlob, resolveEndpoints, sbomDescriptor, sha256File, sha256Hex, sha256Of, sha256Stream, signBlob, signStatements, signingConfigEndpoints, splitWorkflowRef, statementOf, traceChain, traceImage, traceMarkdown, traceMermaid, uploadToGitHub, verifyAttestation, verifyBundle, verifyBundles, verifyGitHubToken, verifyIdToken, workspaceCommit, writeBundles
+// UNUSED EXPORTS: BUNDLE_FILE_SUFFIX, BUNDLE_V03_MEDIA_TYPE, DEFAULT_JSONL_NAME, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, DIGEST_CHUNK_BYTES, FULCIO_EXTENSIONS, GITHUB_ACTIONS_ISSUER, INSTANCES, IN_TOTO_PAYLOAD_TYPE, IN_TOTO_STATEMENT_V1, MAX_BUNDLE_BYTES, OCI_EMPTY_DESCRIPTOR, OCI_EMPTY_JSON, OidcError, PEPTIDE_BUILD_TYPE, POLICY_FIELDS, PROMOTION_PREDICATE_TYPE, SIGNING_CONFIG_MEDIA_TYPE, SIGSTORE_AUDIENCE, SIGSTORE_BUNDLE_ARTIFACT_TYPE, SLSA_PROVENANCE_V1, SignError, StoreError, TrustRoot, artifactManifest, assertPolicy, attachBundle, bundleFileName, candidateKeys, collectSubjects, constrainsSigner, contextFromRunner, contextOf, createSigningSession, defaultTufCacheDir, expandBraces, expandGlob, fetchAttachedBundles, fetchIssuerKeys, findPromotions, formatArtifactReportText, formatReportText, formatTraceText, gatherFacts, githubClaims, githubDeploymentReview, githubIssuer, globMatcher, identityProviderFrom, imageSubject, isGlob, isImageReference, isLockfileName, issuerMatches, listBundleReferrers, lockfileDigests, markdownText, matchesRepository, matchesSignerWorkflow, mermaidText, parseChecksums, predicateTypeOf, provenancePredicate, provenanceStatement, readAttachedBundles, readBuildWorkflow, readChecksumsFile, readPolicyFile, readSigningCertificate, refGlob, resolveEndpoints, sbomDescriptor, sha256File, sha256Hex, sha256Of, sha256Stream, signBlob, signStatements, signingConfigEndpoints, splitWorkflowRef, statementOf, traceChain, traceImage, traceMarkdown, traceMermaid, uploadToGitHub, verifyAttestation, verifyBundle, verifyBundles, verifyGitHubToken, verifyIdToken, workspaceCommit, writeBundles
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(51455);

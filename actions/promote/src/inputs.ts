@@ -1,21 +1,10 @@
 import { booleanInput, enumInput, listInput, requiredInput, stringInput } from "@peptide/action-kit";
-import { readSigningInputs } from "@peptide/action-kit/attest";
-import { POLICY_FIELDS as POLICY_INPUTS } from "@peptide/attest/verify";
-import { InputError } from "@peptide/core";
+import { readPolicyInputs, readSigningInputs, readTrustedRootInputs } from "@peptide/action-kit/attest";
 import type { PromoteInputs } from "./main.js";
 
 /** The inputs, read once; the identity inputs are actions/verify's, spelled the same. */
 export function readInputs(env: NodeJS.ProcessEnv = process.env): PromoteInputs {
-  const policyInputs: Record<string, string | string[]> = {};
-  for (const name of POLICY_INPUTS) {
-    const value = stringInput(name);
-    if (value !== undefined) policyInputs[name] = value;
-  }
-  const predicateTypes = (stringInput("predicate-type") ?? "").split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "");
-  if (predicateTypes.length > 0) policyInputs["predicate-type"] = predicateTypes;
-  if (stringInput("trusted-root") !== undefined && (stringInput("tuf-mirror") !== undefined || stringInput("tuf-root") !== undefined)) {
-    throw new InputError("INPUT_INVALID", '"trusted-root" is a trusted root already; "tuf-mirror" and "tuf-root" are for fetching one through TUF, give one or the other');
-  }
+  const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
   return {
     source: requiredInput("source"),
     to: requiredInput("to"),
@@ -24,16 +13,14 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): PromoteInputs 
     forbidSelfApproval: stringInput("forbid-self-approval") === undefined ? undefined : booleanInput("forbid-self-approval", false),
     approvals: enumInput("approvals", ["github", "none"], "github"),
     policyFile: stringInput("policy"),
-    policyInputs,
-    trustedRoot: stringInput("trusted-root"),
-    tufMirror: stringInput("tuf-mirror"),
-    tufRoot: stringInput("tuf-root"),
+    policyInputs: readPolicyInputs(),
+    trustedRoot: readTrustedRootInputs(workspace, env),
     allowOverwrite: booleanInput("allow-overwrite", false),
     insecureRegistries: listInput("insecure-registry"),
     githubToken: stringInput("github-token"),
     signing: readSigningInputs(),
     showSummary: booleanInput("show-summary", true),
-    workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
+    workspace,
     env,
   };
 }

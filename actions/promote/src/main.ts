@@ -1,8 +1,8 @@
-import path from "node:path";
 import { log, setOutput, writeSummary } from "@peptide/action-kit";
-import { defaultTufCacheDir, githubReviewFromEnv, loadTrustedRoot, runUrlFromEnv, promote, type DeploymentReview, type PromotionResult, type SigningOptions, type TrustedRootSource } from "@peptide/attest";
+import { actionRegistryClient } from "@peptide/action-kit/attest";
+import { githubReviewFromEnv, loadTrustedRoot, runUrlFromEnv, promote, type DeploymentReview, type PromotionResult, type SigningOptions, type TrustedRootSource } from "@peptide/attest";
 import { InputError, isPeptideError } from "@peptide/core";
-import { dockerCredentials, parseReference, RegistryClient } from "@peptide/oci";
+import { parseReference } from "@peptide/oci";
 import { environmentPolicy } from "./environment-policy.js";
 import { checkJobEnvironment } from "./job-environment.js";
 import { promotionMarkdown } from "./summary.js";
@@ -22,9 +22,8 @@ export interface PromoteInputs {
   policyFile: string | undefined;
   /** Identity fields from inputs, flag spelling (as actions/verify reads them). */
   policyInputs: Record<string, string | string[]>;
-  trustedRoot: string | undefined;
-  tufMirror: string | undefined;
-  tufRoot: string | undefined;
+  /** A trusted_root.json (nothing fetched), or TUF: the public-good repository or a mirror. */
+  trustedRoot: TrustedRootSource;
   allowOverwrite: boolean;
   insecureRegistries: string[];
   /** ghcr.io credentials when the docker config has none. */
@@ -40,9 +39,8 @@ export async function run(inputs: PromoteInputs): Promise<PromotionResult> {
   if (inputs.githubToken !== undefined) log.mask(inputs.githubToken);
   const { source, target } = referencesOf(inputs);
   const { policy, requirePrevious, forbidSelfApproval } = await environmentPolicy(inputs);
-  const trustedRoot = await loadTrustedRoot(trustedRootSource(inputs));
-  const credentials = dockerCredentials({ env: inputs.githubToken === undefined ? inputs.env : { ...inputs.env, GITHUB_TOKEN: inputs.githubToken } });
-  const client = new RegistryClient({ insecure: inputs.insecureRegistries, credentials });
+  const trustedRoot = await loadTrustedRoot(inputs.trustedRoot);
+  const client = actionRegistryClient({ insecure: inputs.insecureRegistries, githubToken: inputs.githubToken, env: inputs.env });
   const runUrl = runUrlFromEnv(inputs.env);
   const review = reviewOf(inputs, forbidSelfApproval);
   if (forbidSelfApproval) await checkJobEnvironment(inputs.env, inputs.environment);
@@ -96,16 +94,6 @@ function referencesOf(inputs: PromoteInputs): { source: { registry: string; repo
   return {
     source: { registry: source.registry, repository: source.repository, name: `${source.registry}/${source.repository}`, digest: source.digest },
     target: { registry: target.registry, repository: target.repository, name: `${target.registry}/${target.repository}`, ...(tagged && target.tag !== undefined ? { tag: target.tag } : {}) },
-  };
-}
-
-function trustedRootSource(inputs: PromoteInputs): TrustedRootSource {
-  if (inputs.trustedRoot !== undefined) return { kind: "file", path: path.resolve(inputs.workspace, inputs.trustedRoot) };
-  return {
-    kind: "tuf",
-    mirrorUrl: inputs.tufMirror,
-    rootPath: inputs.tufRoot === undefined ? undefined : path.resolve(inputs.workspace, inputs.tufRoot),
-    cacheDir: defaultTufCacheDir(inputs.env),
   };
 }
 

@@ -34915,7 +34915,7 @@ __webpack_async_result__();
 /* harmony export */   K: () => (/* binding */ readInputs)
 /* harmony export */ });
 /* harmony import */ var _peptide_action_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(27532);
-/* harmony import */ var _peptide_action_kit_attest__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(32248);
+/* harmony import */ var _peptide_action_kit_attest__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(68507);
 
 
 
@@ -34944,9 +34944,9 @@ function readInputs(env = process.env) {
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(51455);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
 /* harmony import */ var _peptide_action_kit__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(27532);
-/* harmony import */ var _peptide_attest__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(85791);
+/* harmony import */ var _peptide_attest__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(57376);
 /* harmony import */ var _peptide_core__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(57775);
-/* harmony import */ var _peptide_action_kit_attest__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(32248);
+/* harmony import */ var _peptide_action_kit_attest__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(68507);
 
 
 
@@ -35020,7 +35020,7 @@ async function filesOf(inputs) {
 
 /***/ }),
 
-/***/ 32248:
+/***/ 68507:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35032,10 +35032,24 @@ __nccwpck_require__.d(__webpack_exports__, {
   fy: () => (/* reexport */ storeBundles)
 });
 
-// UNUSED EXPORTS: isImageSubject, linesInput
+// UNUSED EXPORTS: POLICY_INPUTS, actionRegistryClient, isImageSubject, linesInput, readPolicyInputs, readTrustedRootInputs
 
+// EXTERNAL MODULE: ./packages/oci/dist/index.js + 26 modules
+var dist = __nccwpck_require__(15828);
+;// CONCATENATED MODULE: ./packages/action-kit/dist/attest/registry-client.js
+
+/**
+ * A registry client as the actions reach registries: credentials from the docker config, with
+ * the `github-token` input standing in for GITHUB_TOKEN (ghcr.io) when given, and plain HTTP to
+ * loopback hosts and the `insecure-registry` ones. Masking the token is the caller's.
+ */
+function actionRegistryClient(options) {
+    const env = options.githubToken === undefined ? options.env : { ...options.env, GITHUB_TOKEN: options.githubToken };
+    return new RegistryClient({ insecure: options.insecure, credentials: dockerCredentials({ env }) });
+}
+//# sourceMappingURL=registry-client.js.map
 // EXTERNAL MODULE: ./packages/action-kit/dist/index.js + 20 modules
-var dist = __nccwpck_require__(27532);
+var action_kit_dist = __nccwpck_require__(27532);
 // EXTERNAL MODULE: ./packages/core/dist/index.js + 4 modules
 var core_dist = __nccwpck_require__(57775);
 ;// CONCATENATED MODULE: ./packages/action-kit/dist/attest/signing-inputs.js
@@ -35043,12 +35057,12 @@ var core_dist = __nccwpck_require__(57775);
 
 /** instance, fulcio-url, rekor-url, tsa-url, signing-config → SigningOptions (no identity yet). */
 function readSigningInputs() {
-    const instance = (0,dist/* enumInput */.gX)("instance", ["public-good", "github", "custom"], "public-good");
+    const instance = (0,action_kit_dist/* enumInput */.gX)("instance", ["public-good", "github", "custom"], "public-good");
     const options = {};
-    const fulcioURL = (0,dist/* stringInput */.Uj)("fulcio-url");
-    const rekorURL = (0,dist/* stringInput */.Uj)("rekor-url");
-    const tsaURL = (0,dist/* stringInput */.Uj)("tsa-url");
-    const signingConfig = (0,dist/* stringInput */.Uj)("signing-config");
+    const fulcioURL = (0,action_kit_dist/* stringInput */.Uj)("fulcio-url");
+    const rekorURL = (0,action_kit_dist/* stringInput */.Uj)("rekor-url");
+    const tsaURL = (0,action_kit_dist/* stringInput */.Uj)("tsa-url");
+    const signingConfig = (0,action_kit_dist/* stringInput */.Uj)("signing-config");
     if (signingConfig !== undefined)
         options.signingConfig = signingConfig;
     else if (instance !== "custom")
@@ -35065,11 +35079,11 @@ function readSigningInputs() {
 }
 function readStorageInputs() {
     return {
-        bundleDir: (0,dist/* stringInput */.Uj)("bundle-dir"),
-        bundleLayout: (0,dist/* enumInput */.gX)("bundle-layout", ["per-subject", "jsonl"], "per-subject"),
-        pushToRegistry: (0,dist/* booleanInput */.tE)("push-to-registry", false),
-        githubAttestations: (0,dist/* booleanInput */.tE)("github-attestations", false),
-        githubToken: (0,dist/* stringInput */.Uj)("github-token"),
+        bundleDir: (0,action_kit_dist/* stringInput */.Uj)("bundle-dir"),
+        bundleLayout: (0,action_kit_dist/* enumInput */.gX)("bundle-layout", ["per-subject", "jsonl"], "per-subject"),
+        pushToRegistry: (0,action_kit_dist/* booleanInput */.tE)("push-to-registry", false),
+        githubAttestations: (0,action_kit_dist/* booleanInput */.tE)("github-attestations", false),
+        githubToken: (0,action_kit_dist/* stringInput */.Uj)("github-token"),
     };
 }
 //# sourceMappingURL=signing-inputs.js.map
@@ -35077,10 +35091,8 @@ function readStorageInputs() {
 var external_node_crypto_ = __nccwpck_require__(77598);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
-// EXTERNAL MODULE: ./packages/attest/dist/index.js + 47 modules
-var attest_dist = __nccwpck_require__(85791);
-// EXTERNAL MODULE: ./packages/oci/dist/index.js + 26 modules
-var oci_dist = __nccwpck_require__(15828);
+// EXTERNAL MODULE: ./packages/attest/dist/index.js + 34 modules
+var attest_dist = __nccwpck_require__(57376);
 ;// CONCATENATED MODULE: ./packages/action-kit/dist/attest/store.js
 /**
  * Where the signed bundles go, as the inputs say: bundle files, the image's registry (an OCI 1.1
@@ -35103,14 +35115,14 @@ async function storeBundles(items, storage, workspace, env) {
         out.notes.push(`${out.bundlePaths.length} bundle file(s) in ${external_node_path_.relative(workspace, dir) || "."}`);
     }
     if (storage.pushToRegistry) {
-        const client = new oci_dist/* RegistryClient */.bP();
+        const client = new dist/* RegistryClient */.bP();
         for (const item of items) {
             // An index's platform manifests get the bundle with the index: attach once per digest.
             const done = new Set();
             for (const subject of item.subjects.filter(isImageSubject)) {
                 if (done.has(subject.digest.sha256))
                     continue;
-                const reference = (0,oci_dist/* parseReference */.F2)(subject.name);
+                const reference = (0,dist/* parseReference */.F2)(subject.name);
                 const store = client.store(reference);
                 const attached = await (0,attest_dist/* attachBundle */.U9)(store, `sha256:${subject.digest.sha256}`, item.bundle);
                 for (const a of attached) {
@@ -35133,7 +35145,7 @@ async function storeBundles(items, storage, workspace, env) {
             if (result.status === "stored")
                 out.attestationIds.push(String(result.id));
             else {
-                dist/* log */.Rm.warning(`github-attestations skipped: ${result.reason}`);
+                action_kit_dist/* log */.Rm.warning(`github-attestations skipped: ${result.reason}`);
                 out.notes.push(`GitHub attestations skipped: ${result.reason}`);
                 break;
             }
@@ -35154,15 +35166,15 @@ function isImageSubject(subject) {
 
 /** One item a line (globs may hold commas: `{a,b}`); blank lines dropped. */
 function linesInput(name) {
-    return ((0,dist/* stringInput */.Uj)(name) ?? "")
+    return ((0,action_kit_dist/* stringInput */.Uj)(name) ?? "")
         .split(/\r?\n/)
         .map((line) => line.trim())
         .filter((line) => line !== "");
 }
 /** subject-path, subject-digest + subject-name, subject-checksums. */
 function readSubjectInputs() {
-    const digest = (0,dist/* stringInput */.Uj)("subject-digest");
-    const name = (0,dist/* stringInput */.Uj)("subject-name");
+    const digest = (0,action_kit_dist/* stringInput */.Uj)("subject-digest");
+    const name = (0,action_kit_dist/* stringInput */.Uj)("subject-name");
     if ((digest === undefined) !== (name === undefined)) {
         throw new core_dist/* InputError */.dz("INPUT_INVALID", `input "${digest === undefined ? "subject-digest" : "subject-name"}" is required with "${digest === undefined ? "subject-name" : "subject-digest"}"`);
     }
@@ -35175,8 +35187,50 @@ function readSubjectInputs() {
     return subjects;
 }
 //# sourceMappingURL=subject-inputs.js.map
+// EXTERNAL MODULE: ./packages/attest/dist/verify/index.js + 2 modules
+var verify = __nccwpck_require__(61732);
+;// CONCATENATED MODULE: ./packages/action-kit/dist/attest/verify-inputs.js
+
+
+
+
+/** The policy inputs, named as the CLI flags (and as policyFromJSON reads them). */
+const POLICY_INPUTS = (/* unused pure expression or super */ null && (POLICY_FIELDS));
+/** The identity inputs and `predicate-type` (one a line) as policy fields, flag spelling; empty ones left out. */
+function readPolicyInputs() {
+    const fields = {};
+    for (const name of POLICY_INPUTS) {
+        const value = stringInput(name);
+        if (value !== undefined)
+            fields[name] = value;
+    }
+    const predicateTypes = (stringInput("predicate-type") ?? "").split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "");
+    if (predicateTypes.length > 0)
+        fields["predicate-type"] = predicateTypes;
+    return fields;
+}
+/**
+ * Where the trusted root comes from: `trusted-root` (a file: nothing is fetched), else TUF from
+ * `tuf-mirror` (with `tuf-root` on first use of a private mirror) or Sigstore's public-good
+ * repository, cached. Paths are relative to `workspace`. A file and TUF inputs together are refused.
+ */
+function readTrustedRootInputs(workspace, env) {
+    const file = stringInput("trusted-root");
+    const mirrorUrl = stringInput("tuf-mirror");
+    const rootFile = stringInput("tuf-root");
+    if (file !== undefined) {
+        if (mirrorUrl !== undefined || rootFile !== undefined) {
+            throw new InputError("INPUT_INVALID", '"trusted-root" is a trusted root already; "tuf-mirror" and "tuf-root" are for fetching one through TUF, give one or the other');
+        }
+        return { kind: "file", path: path.resolve(workspace, file) };
+    }
+    return { kind: "tuf", mirrorUrl, rootPath: rootFile === undefined ? undefined : path.resolve(workspace, rootFile), cacheDir: defaultTufCacheDir(env) };
+}
+//# sourceMappingURL=verify-inputs.js.map
 ;// CONCATENATED MODULE: ./packages/action-kit/dist/attest/index.js
-/** Input readers and storage shared by the actions that sign (actions/sign, actions/attest, actions/provenance). */
+/** Input readers and helpers shared by the actions that sign, verify and promote. */
+
+
 
 
 
@@ -38261,7 +38315,7 @@ async function runAction(main) {
 
 /***/ }),
 
-/***/ 85791:
+/***/ 57376:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38276,7 +38330,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   BY: () => (/* reexport */ writeBundles)
 });
 
-// UNUSED EXPORTS: BUNDLE_FILE_SUFFIX, BUNDLE_V03_MEDIA_TYPE, DEFAULT_JSONL_NAME, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, DIGEST_CHUNK_BYTES, FULCIO_EXTENSIONS, GITHUB_ACTIONS_ISSUER, INSTANCES, IN_TOTO_PAYLOAD_TYPE, MAX_BUNDLE_BYTES, OCI_EMPTY_DESCRIPTOR, OCI_EMPTY_JSON, OidcError, PEPTIDE_BUILD_TYPE, POLICY_FIELDS, PROMOTION_PREDICATE_TYPE, SIGNING_CONFIG_MEDIA_TYPE, SIGSTORE_AUDIENCE, SIGSTORE_BUNDLE_ARTIFACT_TYPE, SLSA_PROVENANCE_V1, SignError, StoreError, TrustRoot, artifactManifest, assertPolicy, bundleFileName, candidateKeys, constrainsSigner, contextFromRunner, contextOf, decodeJwt, defaultTufCacheDir, environmentPolicyFields, expandBraces, expandGlob, fetchAttachedBundles, fetchIssuerKeys, findPromotions, formatArtifactReportText, formatReportText, formatTraceText, gatherFacts, githubClaims, githubDeploymentReview, githubIssuer, globMatcher, identityProviderFrom, imageSubject, isGlob, isImageReference, isLockfileName, issuerMatches, listBundleReferrers, loadTrustedRoot, lockfileDigests, markdownText, matchesRepository, matchesSignerWorkflow, mermaidText, parseChecksums, policyFromJSON, predicateTypeOf, promote, provenancePredicate, provenanceStatement, readBuildWorkflow, readChecksumsFile, readPolicyFile, readSigningCertificate, refGlob, resolveEndpoints, sbomDescriptor, sha256File, sha256Hex, sha256Of, sha256Stream, signBlob, signStatements, signingConfigEndpoints, splitWorkflowRef, statementOf, traceChain, traceImage, traceMarkdown, traceMermaid, verifyAttestation, verifyBundle, verifyBundles, verifyGitHubToken, verifyIdToken, workspaceCommit
+// UNUSED EXPORTS: BUNDLE_FILE_SUFFIX, BUNDLE_V03_MEDIA_TYPE, DEFAULT_JSONL_NAME, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, DIGEST_CHUNK_BYTES, FULCIO_EXTENSIONS, GITHUB_ACTIONS_ISSUER, INSTANCES, IN_TOTO_PAYLOAD_TYPE, MAX_BUNDLE_BYTES, OCI_EMPTY_DESCRIPTOR, OCI_EMPTY_JSON, OidcError, PEPTIDE_BUILD_TYPE, POLICY_FIELDS, PROMOTION_PREDICATE_TYPE, SIGNING_CONFIG_MEDIA_TYPE, SIGSTORE_AUDIENCE, SIGSTORE_BUNDLE_ARTIFACT_TYPE, SLSA_PROVENANCE_V1, SignError, StoreError, TrustRoot, artifactManifest, assertPolicy, bundleFileName, candidateKeys, constrainsSigner, contextFromRunner, contextOf, decodeJwt, defaultTufCacheDir, environmentPolicyFields, expandBraces, expandGlob, fetchAttachedBundles, fetchIssuerKeys, findPromotions, formatArtifactReportText, formatReportText, formatTraceText, gatherFacts, githubClaims, githubDeploymentReview, githubIssuer, githubReviewFromEnv, globMatcher, identityProviderFrom, imageSubject, isGlob, isImageReference, isLockfileName, issuerMatches, listBundleReferrers, loadTrustedRoot, lockfileDigests, markdownText, matchesRepository, matchesSignerWorkflow, mermaidText, parseChecksums, policyFromJSON, predicateTypeOf, promote, provenancePredicate, provenanceStatement, readAttachedBundles, readBuildWorkflow, readChecksumsFile, readPolicyFile, readSigningCertificate, refGlob, resolveEndpoints, runUrlFromEnv, sbomDescriptor, sha256File, sha256Hex, sha256Of, sha256Stream, signBlob, signStatements, signingConfigEndpoints, splitWorkflowRef, statementOf, traceChain, traceImage, traceMarkdown, traceMermaid, verifyAttestation, verifyBundle, verifyBundles, verifyGitHubToken, verifyIdToken, workspaceCommit
 
 // EXTERNAL MODULE: ./packages/attest/dist/types.js
 var types = __nccwpck_require__(2457);
@@ -39613,1044 +39667,8 @@ function statementOf(subjects, predicate) {
 
 
 //# sourceMappingURL=index.js.map
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(73024);
-;// CONCATENATED MODULE: ./packages/attest/dist/verify/artifact.js
-/**
- * The artifact a bundle is checked against: its sha256 (enough for attestations, whose
- * statement names the digest), or its bytes / a file (needed for a blob's message signature,
- * which is over the bytes). Files are streamed once for both the digest and the signature.
- */
-
-
-
-const artifact_SHA256_HEX = /^[0-9a-f]{64}$/;
-/** `sha256:ABC…` or `abc…` -> `abc…`; throws INPUT_INVALID when it is not a sha256. */
-function sha256Of(value) {
-    const hex = value.trim().toLowerCase().replace(/^sha256:/, "");
-    if (!artifact_SHA256_HEX.test(hex))
-        throw new InputError("INPUT_INVALID", `"${value}" is not a sha256 digest (64 hex digits, optionally prefixed sha256:)`);
-    return hex;
-}
-/** Digests the artifact and, when asked and possible, verifies a message signature over it. */
-async function artifact_digestArtifact(artifact, message) {
-    if ("sha256" in artifact)
-        return { sha256: sha256Of(artifact.sha256) };
-    if ("bytes" in artifact) {
-        const sha256 = createHash("sha256").update(artifact.bytes).digest("hex");
-        if (!message)
-            return { sha256 };
-        return { sha256, signatureValid: verifyOnce(message.algorithm, artifact.bytes, message.key, message.signature) };
-    }
-    const hash = createHash("sha256");
-    const verifier = message ? createVerify(message.algorithm) : undefined;
-    try {
-        for await (const chunk of createReadStream(artifact.path)) {
-            hash.update(chunk);
-            verifier?.update(chunk);
-        }
-    }
-    catch (cause) {
-        throw new InputError("INPUT_NOT_FOUND", `${artifact.path}: artifact cannot be read; check the path`, { cause });
-    }
-    const sha256 = hash.digest("hex");
-    if (!message || !verifier)
-        return { sha256 };
-    return { sha256, signatureValid: verifier.verify(message.key, message.signature) };
-}
-//# sourceMappingURL=artifact.js.map
-;// CONCATENATED MODULE: ./packages/attest/dist/verify/der.js
-/**
- * A minimal DER reader: just enough ASN.1 to walk an X.509 certificate to its extensions,
- * validity and subject alternative names. Definite lengths only (DER forbids the rest).
- */
-
-const der_TAG = {
-    boolean: 0x01,
-    integer: 0x02,
-    bitString: 0x03,
-    octetString: 0x04,
-    oid: 0x06,
-    utf8String: 0x0c,
-    printableString: 0x13,
-    ia5String: 0x16,
-    utcTime: 0x17,
-    generalizedTime: 0x18,
-    sequence: 0x30,
-};
-function malformed(what) {
-    return new PeptideError("DER_MALFORMED", `malformed der: ${what}`);
-}
-/** Reads the element starting at `offset` of `bytes`, bounded by `limit`. */
-function der_readTlv(bytes, offset = 0, limit = bytes.length) {
-    if (offset + 2 > limit)
-        throw malformed(`truncated element at byte ${offset}`);
-    const tag = bytes[offset];
-    if ((tag & 0x1f) === 0x1f)
-        throw malformed(`high tag number at byte ${offset}`);
-    let length = bytes[offset + 1];
-    let start = offset + 2;
-    if (length & 0x80) {
-        const count = length & 0x7f;
-        if (count === 0 || count > 4)
-            throw malformed(`unsupported length form at byte ${offset}`);
-        if (start + count > limit)
-            throw malformed(`truncated length at byte ${offset}`);
-        length = 0;
-        for (let i = 0; i < count; i++)
-            length = length * 256 + bytes[start + i];
-        start += count;
-    }
-    const end = start + length;
-    if (end > limit)
-        throw malformed(`element at byte ${offset} runs past its container`);
-    return { tag, start, end, value: bytes.subarray(start, end) };
-}
-/** The elements inside a constructed element, in order. */
-function der_children(bytes, parent) {
-    const out = [];
-    let offset = parent.start;
-    while (offset < parent.end) {
-        const child = der_readTlv(bytes, offset, parent.end);
-        out.push(child);
-        offset = child.end;
-    }
-    return out;
-}
-/** Decodes an OBJECT IDENTIFIER's content bytes to dotted form. */
-function der_decodeOid(value) {
-    const arcs = [];
-    let current = 0;
-    for (const byte of value) {
-        current = current * 128 + (byte & 0x7f);
-        if ((byte & 0x80) === 0) {
-            if (arcs.length === 0) {
-                const first = current < 80 ? Math.floor(current / 40) : 2;
-                arcs.push(first, current - first * 40);
-            }
-            else {
-                arcs.push(current);
-            }
-            current = 0;
-        }
-    }
-    return arcs.join(".");
-}
-/** Decodes a UTCTime or GeneralizedTime (the `Z` forms X.509 requires). */
-function der_decodeTime(element) {
-    const text = Buffer.from(element.value).toString("latin1");
-    const utc = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text);
-    const generalized = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text);
-    let parts;
-    if (element.tag === der_TAG.utcTime && utc) {
-        const yy = Number(utc[1]);
-        parts = [String(yy >= 50 ? 1900 + yy : 2000 + yy), ...utc.slice(2)];
-    }
-    else if (element.tag === der_TAG.generalizedTime && generalized) {
-        parts = generalized.slice(1);
-    }
-    else {
-        throw malformed(`unsupported time "${text}"`);
-    }
-    const [y, mo, d, h, mi, s] = parts.map(Number);
-    return new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-}
-const STRING_TAGS = new Set([der_TAG.utf8String, der_TAG.printableString, der_TAG.ia5String]);
-/** The text of a DER string element (UTF8String, PrintableString, IA5String), else undefined. */
-function der_decodeDerString(bytes) {
-    try {
-        const element = der_readTlv(bytes);
-        if (!STRING_TAGS.has(element.tag) || element.end !== bytes.length)
-            return undefined;
-        return Buffer.from(element.value).toString("utf8");
-    }
-    catch {
-        return undefined;
-    }
-}
-//# sourceMappingURL=der.js.map
-;// CONCATENATED MODULE: ./packages/attest/dist/verify/fulcio-extensions.js
-/**
- * The Fulcio certificate extensions (https://github.com/sigstore/fulcio/blob/main/docs/oid-info.md)
- * decoded into named fields. From 1.3.6.1.4.1.57264.1.8 on each value is a DER string; the
- * deprecated 1.1–1.6 hold raw bytes and serve only as a fallback for the issuer.
- */
-
-const FULCIO_OID_PREFIX = "1.3.6.1.4.1.57264.1.";
-const OID_ISSUER_V1 = "1.3.6.1.4.1.57264.1.1";
-/** Field name for each extension, in OID order. */
-const FULCIO_EXTENSIONS = {
-    "1.3.6.1.4.1.57264.1.8": "issuer",
-    "1.3.6.1.4.1.57264.1.9": "buildSignerUri",
-    "1.3.6.1.4.1.57264.1.10": "buildSignerDigest",
-    "1.3.6.1.4.1.57264.1.11": "runnerEnvironment",
-    "1.3.6.1.4.1.57264.1.12": "sourceRepositoryUri",
-    "1.3.6.1.4.1.57264.1.13": "sourceRepositoryDigest",
-    "1.3.6.1.4.1.57264.1.14": "sourceRepositoryRef",
-    "1.3.6.1.4.1.57264.1.15": "sourceRepositoryIdentifier",
-    "1.3.6.1.4.1.57264.1.16": "sourceRepositoryOwnerUri",
-    "1.3.6.1.4.1.57264.1.17": "sourceRepositoryOwnerIdentifier",
-    "1.3.6.1.4.1.57264.1.18": "buildConfigUri",
-    "1.3.6.1.4.1.57264.1.19": "buildConfigDigest",
-    "1.3.6.1.4.1.57264.1.20": "buildTrigger",
-    "1.3.6.1.4.1.57264.1.21": "runInvocationUri",
-    "1.3.6.1.4.1.57264.1.22": "sourceRepositoryVisibilityAtSigning",
-    "1.3.6.1.4.1.57264.1.23": "deploymentEnvironment",
-};
-/** The OID of a named extension, for messages. */
-function fulcio_extensions_oidOf(name) {
-    for (const [oid, field] of Object.entries(FULCIO_EXTENSIONS))
-        if (field === name)
-            return oid;
-    return "";
-}
-function isNamed(oid) {
-    return Object.hasOwn(FULCIO_EXTENSIONS, oid);
-}
-/** Decodes the Fulcio extensions found among a certificate's extensions (OID -> extnValue). */
-function fulcio_extensions_decodeFulcioExtensions(extensions) {
-    const claims = {};
-    const other = {};
-    for (const [oid, value] of extensions) {
-        if (!oid.startsWith(FULCIO_OID_PREFIX))
-            continue;
-        if (isNamed(oid)) {
-            const text = decodeDerString(value);
-            if (text !== undefined)
-                claims[FULCIO_EXTENSIONS[oid]] = text;
-        }
-        else if (Number(oid.slice(FULCIO_OID_PREFIX.length)) > 23) {
-            const text = decodeDerString(value);
-            if (text !== undefined)
-                other[oid] = text;
-        }
-    }
-    const legacyIssuer = extensions.get(OID_ISSUER_V1);
-    if (claims.issuer === undefined && legacyIssuer !== undefined)
-        claims.issuer = Buffer.from(legacyIssuer).toString("utf8");
-    if (Object.keys(other).length > 0)
-        claims.other = other;
-    return claims;
-}
-//# sourceMappingURL=fulcio-extensions.js.map
-;// CONCATENATED MODULE: ./packages/attest/dist/verify/certificate.js
-/**
- * Reads a signing certificate: validity, subject alternative names and the Fulcio extensions.
- * The key comes from node:crypto; the parts node does not expose are read with der.ts.
- */
-
-
-
-
-const OID_SUBJECT_ALT_NAME = "2.5.29.17";
-function invalid(what, cause) {
-    return new PeptideError("CERTIFICATE_INVALID", `signing certificate cannot be read: ${what}`, { cause });
-}
-/** Parses a DER certificate. Throws PeptideError CERTIFICATE_INVALID when it is not one. */
-function certificate_readSigningCertificate(der) {
-    let publicKey;
-    try {
-        publicKey = new X509Certificate(der).publicKey;
-    }
-    catch (cause) {
-        throw invalid("not an x.509 certificate", cause);
-    }
-    try {
-        const certificate = readTlv(der);
-        const [tbs] = children(der, certificate);
-        if (!tbs || tbs.tag !== TAG.sequence)
-            throw invalid("no tbsCertificate");
-        const fields = children(der, tbs);
-        const offset = fields[0]?.tag === 0xa0 ? 1 : 0; // [0] EXPLICIT version
-        const validity = fields[offset + 3];
-        if (!validity || validity.tag !== TAG.sequence)
-            throw invalid("no validity");
-        const [notBefore, notAfter] = children(der, validity);
-        if (!notBefore || !notAfter)
-            throw invalid("incomplete validity");
-        const extensions = readExtensions(der, fields.find((field) => field.tag === 0xa3));
-        const sanValue = extensions.get(OID_SUBJECT_ALT_NAME);
-        return {
-            der,
-            publicKey,
-            notBefore: decodeTime(notBefore),
-            notAfter: decodeTime(notAfter),
-            subjectAlternativeNames: sanValue ? readGeneralNames(sanValue) : [],
-            extensions,
-            claims: decodeFulcioExtensions(extensions),
-            fingerprint: createHash("sha256").update(der).digest("hex"),
-        };
-    }
-    catch (cause) {
-        if (cause instanceof PeptideError && cause.code === "CERTIFICATE_INVALID")
-            throw cause;
-        throw invalid(cause instanceof Error ? cause.message : String(cause), cause);
-    }
-}
-function readExtensions(der, wrapper) {
-    const out = new Map();
-    if (!wrapper)
-        return out;
-    const [list] = children(der, wrapper);
-    if (!list)
-        return out;
-    for (const extension of children(der, list)) {
-        const parts = children(der, extension);
-        const id = parts[0];
-        const value = parts[parts.length - 1];
-        if (!id || id.tag !== TAG.oid || !value || value.tag !== TAG.octetString)
-            throw invalid("malformed extension");
-        out.set(decodeOid(id.value), value.value);
-    }
-    return out;
-}
-/** GeneralNames: rfc822Name [1], dNSName [2], URI [6] and OtherName [0] with a UTF8String value. */
-function readGeneralNames(value) {
-    const names = [];
-    const sequence = readTlv(value);
-    for (const name of children(value, sequence)) {
-        switch (name.tag) {
-            case 0x81:
-            case 0x82:
-            case 0x86:
-                names.push(Buffer.from(name.value).toString("utf8"));
-                break;
-            case 0xa0: {
-                const [, explicit] = children(value, name);
-                const inner = explicit ? children(value, explicit)[0] : undefined;
-                if (inner?.tag === TAG.utf8String)
-                    names.push(Buffer.from(inner.value).toString("utf8"));
-                break;
-            }
-            default:
-                break;
-        }
-    }
-    return names;
-}
-//# sourceMappingURL=certificate.js.map
-;// CONCATENATED MODULE: ./packages/attest/dist/verify/policy.js
-/**
- * The verification policy: who must have signed, from where, and what evidence the bundle must
- * carry. Field names mirror the CLI flags (`--signer-workflow` -> `signerWorkflow`).
- */
-
-
-const STRING_FIELDS = (/* unused pure expression or super */ null && ([
-    "certificateIdentity",
-    "certificateIdentityRegexp",
-    "certificateOidcIssuer",
-    "signerWorkflow",
-    "sourceRepository",
-    "sourceRef",
-    "sourceDigest",
-    "runnerEnvironment",
-    "deploymentEnvironment",
-    "serverUrl",
-]));
-const NUMBER_FIELDS = (/* unused pure expression or super */ null && (["tlogThreshold", "timestampThreshold", "ctlogThreshold"]));
-/** `certificate-oidc-issuer` -> `certificateOidcIssuer`; `predicate-type` is the flag spelling of predicateTypes. */
-function camel(key) {
-    if (key === "predicate-type" || key === "predicateType")
-        return "predicateTypes";
-    return key.replace(/-([a-z])/g, (_, letter) => letter.toUpperCase());
-}
-function policy_fail(where, message) {
-    return new InputError("CONFIG_INVALID", `${where}: ${message}`);
-}
-/**
- * Reads a policy object (from a policy file or action inputs), accepting the camelCase names or
- * the CLI flag names. Unknown keys and wrong types are rejected with the key named.
- */
-function policyFromJSON(value, where = "policy") {
-    if (typeof value !== "object" || value === null || Array.isArray(value))
-        throw policy_fail(where, "expected a mapping of policy fields");
-    const policy = {};
-    for (const [rawKey, raw] of Object.entries(value)) {
-        const key = camel(rawKey);
-        if (raw === undefined || raw === null)
-            continue;
-        if (STRING_FIELDS.includes(key)) {
-            if (typeof raw !== "string" || raw.trim() === "")
-                throw policy_fail(where, `"${rawKey}" must be a non-empty string`);
-            policy[key] = raw.trim();
-        }
-        else if (NUMBER_FIELDS.includes(key)) {
-            if (typeof raw !== "number" || !Number.isInteger(raw) || raw < 0)
-                throw policy_fail(where, `"${rawKey}" must be a whole number, 0 or more`);
-            policy[key] = raw;
-        }
-        else if (key === "predicateTypes") {
-            const list = Array.isArray(raw) ? raw : [raw];
-            if (!list.every((item) => typeof item === "string" && item.trim() !== "")) {
-                throw policy_fail(where, `"${rawKey}" must be a predicate type URI or a list of them`);
-            }
-            policy.predicateTypes = [...(policy.predicateTypes ?? []), ...list.map((item) => item.trim())];
-        }
-        else {
-            throw policy_fail(where, `unknown field "${rawKey}"`);
-        }
-    }
-    policy_assertPolicy(policy, where);
-    return policy;
-}
-/** Throws CONFIG_INVALID when a policy value cannot work (bad regexp, signer workflow without a path). */
-function policy_assertPolicy(policy, where = "policy") {
-    if (policy.certificateIdentityRegexp !== undefined) {
-        try {
-            anchoredRegExp(policy.certificateIdentityRegexp);
-        }
-        catch (cause) {
-            throw new InputError("CONFIG_INVALID", `${where}: "certificate-identity-regexp" is not a valid regular expression`, { cause });
-        }
-    }
-    if (policy.timestampThreshold === 0) {
-        throw policy_fail(where, `"timestamp-threshold" must be 1 or more: the certificate's validity is checked at a verified timestamp`);
-    }
-    if (policy.signerWorkflow !== undefined && !parseWorkflowRef(policy.signerWorkflow, policy.serverUrl)) {
-        throw policy_fail(where, `"signer-workflow" must be owner/repo/path/to/workflow.yml, optionally with @ref; got "${policy.signerWorkflow}"`);
-    }
-}
-/** True when the policy says who the signer must be; a policy without it accepts any Sigstore identity. */
-function policy_constrainsSigner(policy) {
-    return (policy.certificateIdentity !== undefined ||
-        policy.certificateIdentityRegexp !== undefined ||
-        policy.signerWorkflow !== undefined ||
-        policy.sourceRepository !== undefined);
-}
-//# sourceMappingURL=policy.js.map
-// EXTERNAL MODULE: ./node_modules/@sigstore/protobuf-specs/dist/index.js
-var protobuf_specs_dist = __nccwpck_require__(19654);
-// EXTERNAL MODULE: ./node_modules/@sigstore/verify/dist/index.js
-var verify_dist = __nccwpck_require__(54187);
-;// CONCATENATED MODULE: ./packages/attest/dist/verify/trusted-root.js
-/**
- * The trusted root a verification is anchored to: from a file for air-gapped use (no network
- * needed, none attempted), as JSON, or through TUF (Sigstore's public-good repository or a
- * private mirror). The TUF client is imported only when that source is used.
- */
-
-
-
-
-const TRUSTED_ROOT_MEDIA_TYPE_PREFIX = "application/vnd.dev.sigstore.trustedroot";
-/** A parsed and checked trusted root, reusable across many verifications. */
-class trusted_root_TrustRoot {
-    material;
-    name;
-    constructor(material, 
-    /** Where it came from, for messages. */
-    name) {
-        this.material = material;
-        this.name = name;
-    }
-    /** Parses a trusted_root.json document; throws InputError INPUT_INVALID naming `name`. */
-    static fromJSON(json, name = "trusted root") {
-        if (typeof json !== "object" || json === null || Array.isArray(json)) {
-            throw new InputError("INPUT_INVALID", `${name}: not a sigstore trusted root (expected a JSON object)`);
-        }
-        const mediaType = json.mediaType;
-        if (typeof mediaType !== "string" || !mediaType.startsWith(TRUSTED_ROOT_MEDIA_TYPE_PREFIX)) {
-            throw new InputError("INPUT_INVALID", `${name}: not a sigstore trusted root (mediaType should start with ${TRUSTED_ROOT_MEDIA_TYPE_PREFIX})`);
-        }
-        let material;
-        try {
-            material = toTrustMaterial(TrustedRootMessage.fromJSON(json));
-        }
-        catch (cause) {
-            throw new InputError("INPUT_INVALID", `${name}: trusted root cannot be read (${cause instanceof Error ? cause.message : String(cause)})`, { cause });
-        }
-        if (material.certificateAuthorities.length === 0) {
-            throw new InputError("INPUT_INVALID", `${name}: trusted root lists no certificate authority, so no certificate can be verified`);
-        }
-        return new trusted_root_TrustRoot(material, name);
-    }
-    get hasTransparencyLog() {
-        return this.material.tlogs.length > 0;
-    }
-    get hasCertificateTransparencyLog() {
-        return this.material.ctlogs.length > 0;
-    }
-}
-/** Loads a trusted root from its source. */
-async function loadTrustedRoot(source) {
-    switch (source.kind) {
-        case "json":
-            return trusted_root_TrustRoot.fromJSON(source.json, source.name);
-        case "file": {
-            const text = await readFile(source.path, "utf8").catch((cause) => {
-                throw new InputError("INPUT_NOT_FOUND", `${source.path}: trusted root cannot be read; check the --trusted-root path`, { cause });
-            });
-            let json;
-            try {
-                json = JSON.parse(text);
-            }
-            catch (cause) {
-                throw new InputError("INPUT_INVALID", `${source.path}: trusted root is not valid JSON`, { cause });
-            }
-            return trusted_root_TrustRoot.fromJSON(json, source.path);
-        }
-        case "tuf": {
-            const { fetchTrustedRootJSON } = await Promise.all(/* import() */[__nccwpck_require__.e(310), __nccwpck_require__.e(694), __nccwpck_require__.e(267)]).then(__nccwpck_require__.bind(__nccwpck_require__, 61267));
-            const { json, name } = await fetchTrustedRootJSON(source);
-            return trusted_root_TrustRoot.fromJSON(json, name);
-        }
-    }
-}
-//# sourceMappingURL=trusted-root.js.map
-// EXTERNAL MODULE: ./packages/attest/dist/verify/tuf-cache.js
-var tuf_cache = __nccwpck_require__(38020);
-// EXTERNAL MODULE: ./node_modules/@sigstore/bundle/dist/index.js
-var bundle_dist = __nccwpck_require__(61040);
-;// CONCATENATED MODULE: ./packages/attest/dist/verify/identity-checks.js
-
-
-
-
-function identity_checks_identityChecks(certificate, policy) {
-    const { claims } = certificate;
-    const san = certificate.subjectAlternativeNames[0];
-    const checks = [];
-    checks.push(constrainsSigner(policy)
-        ? pass("policy", "policy constrains the signer")
-        : fail("policy", "policy does not say who must have signed: set certificate-identity, certificate-identity-regexp, signer-workflow or source-repository"));
-    if (policy.certificateIdentity !== undefined) {
-        const expected = policy.certificateIdentity;
-        checks.push(san === expected
-            ? pass("certificate-identity", `certificate identity is ${san}`)
-            : fail("certificate-identity", `certificate identity is ${san ?? "missing"}, expected ${expected}`));
-    }
-    if (policy.certificateIdentityRegexp !== undefined) {
-        const pattern = policy.certificateIdentityRegexp;
-        checks.push(san !== undefined && anchoredRegExp(pattern).test(san)
-            ? pass("certificate-identity-regexp", `certificate identity ${san} matches ^(?:${pattern})$`)
-            : fail("certificate-identity-regexp", `certificate identity ${san ?? "missing"} does not match ^(?:${pattern})$`));
-    }
-    const expectExact = (name, field, label, expected) => {
-        if (expected === undefined)
-            return;
-        const actual = claims[field];
-        checks.push(actual === expected
-            ? pass(name, `${label} is ${actual}`)
-            : fail(name, actual === undefined ? `certificate has no ${label} (${oidOf(field)}), expected ${expected}` : `${label} is ${actual}, expected ${expected}`));
-    };
-    expectExact("certificate-oidc-issuer", "issuer", "oidc issuer", policy.certificateOidcIssuer);
-    const matchClaim = (name, field, label, expected, matches) => {
-        if (expected === undefined)
-            return;
-        const actual = claims[field];
-        if (actual === undefined)
-            checks.push(fail(name, `certificate has no ${label} (${oidOf(field)}), expected ${expected}`));
-        else if (matches(actual))
-            checks.push(pass(name, `${label} ${actual} matches ${expected}`));
-        else
-            checks.push(fail(name, `${label} ${actual} does not match ${expected}`));
-    };
-    const { signerWorkflow, sourceRepository, sourceRef, sourceDigest, serverUrl } = policy;
-    matchClaim("signer-workflow", "buildSignerUri", "signer workflow", signerWorkflow, (actual) => matchesSignerWorkflow(signerWorkflow ?? "", actual, serverUrl));
-    matchClaim("source-repository", "sourceRepositoryUri", "source repository", sourceRepository, (actual) => matchesRepository(sourceRepository ?? "", actual, serverUrl));
-    matchClaim("source-ref", "sourceRepositoryRef", "source ref", sourceRef, (actual) => refGlob(sourceRef ?? "").test(actual));
-    matchClaim("source-digest", "sourceRepositoryDigest", "source digest", sourceDigest, (actual) => normalizeDigest(actual) === normalizeDigest(sourceDigest ?? ""));
-    expectExact("runner-environment", "runnerEnvironment", "runner environment", policy.runnerEnvironment);
-    expectExact("deployment-environment", "deploymentEnvironment", "deployment environment", policy.deploymentEnvironment);
-    return checks;
-}
-//# sourceMappingURL=identity-checks.js.map
-;// CONCATENATED MODULE: ./packages/attest/dist/verify/sigstore-checks.js
-/**
- * The cryptographic checks, run by @sigstore/verify's Verifier one step at a time so that each
- * becomes its own check: a failure in one does not hide the result of the others (an altered
- * payload fails `signature` even though its log entry no longer matches either).
- *
- * Verifier.verify() runs the steps in order and stops at the first error. Its steps are private
- * in the type declarations but plain methods at run time; `stepsOf` reaches them and refuses a
- * Verifier that does not have them (the verify tests pin this).
- */
-
-
-
-
-function stepsOf(verifier) {
-    const candidate = verifier;
-    if (typeof candidate.verifyTimestamps !== "function" ||
-        typeof candidate.verifySigningKey !== "function" ||
-        typeof candidate.verifyTLogs !== "function") {
-        throw new PeptideError("VERIFIER_INCOMPATIBLE", "the installed @sigstore/verify does not expose its verification steps; peptide expects @sigstore/verify 3.x");
-    }
-    return candidate;
-}
-function sigstore_checks_sigstoreChecks(bundle, entity, leaf, trust, thresholds) {
-    const steps = stepsOf(new Verifier(trust.material, { tlogThreshold: thresholds.tlog, timestampThreshold: thresholds.timestamp, ctlogThreshold: thresholds.ctlog }));
-    const { check: tlog, inclusionVerified } = transparencyLogCheck(steps, entity, leaf, thresholds.tlog);
-    // An integrated time is only as good as the log's signature over it: when the inclusion does
-    // not verify, count only the timestamp authority's timestamps.
-    const timed = inclusionVerified ? entity : { ...entity, timestamps: entity.timestamps.filter((t) => t.$case === "timestamp-authority") };
-    const { check: timestampCheck, timestamps } = timestampsCheck(steps, bundle, timed, thresholds.timestamp, !inclusionVerified);
-    const inValidity = timestamps.filter((time) => time >= leaf.notBefore && time <= leaf.notAfter);
-    return {
-        checks: [tlog, timestampCheck, chainCheck(steps, entity, leaf, inValidity), validityCheck(leaf, timestamps)],
-        timestamps,
-    };
-}
-/**
- * `inclusionVerified` says whether every entry's SET / inclusion proof verified against a trusted
- * log (its integrated time can be trusted), whatever else is wrong with the entry.
- */
-function transparencyLogCheck(steps, entity, leaf, threshold) {
-    const entries = entity.tlogEntries;
-    try {
-        steps.verifyTLogs(entity);
-    }
-    catch (error) {
-        const code = error.code;
-        // The count is checked after every entry verified; a body is compared after its inclusion.
-        const inclusionVerified = code === "TLOG_ERROR" || (code === "TLOG_BODY_ERROR" && entries.length === 1);
-        return { check: fail("transparency-log", reasonOf(error)), inclusionVerified };
-    }
-    for (const entry of entries) {
-        const problem = verifierMismatch(entry, leaf);
-        if (problem)
-            return { check: fail("transparency-log", problem), inclusionVerified: true };
-    }
-    if (entries.length === 0)
-        return { check: pass("transparency-log", `no log entry, and the policy requires none (threshold ${threshold})`), inclusionVerified: true };
-    const described = entries.map((entry) => `index ${entry.logIndex} at ${sigstore_checks_isoOf(entry.integratedTime)}`).join(", ");
-    const check = pass("transparency-log", `${entries.length} log ${entries.length === 1 ? "entry" : "entries"} verified (${described}), threshold ${threshold}`);
-    return { check, inclusionVerified: true };
-}
-/**
- * @sigstore/verify compares a log entry's signature and digest with the bundle, not the key it
- * was logged with; the entry must also name the bundle's certificate (or its public key).
- */
-function verifierMismatch(entry, leaf) {
-    let body;
-    try {
-        body = JSON.parse(Buffer.from(entry.canonicalizedBody).toString("utf8"));
-    }
-    catch {
-        return `log entry ${entry.logIndex} has a body that is not json`;
-    }
-    const verifiers = loggedVerifiers(body);
-    if (verifiers.length === 0)
-        return `log entry ${entry.logIndex} names no signing certificate or key`;
-    const leafKey = spkiOf(leaf.publicKey);
-    const bound = verifiers.every((pem) => {
-        try {
-            const der = pemBlock(pem, "CERTIFICATE");
-            if (der)
-                return Buffer.compare(der, Buffer.from(leaf.der)) === 0;
-            return Buffer.compare(spkiOf(createPublicKey(pem)), leafKey) === 0;
-        }
-        catch {
-            return false;
-        }
-    });
-    return bound ? undefined : `log entry ${entry.logIndex} was made with another certificate than the bundle's`;
-}
-/** The PEM verifiers a Rekor v1 body records: dsse `signatures[].verifier`, hashedrekord `signature.publicKey.content`, intoto `envelope.signatures[].publicKey`. */
-function loggedVerifiers(body) {
-    const spec = body?.spec;
-    if (!spec)
-        return [];
-    const found = [];
-    if (Array.isArray(spec.signatures))
-        for (const s of spec.signatures)
-            found.push(s.verifier);
-    const signature = spec.signature;
-    if (signature?.publicKey)
-        found.push(signature.publicKey.content);
-    const envelope = spec.content?.envelope;
-    if (Array.isArray(envelope?.signatures))
-        for (const s of envelope.signatures)
-            found.push(s.publicKey);
-    return found.filter((value) => typeof value === "string").map((value) => Buffer.from(value, "base64").toString("utf8"));
-}
-function pemBlock(pem, label) {
-    const match = new RegExp(`-----BEGIN ${label}-----([\\s\\S]*?)-----END ${label}-----`).exec(pem);
-    return match?.[1] === undefined ? undefined : Buffer.from(match[1].replace(/\s+/g, ""), "base64");
-}
-function spkiOf(key) {
-    return key.export({ format: "der", type: "spki" });
-}
-function timestampsCheck(steps, bundle, entity, threshold, logDropped) {
-    const dropped = logDropped && bundle.verificationMaterial.tlogEntries.length > 0 ? " (the log's integrated time is not counted: its inclusion did not verify)" : "";
-    let timestamps;
-    try {
-        timestamps = steps.verifyTimestamps(entity);
-    }
-    catch (error) {
-        return { check: fail("timestamps", `${reasonOf(error)}${dropped}`), timestamps: [] };
-    }
-    const tsa = bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps.length ?? 0;
-    const logged = timestamps.length - tsa;
-    const sources = [logged > 0 ? `${logged} from the log` : "", tsa > 0 ? `${tsa} from a timestamp authority` : ""].filter(Boolean).join(", ");
-    if (timestamps.length === 0)
-        return { check: pass("timestamps", `no verified timestamp, and the policy requires none (threshold ${threshold})`), timestamps };
-    const times = timestamps.map((time) => time.toISOString()).join(", ");
-    return { check: pass("timestamps", `${timestamps.length} verified (${sources}): ${times}, threshold ${threshold}${dropped}`), timestamps };
-}
-/**
- * The chain is checked at the verified timestamps that fall within the certificate's validity;
- * when none do, at its notBefore, so that this check says whether the certificate comes from a
- * trusted CA and certificate-validity alone says whether it was used in time.
- */
-function chainCheck(steps, entity, leaf, inValidity) {
-    const at = inValidity.length > 0 ? inValidity : [leaf.notBefore];
-    try {
-        steps.verifySigningKey(entity, at);
-    }
-    catch (error) {
-        const cause = error instanceof Error && error.cause instanceof Error ? `: ${reasonOf(error.cause)}` : "";
-        return fail("certificate-chain", `certificate does not verify against the trusted root: ${reasonOf(error)}${cause}`);
-    }
-    const when = inValidity.length > 0 ? "at the verified timestamps" : "at its notBefore, no verified timestamp falls in its validity";
-    return pass("certificate-chain", `certificate chains to a certificate authority of the trusted root (checked ${when})`);
-}
-function validityCheck(leaf, timestamps) {
-    const window = `${leaf.notBefore.toISOString()} to ${leaf.notAfter.toISOString()}`;
-    if (timestamps.length === 0)
-        return fail("certificate-validity", `no verified timestamp to hold against the certificate's validity (${window})`);
-    const outside = timestamps.filter((time) => time < leaf.notBefore || time > leaf.notAfter);
-    if (outside.length > 0) {
-        return fail("certificate-validity", `signed at ${outside.map((time) => time.toISOString()).join(", ")}, outside the certificate's validity (${window})`);
-    }
-    return pass("certificate-validity", `every verified timestamp falls within the certificate's validity (${window})`);
-}
-function sigstore_checks_isoOf(seconds) {
-    return new Date(Number(seconds) * 1000).toISOString();
-}
-//# sourceMappingURL=sigstore-checks.js.map
-;// CONCATENATED MODULE: ./packages/attest/dist/verify/statement.js
-/**
- * Reading the in-toto statement inside a DSSE envelope, and the checks that look into it:
- * subject digest, predicate type, and the provenance's builder id.
- */
-
-
-
-const STATEMENT_TYPES = new Set([types/* IN_TOTO_STATEMENT_V1 */.tV, "https://in-toto.io/Statement/v0.1"]);
-/** The statement in a DSSE payload, or a reason it is not one. */
-function statement_readStatement(payloadType, payload) {
-    if (payloadType !== IN_TOTO_PAYLOAD_TYPE)
-        return `dsse payload type is "${payloadType}", not ${IN_TOTO_PAYLOAD_TYPE}`;
-    let json;
-    try {
-        json = JSON.parse(Buffer.from(payload).toString("utf8"));
-    }
-    catch {
-        return "dsse payload is not json";
-    }
-    if (typeof json !== "object" || json === null)
-        return "dsse payload is not an in-toto statement";
-    const { _type: type, subject, predicateType, predicate } = json;
-    if (typeof type !== "string" || !STATEMENT_TYPES.has(type))
-        return `statement _type is "${String(type)}", not ${IN_TOTO_STATEMENT_V1}`;
-    if (typeof predicateType !== "string")
-        return "statement has no predicateType";
-    if (!Array.isArray(subject) || subject.length === 0)
-        return "statement has no subject";
-    const subjects = subject.map((item) => {
-        const record = (typeof item === "object" && item !== null ? item : {});
-        const sha256 = record.digest?.sha256;
-        return { name: typeof record.name === "string" ? record.name : "", sha256: typeof sha256 === "string" ? sha256.toLowerCase() : undefined };
-    });
-    return { predicateType, subjects, predicate };
-}
-/** The artifact's sha256 must be the digest of one of the statement's subjects. */
-function statement_checkSubjectDigest(statement, sha256) {
-    const match = statement.subjects.find((subject) => subject.sha256 === sha256);
-    if (match)
-        return { check: pass("subject-digest", `artifact sha256:${sha256} is subject "${match.name}"`), matched: match.name };
-    const count = statement.subjects.length;
-    return { check: fail("subject-digest", `artifact sha256:${sha256} is not among the statement's ${count} subject${count === 1 ? "" : "s"}`) };
-}
-function statement_checkPredicateType(predicateType, required) {
-    if (predicateType === undefined)
-        return fail("predicate-type", "bundle holds a message signature, not an attestation with a predicate type");
-    if (required.includes(predicateType))
-        return pass("predicate-type", `predicate type ${predicateType} is required by policy`);
-    return fail("predicate-type", `predicate type ${predicateType} is not one of ${required.join(", ")}`);
-}
-/**
- * For SLSA provenance: the builder id must be the workflow that signed (Build Signer URI, .1.9),
- * and match the policy's signer workflow when one is set. A provenance that names another builder
- * than the identity that signed it is a claim nobody vouches for.
- */
-function statement_checkBuilderId(statement, buildSignerUri, policy) {
-    if (statement.predicateType !== SLSA_PROVENANCE_V1)
-        return undefined;
-    const builderId = builderIdOf(statement.predicate);
-    if (builderId === undefined)
-        return fail("builder-id", "provenance has no runDetails.builder.id");
-    if (buildSignerUri === undefined)
-        return fail("builder-id", `certificate has no build signer uri to compare builder id ${builderId} with`);
-    if (builderId !== buildSignerUri)
-        return fail("builder-id", `builder id ${builderId} is not the signing workflow ${buildSignerUri}`);
-    if (policy.signerWorkflow !== undefined && !matchesSignerWorkflow(policy.signerWorkflow, builderId, policy.serverUrl)) {
-        return fail("builder-id", `builder id ${builderId} is not the signer workflow ${policy.signerWorkflow}`);
-    }
-    return pass("builder-id", `builder id ${builderId} is the signing workflow`);
-}
-function builderIdOf(predicate) {
-    if (typeof predicate !== "object" || predicate === null)
-        return undefined;
-    const runDetails = predicate.runDetails;
-    if (typeof runDetails !== "object" || runDetails === null)
-        return undefined;
-    const builder = runDetails.builder;
-    if (typeof builder !== "object" || builder === null)
-        return undefined;
-    const id = builder.id;
-    return typeof id === "string" ? id : undefined;
-}
-//# sourceMappingURL=statement.js.map
-;// CONCATENATED MODULE: ./packages/attest/dist/verify/verify-bundle.js
-/**
- * verifyBundle: one Sigstore bundle against an artifact, a policy and a trusted root. The
- * cryptography is @sigstore/verify's; the policy is read from the certificate's Fulcio extensions
- * and the in-toto statement. Every check is reported; `ok` only when all of them pass.
- */
-
-
-
-
-
-
-
-
-
-
-
-/** Verifies one bundle (a parsed `.sigstore.json` document or its text). */
-async function verify_bundle_verifyBundle(bundle, artifact, policy, options) {
-    return verify(bundle, artifact, policy, options, false);
-}
-/** Verifies a DSSE in-toto attestation bundle against the subject digest it must name. */
-async function verify_bundle_verifyAttestation(bundle, subjectDigest, policy, options) {
-    return verify(bundle, { sha256: subjectDigest }, policy, options, true);
-}
-async function verify(input, artifact, policy, options, attestationOnly) {
-    const started = performance.now();
-    assertPolicy(policy);
-    const trust = options.trustedRoot instanceof TrustRoot ? options.trustedRoot : TrustRoot.fromJSON(options.trustedRoot);
-    const read = readBundle(input);
-    const finish = (checks, identity, statement) => ({
-        ok: checks.every((check) => check.ok),
-        checks,
-        identity,
-        ...(statement ? { statement } : {}),
-        durationMs: Math.round((performance.now() - started) * 10) / 10,
-    });
-    if (typeof read === "string")
-        return finish([fail("bundle", read)]);
-    const { bundle, entity, leaf } = read;
-    const content = bundle.content;
-    if (attestationOnly && content.$case !== "dsseEnvelope") {
-        return finish([fail("bundle", "bundle holds a message signature, not an in-toto attestation")], identityOf(leaf));
-    }
-    const checks = [pass("bundle", `${bundle.mediaType} with ${content.$case === "dsseEnvelope" ? "a dsse envelope" : "a message signature"}`)];
-    checks.push(...sigstoreChecks(bundle, entity, leaf, trust, thresholdsOf(policy, trust)).checks);
-    let statement;
-    let summary;
-    if (content.$case === "dsseEnvelope") {
-        const envelope = content.dsseEnvelope;
-        checks.push(entity.signature.verifySignature(leaf.publicKey) ? pass("signature", "dsse signature verifies with the certificate's key") : fail("signature", "dsse signature does not verify with the certificate's key"));
-        const { sha256 } = await digestArtifact(artifact);
-        const parsed = readStatement(envelope.payloadType, envelope.payload);
-        if (typeof parsed === "string") {
-            checks.push(fail("subject-digest", parsed));
-        }
-        else {
-            statement = parsed;
-            const { check, matched } = checkSubjectDigest(parsed, sha256);
-            checks.push(check);
-            summary = { predicateType: parsed.predicateType, subjectCount: parsed.subjects.length, ...(matched !== undefined ? { matchedSubject: matched } : {}) };
-        }
-    }
-    else {
-        checks.push(...(await messageChecks(content.messageSignature, artifact, leaf)));
-    }
-    if (policy.predicateTypes !== undefined && policy.predicateTypes.length > 0) {
-        checks.push(checkPredicateType(statement?.predicateType, policy.predicateTypes));
-    }
-    checks.push(...identityChecks(leaf, policy));
-    const builder = statement ? checkBuilderId(statement, leaf.claims.buildSignerUri, policy) : undefined;
-    if (builder)
-        checks.push(builder);
-    return finish(checks, identityOf(leaf), summary);
-}
-function readBundle(input) {
-    let json = input;
-    if (typeof input === "string" || input instanceof Uint8Array) {
-        try {
-            json = JSON.parse(typeof input === "string" ? input : Buffer.from(input).toString("utf8"));
-        }
-        catch {
-            return "bundle is not json";
-        }
-    }
-    let bundle;
-    try {
-        bundle = bundleFromJSON(json);
-    }
-    catch (error) {
-        const fields = error.fields;
-        return `not a sigstore bundle: ${reasonOf(error)}${Array.isArray(fields) ? ` (${fields.join(", ")})` : ""}`;
-    }
-    const material = bundle.verificationMaterial.content;
-    let der;
-    if (material.$case === "x509CertificateChain")
-        der = material.x509CertificateChain.certificates[0]?.rawBytes;
-    else if (material.$case === "certificate")
-        der = material.certificate.rawBytes;
-    else
-        return "bundle is signed with a public key, not a certificate; keyless verification needs the signer's certificate";
-    if (!der)
-        return "bundle has no signing certificate";
-    try {
-        const leaf = readSigningCertificate(der);
-        return { bundle, leaf, entity: toSignedEntity(bundle) };
-    }
-    catch (error) {
-        return `bundle cannot be read: ${reasonOf(error)}`;
-    }
-}
-const NODE_HASH = {
-    [protobuf_specs_dist.HashAlgorithm.SHA2_256]: "sha256",
-    [protobuf_specs_dist.HashAlgorithm.SHA2_384]: "sha384",
-    [protobuf_specs_dist.HashAlgorithm.SHA2_512]: "sha512",
-};
-async function messageChecks(message, artifact, leaf) {
-    const algorithm = NODE_HASH[message.messageDigest.algorithm] ?? "sha256";
-    const signed = { key: leaf.publicKey, signature: message.signature, algorithm };
-    const digest = await digestArtifact(artifact, signed);
-    const checks = [];
-    if (digest.signatureValid === undefined) {
-        checks.push(fail("signature", "a message signature is over the artifact's bytes; give the artifact, not only its digest"));
-    }
-    else {
-        checks.push(digest.signatureValid ? pass("signature", "message signature over the artifact verifies with the certificate's key") : fail("signature", "message signature over the artifact does not verify with the certificate's key"));
-    }
-    const bundled = Buffer.from(message.messageDigest.digest).toString("hex");
-    if (algorithm !== "sha256")
-        checks.push(fail("subject-digest", `bundle's message digest uses ${algorithm}; only sha256 is compared`));
-    else if (bundled === digest.sha256)
-        checks.push(pass("subject-digest", `artifact sha256:${digest.sha256} is the bundle's message digest`));
-    else
-        checks.push(fail("subject-digest", `artifact sha256:${digest.sha256} is not the bundle's message digest sha256:${bundled}`));
-    return checks;
-}
-function thresholdsOf(policy, trust) {
-    return {
-        tlog: policy.tlogThreshold ?? (trust.hasTransparencyLog ? 1 : 0),
-        timestamp: policy.timestampThreshold ?? 1,
-        ctlog: policy.ctlogThreshold ?? (trust.hasCertificateTransparencyLog ? 1 : 0),
-    };
-}
-function identityOf(leaf) {
-    return {
-        ...(leaf.subjectAlternativeNames[0] !== undefined ? { subjectAlternativeName: leaf.subjectAlternativeNames[0] } : {}),
-        ...leaf.claims,
-        certificate: { notBefore: leaf.notBefore.toISOString(), notAfter: leaf.notAfter.toISOString(), sha256: leaf.fingerprint },
-    };
-}
-//# sourceMappingURL=verify-bundle.js.map
-;// CONCATENATED MODULE: ./packages/attest/dist/verify/verify-artifact.js
-/**
- * verifyBundles: one artifact against every bundle found for it (a `.jsonl`, the bundles attached
- * in a registry). It passes when at least one bundle passes, and, when the policy requires
- * predicate types, when each of them is carried by a bundle that passes.
- */
-
-
-
-
-async function verify_artifact_verifyBundles(bundles, artifact, policy, options) {
-    const trustedRoot = options.trustedRoot instanceof TrustRoot ? options.trustedRoot : TrustRoot.fromJSON(options.trustedRoot);
-    // Attestations need only the digest: read a file once, not once per bundle.
-    const subject = bundles.some(isMessageSignature) || "sha256" in artifact ? artifact : { sha256: (await digestArtifact(artifact)).sha256 };
-    const reports = [];
-    for (const bundle of bundles)
-        reports.push(await verifyBundle(bundle, subject, policy, { trustedRoot }));
-    const passing = reports.filter((report) => report.ok);
-    const checks = [];
-    if (bundles.length === 0)
-        checks.push(fail("bundle", "no bundle was found for the artifact"));
-    else if (passing.length === 0)
-        checks.push(fail("bundle", `none of the ${bundles.length} bundles passes every check`));
-    else
-        checks.push(pass("bundle", `${passing.length} of ${bundles.length} bundles pass every check`));
-    const required = policy.predicateTypes ?? [];
-    if (required.length > 0) {
-        const present = new Set(passing.map((report) => report.statement?.predicateType));
-        const missing = required.filter((type) => !present.has(type));
-        checks.push(missing.length === 0
-            ? pass("predicate-types", `a passing attestation for each required predicate type: ${required.join(", ")}`)
-            : fail("predicate-types", `no passing attestation of ${missing.join(", ")}`));
-    }
-    return { ok: checks.every((check) => check.ok), checks, bundles: reports };
-}
-function isMessageSignature(bundle) {
-    if (typeof bundle === "string")
-        return bundle.includes('"messageSignature"');
-    if (bundle instanceof Uint8Array)
-        return Buffer.from(bundle).toString("utf8").includes('"messageSignature"');
-    return typeof bundle === "object" && bundle !== null && "messageSignature" in bundle;
-}
-//# sourceMappingURL=verify-artifact.js.map
-;// CONCATENATED MODULE: ./packages/attest/dist/verify/policy-file.js
-
-
-/**
- * The string policy fields, spelled as the CLI flags and the actions' inputs are
- * (`policyFromJSON` also takes their camelCase). `predicate-type` is a list and not among them.
- */
-const POLICY_FIELDS = (/* unused pure expression or super */ null && ([
-    "certificate-identity",
-    "certificate-identity-regexp",
-    "certificate-oidc-issuer",
-    "signer-workflow",
-    "source-repository",
-    "source-ref",
-    "source-digest",
-    "runner-environment",
-    "deployment-environment",
-]));
-/**
- * A policy file: a mapping of policy fields, JSON by default and YAML for `.yml`/`.yaml` (loaded
- * only then, so JSON policies keep verification's start-up light). `shown` names the file in
- * messages as the user gave it. `policyFromJSON` checks the fields.
- */
-async function readPolicyFile(file, shown) {
-    const text = await readFile(file, "utf8").catch((cause) => {
-        throw new InputError("INPUT_NOT_FOUND", `${shown}: policy file cannot be read`, { cause });
-    });
-    const yaml = /\.ya?ml$/i.test(file);
-    let value;
-    try {
-        value = yaml ? (await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 38815, 19))).parse(text) : JSON.parse(text);
-    }
-    catch (cause) {
-        throw new InputError("CONFIG_INVALID", `${shown}: policy file is not valid ${yaml ? "YAML" : "JSON"}`, { cause });
-    }
-    if (typeof value !== "object" || value === null || Array.isArray(value))
-        throw new InputError("CONFIG_INVALID", `${shown}: expected a mapping of policy fields`);
-    return value;
-}
-//# sourceMappingURL=policy-file.js.map
-;// CONCATENATED MODULE: ./packages/attest/dist/verify/index.js
-
-
-
-
-
-
-
-
-
-
-
-//# sourceMappingURL=index.js.map
+// EXTERNAL MODULE: ./packages/attest/dist/verify/index.js + 2 modules
+var verify = __nccwpck_require__(61732);
 // EXTERNAL MODULE: ./packages/attest/dist/sign/errors.js
 var sign_errors = __nccwpck_require__(27377);
 ;// CONCATENATED MODULE: ./packages/attest/dist/sign/bundle-files.js
@@ -40830,7 +39848,11 @@ function artifactManifest(layer, subject, annotations) {
  */
 async function oci_bundle_fetchAttachedBundles(store, digest, options = {}) {
     const { referrers } = await listReferrers(store, digest, { artifactType: oci_bundle_SIGSTORE_BUNDLE_ARTIFACT_TYPE });
-    const wanted = referrers.filter((r) => options.predicateType === undefined || r.annotations?.["dev.sigstore.bundle.predicateType"] === options.predicateType);
+    return oci_bundle_readAttachedBundles(store, referrers, options);
+}
+/** fetchAttachedBundles over referrers already listed (those of another artifact type are skipped). */
+async function oci_bundle_readAttachedBundles(store, referrers, options = {}) {
+    const wanted = referrers.filter((r) => r.artifactType === oci_bundle_SIGSTORE_BUNDLE_ARTIFACT_TYPE && (options.predicateType === undefined || r.annotations?.["dev.sigstore.bundle.predicateType"] === options.predicateType));
     // A few at a time, in the order listed: each is a manifest and a blob, two round trips.
     const found = await mapLimit(wanted, FETCH_CONCURRENCY, async (referrer) => {
         const { bytes, descriptor } = await store.getManifest(referrer.digest);
@@ -40964,6 +39986,8 @@ function referrers_listBundleReferrers(store, digest, options = {}) {
 
 
 //# sourceMappingURL=index.js.map
+// EXTERNAL MODULE: ./packages/attest/dist/verify/verify-bundle.js + 3 modules
+var verify_bundle = __nccwpck_require__(1744);
 ;// CONCATENATED MODULE: ./packages/attest/dist/promote/evidence.js
 
 
@@ -40974,7 +39998,10 @@ function referrers_listBundleReferrers(store, digest, options = {}) {
  * not a promotion of this digest are left out.
  */
 async function evidence_findPromotions(store, digest, options) {
-    const found = await fetchAttachedBundles(store, digest, { predicateType: PROMOTION_PREDICATE_TYPE });
+    return evidence_promotionsIn(await fetchAttachedBundles(store, digest, { predicateType: PROMOTION_PREDICATE_TYPE }), digest, options);
+}
+/** findPromotions over bundles already fetched (any kind: the promotions of `digest` are picked out). */
+async function evidence_promotionsIn(found, digest, options) {
     const policy = { ...options.policy, predicateTypes: [PROMOTION_PREDICATE_TYPE] };
     const promotions = [];
     for (const { bundle, manifest } of found) {
@@ -41039,10 +40066,12 @@ async function promote(options) {
     }
     checks.push({ name: "source-digest", ok: true, reason: `promoting ${source.name}@${source.digest}` });
     // 1. The gate. Nothing below writes until every check passed.
-    const report = await gateAttestations(options);
+    // The source's bundles, read once: its attestations for the gate, its promotions for the previous check.
+    const found = await fetchAttachedBundles(source.store, source.digest);
+    const report = await gateAttestations(options, found);
     checks.push(attestationsCheck(report, options.policy));
     if (options.requirePrevious)
-        checks.push(await previousCheck(options, options.requirePrevious));
+        checks.push(await previousCheck(options, options.requirePrevious, found));
     // After a failed check GitHub is not asked: the refusal names that check, not a missing permission.
     const passed = checks.every((c) => c.ok);
     const review = passed ? await reviewOf(options, report) : { approvals: options.approvals ?? [], authors: authorsGiven(options) };
@@ -41088,8 +40117,7 @@ async function promote(options) {
     return { ...base, status: "promoted", checks, report, copy, evidence: { statement, bundleDigest, manifest } };
 }
 /** The source's attestations (promotion evidence aside) against the environment's policy. */
-async function gateAttestations(options) {
-    const found = await fetchAttachedBundles(options.source.store, options.source.digest);
+async function gateAttestations(options, found) {
     const bundles = found.map((f) => f.bundle).filter((b) => promotionPredicateOf(b) === undefined);
     return verifyBundles(bundles, { sha256: options.source.digest }, options.policy, { trustedRoot: options.trustedRoot });
 }
@@ -41113,9 +40141,9 @@ function failureSummary(top, perBundle) {
     }
     return [...seen].map(([name, reason]) => `${name}: ${reason}`).join("; ");
 }
-async function previousCheck(options, previous) {
+async function previousCheck(options, previous, sourceBundles) {
     const policy = previous.policy ?? promoterPolicy(options.policy);
-    const found = await findPromotions(options.source.store, options.source.digest, { environment: previous.environment, policy, trustedRoot: options.trustedRoot });
+    const found = await promotionsIn(sourceBundles, options.source.digest, { environment: previous.environment, policy, trustedRoot: options.trustedRoot });
     const trusted = found.find((f) => f.report.ok);
     if (trusted) {
         return { name: "previous-environment", ok: true, reason: `promoted to ${previous.environment} at ${trusted.predicate.promotedAt} (${trusted.predicate.target.name})` };
@@ -41363,6 +40391,24 @@ function takeRules(fields, shown) {
  *   `pull-requests: read`.
  */
 
+/**
+ * The review of the workflow run described by `env` (GITHUB_REPOSITORY, GITHUB_RUN_ID, and
+ * GITHUB_API_URL when set) read with `token`; or what is missing, the token named `tokenName`.
+ */
+function githubReviewFromEnv(env, token, tokenName) {
+    const { GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId, GITHUB_API_URL: apiUrl } = env;
+    if (!repository || !runId || !token) {
+        return { missing: [!repository && "GITHUB_REPOSITORY", !runId && "GITHUB_RUN_ID", !token && tokenName].filter((m) => typeof m === "string") };
+    }
+    return githubDeploymentReview({ repository, runId, token, ...(apiUrl ? { apiUrl } : {}) });
+}
+/** The workflow run in `env` as a URL (`…/actions/runs/<id>/attempts/<n>`), recorded in evidence. */
+function runUrlFromEnv(env) {
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: attempt } = env;
+    if (!server || !repository || !runId)
+        return undefined;
+    return `${server}/${repository}/actions/runs/${runId}${attempt ? `/attempts/${attempt}` : ""}`;
+}
 /** The GitHub account that commits changes made in the web interface; it authors nothing. */
 const WEB_FLOW = "web-flow";
 function githubDeploymentReview(options) {
@@ -41441,6 +40487,8 @@ function github_review_record(value) {
 
 
 //# sourceMappingURL=index.js.map
+// EXTERNAL MODULE: ./packages/attest/dist/verify/certificate.js
+var certificate = __nccwpck_require__(25439);
 ;// CONCATENATED MODULE: ./packages/attest/dist/trace/trace.js
 
 
@@ -41454,8 +40502,9 @@ async function traceImage(store, image, name) {
 }
 /** The trace, and each environment the digest reached with who approved it and when. */
 async function traceChain(store, image, name) {
+    // Listed once: every referrer counts as an attachment, the Sigstore bundles among them are read.
     const { referrers } = await listBundleReferrers(store, image.digest, { all: true });
-    const found = await fetchAttachedBundles(store, image.digest);
+    const found = await readAttachedBundles(store, referrers);
     // A statement about another digest says nothing of this image (anyone who can push a referrer can
     // attach one): it is left out, so it cannot fill a link.
     const statements = found
@@ -42066,6 +41115,658 @@ const PEPTIDE_BUILD_TYPE = "https://github.com/peptide-dev/peptide/provenance/bu
 
 /***/ }),
 
+/***/ 27360:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* unused harmony exports sha256Of, digestArtifact */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77598);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(73024);
+/* harmony import */ var _peptide_core__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(57775);
+/**
+ * The artifact a bundle is checked against: its sha256 (enough for attestations, whose
+ * statement names the digest), or its bytes / a file (needed for a blob's message signature,
+ * which is over the bytes). Files are streamed once for both the digest and the signature.
+ */
+
+
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+/** `sha256:ABC…` or `abc…` -> `abc…`; throws INPUT_INVALID when it is not a sha256. */
+function sha256Of(value) {
+    const hex = value.trim().toLowerCase().replace(/^sha256:/, "");
+    if (!SHA256_HEX.test(hex))
+        throw new InputError("INPUT_INVALID", `"${value}" is not a sha256 digest (64 hex digits, optionally prefixed sha256:)`);
+    return hex;
+}
+/** Digests the artifact and, when asked and possible, verifies a message signature over it. */
+async function digestArtifact(artifact, message) {
+    if ("sha256" in artifact)
+        return { sha256: sha256Of(artifact.sha256) };
+    if ("bytes" in artifact) {
+        const sha256 = createHash("sha256").update(artifact.bytes).digest("hex");
+        if (!message)
+            return { sha256 };
+        return { sha256, signatureValid: verifyOnce(message.algorithm, artifact.bytes, message.key, message.signature) };
+    }
+    const hash = createHash("sha256");
+    const verifier = message ? createVerify(message.algorithm) : undefined;
+    try {
+        for await (const chunk of createReadStream(artifact.path)) {
+            hash.update(chunk);
+            verifier?.update(chunk);
+        }
+    }
+    catch (cause) {
+        throw new InputError("INPUT_NOT_FOUND", `${artifact.path}: artifact cannot be read; check the path`, { cause });
+    }
+    const sha256 = hash.digest("hex");
+    if (!message || !verifier)
+        return { sha256 };
+    return { sha256, signatureValid: verifier.verify(message.key, message.signature) };
+}
+//# sourceMappingURL=artifact.js.map
+
+/***/ }),
+
+/***/ 25439:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* unused harmony export readSigningCertificate */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77598);
+/* harmony import */ var _peptide_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(57775);
+/* harmony import */ var _der_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(81959);
+/* harmony import */ var _fulcio_extensions_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(90533);
+/**
+ * Reads a signing certificate: validity, subject alternative names and the Fulcio extensions.
+ * The key comes from node:crypto; the parts node does not expose are read with der.ts.
+ */
+
+
+
+
+const OID_SUBJECT_ALT_NAME = "2.5.29.17";
+function invalid(what, cause) {
+    return new PeptideError("CERTIFICATE_INVALID", `signing certificate cannot be read: ${what}`, { cause });
+}
+/** Parses a DER certificate. Throws PeptideError CERTIFICATE_INVALID when it is not one. */
+function readSigningCertificate(der) {
+    let publicKey;
+    try {
+        publicKey = new X509Certificate(der).publicKey;
+    }
+    catch (cause) {
+        throw invalid("not an x.509 certificate", cause);
+    }
+    try {
+        const certificate = readTlv(der);
+        const [tbs] = children(der, certificate);
+        if (!tbs || tbs.tag !== TAG.sequence)
+            throw invalid("no tbsCertificate");
+        const fields = children(der, tbs);
+        const offset = fields[0]?.tag === 0xa0 ? 1 : 0; // [0] EXPLICIT version
+        const validity = fields[offset + 3];
+        if (!validity || validity.tag !== TAG.sequence)
+            throw invalid("no validity");
+        const [notBefore, notAfter] = children(der, validity);
+        if (!notBefore || !notAfter)
+            throw invalid("incomplete validity");
+        const extensions = readExtensions(der, fields.find((field) => field.tag === 0xa3));
+        const sanValue = extensions.get(OID_SUBJECT_ALT_NAME);
+        return {
+            der,
+            publicKey,
+            notBefore: decodeTime(notBefore),
+            notAfter: decodeTime(notAfter),
+            subjectAlternativeNames: sanValue ? readGeneralNames(sanValue) : [],
+            extensions,
+            claims: decodeFulcioExtensions(extensions),
+            fingerprint: createHash("sha256").update(der).digest("hex"),
+        };
+    }
+    catch (cause) {
+        if (cause instanceof PeptideError && cause.code === "CERTIFICATE_INVALID")
+            throw cause;
+        throw invalid(cause instanceof Error ? cause.message : String(cause), cause);
+    }
+}
+function readExtensions(der, wrapper) {
+    const out = new Map();
+    if (!wrapper)
+        return out;
+    const [list] = children(der, wrapper);
+    if (!list)
+        return out;
+    for (const extension of children(der, list)) {
+        const parts = children(der, extension);
+        const id = parts[0];
+        const value = parts[parts.length - 1];
+        if (!id || id.tag !== TAG.oid || !value || value.tag !== TAG.octetString)
+            throw invalid("malformed extension");
+        out.set(decodeOid(id.value), value.value);
+    }
+    return out;
+}
+/** GeneralNames: rfc822Name [1], dNSName [2], URI [6] and OtherName [0] with a UTF8String value. */
+function readGeneralNames(value) {
+    const names = [];
+    const sequence = readTlv(value);
+    for (const name of children(value, sequence)) {
+        switch (name.tag) {
+            case 0x81:
+            case 0x82:
+            case 0x86:
+                names.push(Buffer.from(name.value).toString("utf8"));
+                break;
+            case 0xa0: {
+                const [, explicit] = children(value, name);
+                const inner = explicit ? children(value, explicit)[0] : undefined;
+                if (inner?.tag === TAG.utf8String)
+                    names.push(Buffer.from(inner.value).toString("utf8"));
+                break;
+            }
+            default:
+                break;
+        }
+    }
+    return names;
+}
+//# sourceMappingURL=certificate.js.map
+
+/***/ }),
+
+/***/ 81959:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* unused harmony exports TAG, readTlv, children, decodeOid, decodeTime, decodeDerString */
+/* harmony import */ var _peptide_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(57775);
+/**
+ * A minimal DER reader: just enough ASN.1 to walk an X.509 certificate to its extensions,
+ * validity and subject alternative names. Definite lengths only (DER forbids the rest).
+ */
+
+const TAG = {
+    boolean: 0x01,
+    integer: 0x02,
+    bitString: 0x03,
+    octetString: 0x04,
+    oid: 0x06,
+    utf8String: 0x0c,
+    printableString: 0x13,
+    ia5String: 0x16,
+    utcTime: 0x17,
+    generalizedTime: 0x18,
+    sequence: 0x30,
+};
+function malformed(what) {
+    return new PeptideError("DER_MALFORMED", `malformed der: ${what}`);
+}
+/** Reads the element starting at `offset` of `bytes`, bounded by `limit`. */
+function readTlv(bytes, offset = 0, limit = bytes.length) {
+    if (offset + 2 > limit)
+        throw malformed(`truncated element at byte ${offset}`);
+    const tag = bytes[offset];
+    if ((tag & 0x1f) === 0x1f)
+        throw malformed(`high tag number at byte ${offset}`);
+    let length = bytes[offset + 1];
+    let start = offset + 2;
+    if (length & 0x80) {
+        const count = length & 0x7f;
+        if (count === 0 || count > 4)
+            throw malformed(`unsupported length form at byte ${offset}`);
+        if (start + count > limit)
+            throw malformed(`truncated length at byte ${offset}`);
+        length = 0;
+        for (let i = 0; i < count; i++)
+            length = length * 256 + bytes[start + i];
+        start += count;
+    }
+    const end = start + length;
+    if (end > limit)
+        throw malformed(`element at byte ${offset} runs past its container`);
+    return { tag, start, end, value: bytes.subarray(start, end) };
+}
+/** The elements inside a constructed element, in order. */
+function children(bytes, parent) {
+    const out = [];
+    let offset = parent.start;
+    while (offset < parent.end) {
+        const child = readTlv(bytes, offset, parent.end);
+        out.push(child);
+        offset = child.end;
+    }
+    return out;
+}
+/** Decodes an OBJECT IDENTIFIER's content bytes to dotted form. */
+function decodeOid(value) {
+    const arcs = [];
+    let current = 0;
+    for (const byte of value) {
+        current = current * 128 + (byte & 0x7f);
+        if ((byte & 0x80) === 0) {
+            if (arcs.length === 0) {
+                const first = current < 80 ? Math.floor(current / 40) : 2;
+                arcs.push(first, current - first * 40);
+            }
+            else {
+                arcs.push(current);
+            }
+            current = 0;
+        }
+    }
+    return arcs.join(".");
+}
+/** Decodes a UTCTime or GeneralizedTime (the `Z` forms X.509 requires). */
+function decodeTime(element) {
+    const text = Buffer.from(element.value).toString("latin1");
+    const utc = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text);
+    const generalized = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text);
+    let parts;
+    if (element.tag === TAG.utcTime && utc) {
+        const yy = Number(utc[1]);
+        parts = [String(yy >= 50 ? 1900 + yy : 2000 + yy), ...utc.slice(2)];
+    }
+    else if (element.tag === TAG.generalizedTime && generalized) {
+        parts = generalized.slice(1);
+    }
+    else {
+        throw malformed(`unsupported time "${text}"`);
+    }
+    const [y, mo, d, h, mi, s] = parts.map(Number);
+    return new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+}
+const STRING_TAGS = new Set([TAG.utf8String, TAG.printableString, TAG.ia5String]);
+/** The text of a DER string element (UTF8String, PrintableString, IA5String), else undefined. */
+function decodeDerString(bytes) {
+    try {
+        const element = readTlv(bytes);
+        if (!STRING_TAGS.has(element.tag) || element.end !== bytes.length)
+            return undefined;
+        return Buffer.from(element.value).toString("utf8");
+    }
+    catch {
+        return undefined;
+    }
+}
+//# sourceMappingURL=der.js.map
+
+/***/ }),
+
+/***/ 90533:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* unused harmony exports FULCIO_OID_PREFIX, OID_ISSUER_V1, FULCIO_EXTENSIONS, oidOf, decodeFulcioExtensions */
+/* harmony import */ var _der_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(81959);
+/**
+ * The Fulcio certificate extensions (https://github.com/sigstore/fulcio/blob/main/docs/oid-info.md)
+ * decoded into named fields. From 1.3.6.1.4.1.57264.1.8 on each value is a DER string; the
+ * deprecated 1.1–1.6 hold raw bytes and serve only as a fallback for the issuer.
+ */
+
+const FULCIO_OID_PREFIX = "1.3.6.1.4.1.57264.1.";
+const OID_ISSUER_V1 = "1.3.6.1.4.1.57264.1.1";
+/** Field name for each extension, in OID order. */
+const FULCIO_EXTENSIONS = {
+    "1.3.6.1.4.1.57264.1.8": "issuer",
+    "1.3.6.1.4.1.57264.1.9": "buildSignerUri",
+    "1.3.6.1.4.1.57264.1.10": "buildSignerDigest",
+    "1.3.6.1.4.1.57264.1.11": "runnerEnvironment",
+    "1.3.6.1.4.1.57264.1.12": "sourceRepositoryUri",
+    "1.3.6.1.4.1.57264.1.13": "sourceRepositoryDigest",
+    "1.3.6.1.4.1.57264.1.14": "sourceRepositoryRef",
+    "1.3.6.1.4.1.57264.1.15": "sourceRepositoryIdentifier",
+    "1.3.6.1.4.1.57264.1.16": "sourceRepositoryOwnerUri",
+    "1.3.6.1.4.1.57264.1.17": "sourceRepositoryOwnerIdentifier",
+    "1.3.6.1.4.1.57264.1.18": "buildConfigUri",
+    "1.3.6.1.4.1.57264.1.19": "buildConfigDigest",
+    "1.3.6.1.4.1.57264.1.20": "buildTrigger",
+    "1.3.6.1.4.1.57264.1.21": "runInvocationUri",
+    "1.3.6.1.4.1.57264.1.22": "sourceRepositoryVisibilityAtSigning",
+    "1.3.6.1.4.1.57264.1.23": "deploymentEnvironment",
+};
+/** The OID of a named extension, for messages. */
+function oidOf(name) {
+    for (const [oid, field] of Object.entries(FULCIO_EXTENSIONS))
+        if (field === name)
+            return oid;
+    return "";
+}
+function isNamed(oid) {
+    return Object.hasOwn(FULCIO_EXTENSIONS, oid);
+}
+/** Decodes the Fulcio extensions found among a certificate's extensions (OID -> extnValue). */
+function decodeFulcioExtensions(extensions) {
+    const claims = {};
+    const other = {};
+    for (const [oid, value] of extensions) {
+        if (!oid.startsWith(FULCIO_OID_PREFIX))
+            continue;
+        if (isNamed(oid)) {
+            const text = decodeDerString(value);
+            if (text !== undefined)
+                claims[FULCIO_EXTENSIONS[oid]] = text;
+        }
+        else if (Number(oid.slice(FULCIO_OID_PREFIX.length)) > 23) {
+            const text = decodeDerString(value);
+            if (text !== undefined)
+                other[oid] = text;
+        }
+    }
+    const legacyIssuer = extensions.get(OID_ISSUER_V1);
+    if (claims.issuer === undefined && legacyIssuer !== undefined)
+        claims.issuer = Buffer.from(legacyIssuer).toString("utf8");
+    if (Object.keys(other).length > 0)
+        claims.other = other;
+    return claims;
+}
+//# sourceMappingURL=fulcio-extensions.js.map
+
+/***/ }),
+
+/***/ 61732:
+/***/ ((__unused_webpack___webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+
+// UNUSED EXPORTS: FULCIO_EXTENSIONS, POLICY_FIELDS, TrustRoot, assertPolicy, constrainsSigner, defaultTufCacheDir, formatArtifactReportText, formatReportText, loadTrustedRoot, matchesRepository, matchesSignerWorkflow, policyFromJSON, readPolicyFile, readSigningCertificate, refGlob, sha256Of, verifyAttestation, verifyBundle, verifyBundles
+
+// EXTERNAL MODULE: ./packages/attest/dist/verify/artifact.js
+var artifact = __nccwpck_require__(27360);
+// EXTERNAL MODULE: ./packages/attest/dist/verify/certificate.js
+var certificate = __nccwpck_require__(25439);
+// EXTERNAL MODULE: ./packages/attest/dist/verify/fulcio-extensions.js
+var fulcio_extensions = __nccwpck_require__(90533);
+// EXTERNAL MODULE: ./packages/attest/dist/verify/policy.js
+var policy = __nccwpck_require__(39196);
+// EXTERNAL MODULE: ./packages/attest/dist/verify/trusted-root.js
+var trusted_root = __nccwpck_require__(28036);
+// EXTERNAL MODULE: ./packages/attest/dist/verify/tuf-cache.js
+var tuf_cache = __nccwpck_require__(38020);
+// EXTERNAL MODULE: ./packages/attest/dist/verify/verify-bundle.js + 3 modules
+var verify_bundle = __nccwpck_require__(1744);
+;// CONCATENATED MODULE: ./packages/attest/dist/verify/verify-artifact.js
+/**
+ * verifyBundles: one artifact against every bundle found for it (a `.jsonl`, the bundles attached
+ * in a registry). It passes when at least one bundle passes, and, when the policy requires
+ * predicate types, when each of them is carried by a bundle that passes.
+ */
+
+
+
+
+async function verifyBundles(bundles, artifact, policy, options) {
+    const trustedRoot = options.trustedRoot instanceof TrustRoot ? options.trustedRoot : TrustRoot.fromJSON(options.trustedRoot);
+    // Attestations need only the digest: read a file once, not once per bundle.
+    const subject = bundles.some(isMessageSignature) || "sha256" in artifact ? artifact : { sha256: (await digestArtifact(artifact)).sha256 };
+    const reports = [];
+    for (const bundle of bundles)
+        reports.push(await verifyBundle(bundle, subject, policy, { trustedRoot }));
+    const passing = reports.filter((report) => report.ok);
+    const checks = [];
+    if (bundles.length === 0)
+        checks.push(fail("bundle", "no bundle was found for the artifact"));
+    else if (passing.length === 0)
+        checks.push(fail("bundle", `none of the ${bundles.length} bundles passes every check`));
+    else
+        checks.push(pass("bundle", `${passing.length} of ${bundles.length} bundles pass every check`));
+    const required = policy.predicateTypes ?? [];
+    if (required.length > 0) {
+        const present = new Set(passing.map((report) => report.statement?.predicateType));
+        const missing = required.filter((type) => !present.has(type));
+        checks.push(missing.length === 0
+            ? pass("predicate-types", `a passing attestation for each required predicate type: ${required.join(", ")}`)
+            : fail("predicate-types", `no passing attestation of ${missing.join(", ")}`));
+    }
+    return { ok: checks.every((check) => check.ok), checks, bundles: reports };
+}
+function isMessageSignature(bundle) {
+    if (typeof bundle === "string")
+        return bundle.includes('"messageSignature"');
+    if (bundle instanceof Uint8Array)
+        return Buffer.from(bundle).toString("utf8").includes('"messageSignature"');
+    return typeof bundle === "object" && bundle !== null && "messageSignature" in bundle;
+}
+//# sourceMappingURL=verify-artifact.js.map
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(51455);
+// EXTERNAL MODULE: ./packages/core/dist/index.js + 4 modules
+var dist = __nccwpck_require__(57775);
+;// CONCATENATED MODULE: ./packages/attest/dist/verify/policy-file.js
+
+
+/**
+ * The string policy fields, spelled as the CLI flags and the actions' inputs are
+ * (`policyFromJSON` also takes their camelCase). `predicate-type` is a list and not among them.
+ */
+const POLICY_FIELDS = (/* unused pure expression or super */ null && ([
+    "certificate-identity",
+    "certificate-identity-regexp",
+    "certificate-oidc-issuer",
+    "signer-workflow",
+    "source-repository",
+    "source-ref",
+    "source-digest",
+    "runner-environment",
+    "deployment-environment",
+]));
+/**
+ * A policy file: a mapping of policy fields, JSON by default and YAML for `.yml`/`.yaml` (loaded
+ * only then, so JSON policies keep verification's start-up light). `shown` names the file in
+ * messages as the user gave it. `policyFromJSON` checks the fields.
+ */
+async function readPolicyFile(file, shown) {
+    const text = await readFile(file, "utf8").catch((cause) => {
+        throw new InputError("INPUT_NOT_FOUND", `${shown}: policy file cannot be read`, { cause });
+    });
+    const yaml = /\.ya?ml$/i.test(file);
+    let value;
+    try {
+        value = yaml ? (await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 38815, 19))).parse(text) : JSON.parse(text);
+    }
+    catch (cause) {
+        throw new InputError("CONFIG_INVALID", `${shown}: policy file is not valid ${yaml ? "YAML" : "JSON"}`, { cause });
+    }
+    if (typeof value !== "object" || value === null || Array.isArray(value))
+        throw new InputError("CONFIG_INVALID", `${shown}: expected a mapping of policy fields`);
+    return value;
+}
+//# sourceMappingURL=policy-file.js.map
+;// CONCATENATED MODULE: ./packages/attest/dist/verify/index.js
+
+
+
+
+
+
+
+
+
+
+
+//# sourceMappingURL=index.js.map
+
+/***/ }),
+
+/***/ 39196:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* unused harmony exports policyFromJSON, assertPolicy, constrainsSigner */
+/* harmony import */ var _peptide_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(57775);
+/**
+ * The verification policy: who must have signed, from where, and what evidence the bundle must
+ * carry. Field names mirror the CLI flags (`--signer-workflow` -> `signerWorkflow`).
+ */
+
+
+const STRING_FIELDS = (/* unused pure expression or super */ null && ([
+    "certificateIdentity",
+    "certificateIdentityRegexp",
+    "certificateOidcIssuer",
+    "signerWorkflow",
+    "sourceRepository",
+    "sourceRef",
+    "sourceDigest",
+    "runnerEnvironment",
+    "deploymentEnvironment",
+    "serverUrl",
+]));
+const NUMBER_FIELDS = (/* unused pure expression or super */ null && (["tlogThreshold", "timestampThreshold", "ctlogThreshold"]));
+/** `certificate-oidc-issuer` -> `certificateOidcIssuer`; `predicate-type` is the flag spelling of predicateTypes. */
+function camel(key) {
+    if (key === "predicate-type" || key === "predicateType")
+        return "predicateTypes";
+    return key.replace(/-([a-z])/g, (_, letter) => letter.toUpperCase());
+}
+function fail(where, message) {
+    return new InputError("CONFIG_INVALID", `${where}: ${message}`);
+}
+/**
+ * Reads a policy object (from a policy file or action inputs), accepting the camelCase names or
+ * the CLI flag names. Unknown keys and wrong types are rejected with the key named.
+ */
+function policyFromJSON(value, where = "policy") {
+    if (typeof value !== "object" || value === null || Array.isArray(value))
+        throw fail(where, "expected a mapping of policy fields");
+    const policy = {};
+    for (const [rawKey, raw] of Object.entries(value)) {
+        const key = camel(rawKey);
+        if (raw === undefined || raw === null)
+            continue;
+        if (STRING_FIELDS.includes(key)) {
+            if (typeof raw !== "string" || raw.trim() === "")
+                throw fail(where, `"${rawKey}" must be a non-empty string`);
+            policy[key] = raw.trim();
+        }
+        else if (NUMBER_FIELDS.includes(key)) {
+            if (typeof raw !== "number" || !Number.isInteger(raw) || raw < 0)
+                throw fail(where, `"${rawKey}" must be a whole number, 0 or more`);
+            policy[key] = raw;
+        }
+        else if (key === "predicateTypes") {
+            const list = Array.isArray(raw) ? raw : [raw];
+            if (!list.every((item) => typeof item === "string" && item.trim() !== "")) {
+                throw fail(where, `"${rawKey}" must be a predicate type URI or a list of them`);
+            }
+            policy.predicateTypes = [...(policy.predicateTypes ?? []), ...list.map((item) => item.trim())];
+        }
+        else {
+            throw fail(where, `unknown field "${rawKey}"`);
+        }
+    }
+    assertPolicy(policy, where);
+    return policy;
+}
+/** Throws CONFIG_INVALID when a policy value cannot work (bad regexp, signer workflow without a path). */
+function assertPolicy(policy, where = "policy") {
+    if (policy.certificateIdentityRegexp !== undefined) {
+        try {
+            anchoredRegExp(policy.certificateIdentityRegexp);
+        }
+        catch (cause) {
+            throw new InputError("CONFIG_INVALID", `${where}: "certificate-identity-regexp" is not a valid regular expression`, { cause });
+        }
+    }
+    if (policy.timestampThreshold === 0) {
+        throw fail(where, `"timestamp-threshold" must be 1 or more: the certificate's validity is checked at a verified timestamp`);
+    }
+    if (policy.signerWorkflow !== undefined && !parseWorkflowRef(policy.signerWorkflow, policy.serverUrl)) {
+        throw fail(where, `"signer-workflow" must be owner/repo/path/to/workflow.yml, optionally with @ref; got "${policy.signerWorkflow}"`);
+    }
+}
+/** True when the policy says who the signer must be; a policy without it accepts any Sigstore identity. */
+function constrainsSigner(policy) {
+    return (policy.certificateIdentity !== undefined ||
+        policy.certificateIdentityRegexp !== undefined ||
+        policy.signerWorkflow !== undefined ||
+        policy.sourceRepository !== undefined);
+}
+//# sourceMappingURL=policy.js.map
+
+/***/ }),
+
+/***/ 28036:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* unused harmony exports TRUSTED_ROOT_MEDIA_TYPE_PREFIX, TrustRoot, loadTrustedRoot */
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(51455);
+/* harmony import */ var _peptide_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(57775);
+/* harmony import */ var _sigstore_protobuf_specs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(19654);
+/* harmony import */ var _sigstore_verify__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(54187);
+/**
+ * The trusted root a verification is anchored to: from a file for air-gapped use (no network
+ * needed, none attempted), as JSON, or through TUF (Sigstore's public-good repository or a
+ * private mirror). The TUF client is imported only when that source is used.
+ */
+
+
+
+
+const TRUSTED_ROOT_MEDIA_TYPE_PREFIX = "application/vnd.dev.sigstore.trustedroot";
+/** A parsed and checked trusted root, reusable across many verifications. */
+class TrustRoot {
+    material;
+    name;
+    constructor(material, 
+    /** Where it came from, for messages. */
+    name) {
+        this.material = material;
+        this.name = name;
+    }
+    /** Parses a trusted_root.json document; throws InputError INPUT_INVALID naming `name`. */
+    static fromJSON(json, name = "trusted root") {
+        if (typeof json !== "object" || json === null || Array.isArray(json)) {
+            throw new InputError("INPUT_INVALID", `${name}: not a sigstore trusted root (expected a JSON object)`);
+        }
+        const mediaType = json.mediaType;
+        if (typeof mediaType !== "string" || !mediaType.startsWith(TRUSTED_ROOT_MEDIA_TYPE_PREFIX)) {
+            throw new InputError("INPUT_INVALID", `${name}: not a sigstore trusted root (mediaType should start with ${TRUSTED_ROOT_MEDIA_TYPE_PREFIX})`);
+        }
+        let material;
+        try {
+            material = toTrustMaterial(TrustedRootMessage.fromJSON(json));
+        }
+        catch (cause) {
+            throw new InputError("INPUT_INVALID", `${name}: trusted root cannot be read (${cause instanceof Error ? cause.message : String(cause)})`, { cause });
+        }
+        if (material.certificateAuthorities.length === 0) {
+            throw new InputError("INPUT_INVALID", `${name}: trusted root lists no certificate authority, so no certificate can be verified`);
+        }
+        return new TrustRoot(material, name);
+    }
+    get hasTransparencyLog() {
+        return this.material.tlogs.length > 0;
+    }
+    get hasCertificateTransparencyLog() {
+        return this.material.ctlogs.length > 0;
+    }
+}
+/** Loads a trusted root from its source. */
+async function loadTrustedRoot(source) {
+    switch (source.kind) {
+        case "json":
+            return TrustRoot.fromJSON(source.json, source.name);
+        case "file": {
+            const text = await readFile(source.path, "utf8").catch((cause) => {
+                throw new InputError("INPUT_NOT_FOUND", `${source.path}: trusted root cannot be read; check the --trusted-root path`, { cause });
+            });
+            let json;
+            try {
+                json = JSON.parse(text);
+            }
+            catch (cause) {
+                throw new InputError("INPUT_INVALID", `${source.path}: trusted root is not valid JSON`, { cause });
+            }
+            return TrustRoot.fromJSON(json, source.path);
+        }
+        case "tuf": {
+            const { fetchTrustedRootJSON } = await Promise.all(/* import() */[__nccwpck_require__.e(310), __nccwpck_require__.e(694), __nccwpck_require__.e(267)]).then(__nccwpck_require__.bind(__nccwpck_require__, 61267));
+            const { json, name } = await fetchTrustedRootJSON(source);
+            return TrustRoot.fromJSON(json, name);
+        }
+    }
+}
+//# sourceMappingURL=trusted-root.js.map
+
+/***/ }),
+
 /***/ 38020:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -42083,6 +41784,490 @@ function defaultTufCacheDir(env = process.env) {
     return node_path__WEBPACK_IMPORTED_MODULE_1__.join(base, "peptide", "tuf");
 }
 //# sourceMappingURL=tuf-cache.js.map
+
+/***/ }),
+
+/***/ 1744:
+/***/ ((__unused_webpack___webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+
+// UNUSED EXPORTS: verifyAttestation, verifyBundle
+
+// EXTERNAL MODULE: ./node_modules/@sigstore/bundle/dist/index.js
+var dist = __nccwpck_require__(61040);
+// EXTERNAL MODULE: ./node_modules/@sigstore/protobuf-specs/dist/index.js
+var protobuf_specs_dist = __nccwpck_require__(19654);
+// EXTERNAL MODULE: ./node_modules/@sigstore/verify/dist/index.js
+var verify_dist = __nccwpck_require__(54187);
+// EXTERNAL MODULE: ./packages/attest/dist/verify/artifact.js
+var artifact = __nccwpck_require__(27360);
+// EXTERNAL MODULE: ./packages/attest/dist/verify/certificate.js
+var certificate = __nccwpck_require__(25439);
+// EXTERNAL MODULE: ./packages/attest/dist/verify/fulcio-extensions.js
+var fulcio_extensions = __nccwpck_require__(90533);
+// EXTERNAL MODULE: ./packages/attest/dist/verify/policy.js
+var policy = __nccwpck_require__(39196);
+;// CONCATENATED MODULE: ./packages/attest/dist/verify/identity-checks.js
+
+
+
+
+function identity_checks_identityChecks(certificate, policy) {
+    const { claims } = certificate;
+    const san = certificate.subjectAlternativeNames[0];
+    const checks = [];
+    checks.push(constrainsSigner(policy)
+        ? pass("policy", "policy constrains the signer")
+        : fail("policy", "policy does not say who must have signed: set certificate-identity, certificate-identity-regexp, signer-workflow or source-repository"));
+    if (policy.certificateIdentity !== undefined) {
+        const expected = policy.certificateIdentity;
+        checks.push(san === expected
+            ? pass("certificate-identity", `certificate identity is ${san}`)
+            : fail("certificate-identity", `certificate identity is ${san ?? "missing"}, expected ${expected}`));
+    }
+    if (policy.certificateIdentityRegexp !== undefined) {
+        const pattern = policy.certificateIdentityRegexp;
+        checks.push(san !== undefined && anchoredRegExp(pattern).test(san)
+            ? pass("certificate-identity-regexp", `certificate identity ${san} matches ^(?:${pattern})$`)
+            : fail("certificate-identity-regexp", `certificate identity ${san ?? "missing"} does not match ^(?:${pattern})$`));
+    }
+    const expectExact = (name, field, label, expected) => {
+        if (expected === undefined)
+            return;
+        const actual = claims[field];
+        checks.push(actual === expected
+            ? pass(name, `${label} is ${actual}`)
+            : fail(name, actual === undefined ? `certificate has no ${label} (${oidOf(field)}), expected ${expected}` : `${label} is ${actual}, expected ${expected}`));
+    };
+    expectExact("certificate-oidc-issuer", "issuer", "oidc issuer", policy.certificateOidcIssuer);
+    const matchClaim = (name, field, label, expected, matches) => {
+        if (expected === undefined)
+            return;
+        const actual = claims[field];
+        if (actual === undefined)
+            checks.push(fail(name, `certificate has no ${label} (${oidOf(field)}), expected ${expected}`));
+        else if (matches(actual))
+            checks.push(pass(name, `${label} ${actual} matches ${expected}`));
+        else
+            checks.push(fail(name, `${label} ${actual} does not match ${expected}`));
+    };
+    const { signerWorkflow, sourceRepository, sourceRef, sourceDigest, serverUrl } = policy;
+    matchClaim("signer-workflow", "buildSignerUri", "signer workflow", signerWorkflow, (actual) => matchesSignerWorkflow(signerWorkflow ?? "", actual, serverUrl));
+    matchClaim("source-repository", "sourceRepositoryUri", "source repository", sourceRepository, (actual) => matchesRepository(sourceRepository ?? "", actual, serverUrl));
+    matchClaim("source-ref", "sourceRepositoryRef", "source ref", sourceRef, (actual) => refGlob(sourceRef ?? "").test(actual));
+    matchClaim("source-digest", "sourceRepositoryDigest", "source digest", sourceDigest, (actual) => normalizeDigest(actual) === normalizeDigest(sourceDigest ?? ""));
+    expectExact("runner-environment", "runnerEnvironment", "runner environment", policy.runnerEnvironment);
+    expectExact("deployment-environment", "deploymentEnvironment", "deployment environment", policy.deploymentEnvironment);
+    return checks;
+}
+//# sourceMappingURL=identity-checks.js.map
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+// EXTERNAL MODULE: ./packages/core/dist/index.js + 4 modules
+var core_dist = __nccwpck_require__(57775);
+;// CONCATENATED MODULE: ./packages/attest/dist/verify/sigstore-checks.js
+/**
+ * The cryptographic checks, run by @sigstore/verify's Verifier one step at a time so that each
+ * becomes its own check: a failure in one does not hide the result of the others (an altered
+ * payload fails `signature` even though its log entry no longer matches either).
+ *
+ * Verifier.verify() runs the steps in order and stops at the first error. Its steps are private
+ * in the type declarations but plain methods at run time; `stepsOf` reaches them and refuses a
+ * Verifier that does not have them (the verify tests pin this).
+ */
+
+
+
+
+function stepsOf(verifier) {
+    const candidate = verifier;
+    if (typeof candidate.verifyTimestamps !== "function" ||
+        typeof candidate.verifySigningKey !== "function" ||
+        typeof candidate.verifyTLogs !== "function") {
+        throw new PeptideError("VERIFIER_INCOMPATIBLE", "the installed @sigstore/verify does not expose its verification steps; peptide expects @sigstore/verify 3.x");
+    }
+    return candidate;
+}
+function sigstore_checks_sigstoreChecks(bundle, entity, leaf, trust, thresholds) {
+    const steps = stepsOf(new Verifier(trust.material, { tlogThreshold: thresholds.tlog, timestampThreshold: thresholds.timestamp, ctlogThreshold: thresholds.ctlog }));
+    const { check: tlog, inclusionVerified } = transparencyLogCheck(steps, entity, leaf, thresholds.tlog);
+    // An integrated time is only as good as the log's signature over it: when the inclusion does
+    // not verify, count only the timestamp authority's timestamps.
+    const timed = inclusionVerified ? entity : { ...entity, timestamps: entity.timestamps.filter((t) => t.$case === "timestamp-authority") };
+    const { check: timestampCheck, timestamps } = timestampsCheck(steps, bundle, timed, thresholds.timestamp, !inclusionVerified);
+    const inValidity = timestamps.filter((time) => time >= leaf.notBefore && time <= leaf.notAfter);
+    return {
+        checks: [tlog, timestampCheck, chainCheck(steps, entity, leaf, inValidity), validityCheck(leaf, timestamps)],
+        timestamps,
+    };
+}
+/**
+ * `inclusionVerified` says whether every entry's SET / inclusion proof verified against a trusted
+ * log (its integrated time can be trusted), whatever else is wrong with the entry.
+ */
+function transparencyLogCheck(steps, entity, leaf, threshold) {
+    const entries = entity.tlogEntries;
+    try {
+        steps.verifyTLogs(entity);
+    }
+    catch (error) {
+        const code = error.code;
+        // The count is checked after every entry verified; a body is compared after its inclusion.
+        const inclusionVerified = code === "TLOG_ERROR" || (code === "TLOG_BODY_ERROR" && entries.length === 1);
+        return { check: fail("transparency-log", reasonOf(error)), inclusionVerified };
+    }
+    for (const entry of entries) {
+        const problem = verifierMismatch(entry, leaf);
+        if (problem)
+            return { check: fail("transparency-log", problem), inclusionVerified: true };
+    }
+    if (entries.length === 0)
+        return { check: pass("transparency-log", `no log entry, and the policy requires none (threshold ${threshold})`), inclusionVerified: true };
+    const described = entries.map((entry) => `index ${entry.logIndex} at ${isoOf(entry.integratedTime)}`).join(", ");
+    const check = pass("transparency-log", `${entries.length} log ${entries.length === 1 ? "entry" : "entries"} verified (${described}), threshold ${threshold}`);
+    return { check, inclusionVerified: true };
+}
+/**
+ * @sigstore/verify compares a log entry's signature and digest with the bundle, not the key it
+ * was logged with; the entry must also name the bundle's certificate (or its public key).
+ */
+function verifierMismatch(entry, leaf) {
+    let body;
+    try {
+        body = JSON.parse(Buffer.from(entry.canonicalizedBody).toString("utf8"));
+    }
+    catch {
+        return `log entry ${entry.logIndex} has a body that is not json`;
+    }
+    const verifiers = loggedVerifiers(body);
+    if (verifiers.length === 0)
+        return `log entry ${entry.logIndex} names no signing certificate or key`;
+    const leafKey = spkiOf(leaf.publicKey);
+    const bound = verifiers.every((pem) => {
+        try {
+            const der = pemBlock(pem, "CERTIFICATE");
+            if (der)
+                return Buffer.compare(der, Buffer.from(leaf.der)) === 0;
+            return Buffer.compare(spkiOf(createPublicKey(pem)), leafKey) === 0;
+        }
+        catch {
+            return false;
+        }
+    });
+    return bound ? undefined : `log entry ${entry.logIndex} was made with another certificate than the bundle's`;
+}
+/** The PEM verifiers a Rekor v1 body records: dsse `signatures[].verifier`, hashedrekord `signature.publicKey.content`, intoto `envelope.signatures[].publicKey`. */
+function loggedVerifiers(body) {
+    const spec = body?.spec;
+    if (!spec)
+        return [];
+    const found = [];
+    if (Array.isArray(spec.signatures))
+        for (const s of spec.signatures)
+            found.push(s.verifier);
+    const signature = spec.signature;
+    if (signature?.publicKey)
+        found.push(signature.publicKey.content);
+    const envelope = spec.content?.envelope;
+    if (Array.isArray(envelope?.signatures))
+        for (const s of envelope.signatures)
+            found.push(s.publicKey);
+    return found.filter((value) => typeof value === "string").map((value) => Buffer.from(value, "base64").toString("utf8"));
+}
+function pemBlock(pem, label) {
+    const match = new RegExp(`-----BEGIN ${label}-----([\\s\\S]*?)-----END ${label}-----`).exec(pem);
+    return match?.[1] === undefined ? undefined : Buffer.from(match[1].replace(/\s+/g, ""), "base64");
+}
+function spkiOf(key) {
+    return key.export({ format: "der", type: "spki" });
+}
+function timestampsCheck(steps, bundle, entity, threshold, logDropped) {
+    const dropped = logDropped && bundle.verificationMaterial.tlogEntries.length > 0 ? " (the log's integrated time is not counted: its inclusion did not verify)" : "";
+    let timestamps;
+    try {
+        timestamps = steps.verifyTimestamps(entity);
+    }
+    catch (error) {
+        return { check: fail("timestamps", `${reasonOf(error)}${dropped}`), timestamps: [] };
+    }
+    const tsa = bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps.length ?? 0;
+    const logged = timestamps.length - tsa;
+    const sources = [logged > 0 ? `${logged} from the log` : "", tsa > 0 ? `${tsa} from a timestamp authority` : ""].filter(Boolean).join(", ");
+    if (timestamps.length === 0)
+        return { check: pass("timestamps", `no verified timestamp, and the policy requires none (threshold ${threshold})`), timestamps };
+    const times = timestamps.map((time) => time.toISOString()).join(", ");
+    return { check: pass("timestamps", `${timestamps.length} verified (${sources}): ${times}, threshold ${threshold}${dropped}`), timestamps };
+}
+/**
+ * The chain is checked at the verified timestamps that fall within the certificate's validity;
+ * when none do, at its notBefore, so that this check says whether the certificate comes from a
+ * trusted CA and certificate-validity alone says whether it was used in time.
+ */
+function chainCheck(steps, entity, leaf, inValidity) {
+    const at = inValidity.length > 0 ? inValidity : [leaf.notBefore];
+    try {
+        steps.verifySigningKey(entity, at);
+    }
+    catch (error) {
+        const cause = error instanceof Error && error.cause instanceof Error ? `: ${reasonOf(error.cause)}` : "";
+        return fail("certificate-chain", `certificate does not verify against the trusted root: ${reasonOf(error)}${cause}`);
+    }
+    const when = inValidity.length > 0 ? "at the verified timestamps" : "at its notBefore, no verified timestamp falls in its validity";
+    return pass("certificate-chain", `certificate chains to a certificate authority of the trusted root (checked ${when})`);
+}
+function validityCheck(leaf, timestamps) {
+    const window = `${leaf.notBefore.toISOString()} to ${leaf.notAfter.toISOString()}`;
+    if (timestamps.length === 0)
+        return fail("certificate-validity", `no verified timestamp to hold against the certificate's validity (${window})`);
+    const outside = timestamps.filter((time) => time < leaf.notBefore || time > leaf.notAfter);
+    if (outside.length > 0) {
+        return fail("certificate-validity", `signed at ${outside.map((time) => time.toISOString()).join(", ")}, outside the certificate's validity (${window})`);
+    }
+    return pass("certificate-validity", `every verified timestamp falls within the certificate's validity (${window})`);
+}
+function isoOf(seconds) {
+    return new Date(Number(seconds) * 1000).toISOString();
+}
+//# sourceMappingURL=sigstore-checks.js.map
+// EXTERNAL MODULE: ./packages/attest/dist/types.js
+var types = __nccwpck_require__(2457);
+;// CONCATENATED MODULE: ./packages/attest/dist/verify/statement.js
+/**
+ * Reading the in-toto statement inside a DSSE envelope, and the checks that look into it:
+ * subject digest, predicate type, and the provenance's builder id.
+ */
+
+
+
+const STATEMENT_TYPES = new Set([types/* IN_TOTO_STATEMENT_V1 */.tV, "https://in-toto.io/Statement/v0.1"]);
+/** The statement in a DSSE payload, or a reason it is not one. */
+function statement_readStatement(payloadType, payload) {
+    if (payloadType !== IN_TOTO_PAYLOAD_TYPE)
+        return `dsse payload type is "${payloadType}", not ${IN_TOTO_PAYLOAD_TYPE}`;
+    let json;
+    try {
+        json = JSON.parse(Buffer.from(payload).toString("utf8"));
+    }
+    catch {
+        return "dsse payload is not json";
+    }
+    if (typeof json !== "object" || json === null)
+        return "dsse payload is not an in-toto statement";
+    const { _type: type, subject, predicateType, predicate } = json;
+    if (typeof type !== "string" || !STATEMENT_TYPES.has(type))
+        return `statement _type is "${String(type)}", not ${IN_TOTO_STATEMENT_V1}`;
+    if (typeof predicateType !== "string")
+        return "statement has no predicateType";
+    if (!Array.isArray(subject) || subject.length === 0)
+        return "statement has no subject";
+    const subjects = subject.map((item) => {
+        const record = (typeof item === "object" && item !== null ? item : {});
+        const sha256 = record.digest?.sha256;
+        return { name: typeof record.name === "string" ? record.name : "", sha256: typeof sha256 === "string" ? sha256.toLowerCase() : undefined };
+    });
+    return { predicateType, subjects, predicate };
+}
+/** The artifact's sha256 must be the digest of one of the statement's subjects. */
+function statement_checkSubjectDigest(statement, sha256) {
+    const match = statement.subjects.find((subject) => subject.sha256 === sha256);
+    if (match)
+        return { check: pass("subject-digest", `artifact sha256:${sha256} is subject "${match.name}"`), matched: match.name };
+    const count = statement.subjects.length;
+    return { check: fail("subject-digest", `artifact sha256:${sha256} is not among the statement's ${count} subject${count === 1 ? "" : "s"}`) };
+}
+function statement_checkPredicateType(predicateType, required) {
+    if (predicateType === undefined)
+        return fail("predicate-type", "bundle holds a message signature, not an attestation with a predicate type");
+    if (required.includes(predicateType))
+        return pass("predicate-type", `predicate type ${predicateType} is required by policy`);
+    return fail("predicate-type", `predicate type ${predicateType} is not one of ${required.join(", ")}`);
+}
+/**
+ * For SLSA provenance: the builder id must be the workflow that signed (Build Signer URI, .1.9),
+ * and match the policy's signer workflow when one is set. A provenance that names another builder
+ * than the identity that signed it is a claim nobody vouches for.
+ */
+function statement_checkBuilderId(statement, buildSignerUri, policy) {
+    if (statement.predicateType !== SLSA_PROVENANCE_V1)
+        return undefined;
+    const builderId = builderIdOf(statement.predicate);
+    if (builderId === undefined)
+        return fail("builder-id", "provenance has no runDetails.builder.id");
+    if (buildSignerUri === undefined)
+        return fail("builder-id", `certificate has no build signer uri to compare builder id ${builderId} with`);
+    if (builderId !== buildSignerUri)
+        return fail("builder-id", `builder id ${builderId} is not the signing workflow ${buildSignerUri}`);
+    if (policy.signerWorkflow !== undefined && !matchesSignerWorkflow(policy.signerWorkflow, builderId, policy.serverUrl)) {
+        return fail("builder-id", `builder id ${builderId} is not the signer workflow ${policy.signerWorkflow}`);
+    }
+    return pass("builder-id", `builder id ${builderId} is the signing workflow`);
+}
+function builderIdOf(predicate) {
+    if (typeof predicate !== "object" || predicate === null)
+        return undefined;
+    const runDetails = predicate.runDetails;
+    if (typeof runDetails !== "object" || runDetails === null)
+        return undefined;
+    const builder = runDetails.builder;
+    if (typeof builder !== "object" || builder === null)
+        return undefined;
+    const id = builder.id;
+    return typeof id === "string" ? id : undefined;
+}
+//# sourceMappingURL=statement.js.map
+// EXTERNAL MODULE: ./packages/attest/dist/verify/trusted-root.js
+var trusted_root = __nccwpck_require__(28036);
+;// CONCATENATED MODULE: ./packages/attest/dist/verify/verify-bundle.js
+/**
+ * verifyBundle: one Sigstore bundle against an artifact, a policy and a trusted root. The
+ * cryptography is @sigstore/verify's; the policy is read from the certificate's Fulcio extensions
+ * and the in-toto statement. Every check is reported; `ok` only when all of them pass.
+ */
+
+
+
+
+
+
+
+
+
+
+
+/** Verifies one bundle (a parsed `.sigstore.json` document or its text). */
+async function verifyBundle(bundle, artifact, policy, options) {
+    return verify(bundle, artifact, policy, options, false);
+}
+/** Verifies a DSSE in-toto attestation bundle against the subject digest it must name. */
+async function verifyAttestation(bundle, subjectDigest, policy, options) {
+    return verify(bundle, { sha256: subjectDigest }, policy, options, true);
+}
+async function verify(input, artifact, policy, options, attestationOnly) {
+    const started = performance.now();
+    assertPolicy(policy);
+    const trust = options.trustedRoot instanceof TrustRoot ? options.trustedRoot : TrustRoot.fromJSON(options.trustedRoot);
+    const read = readBundle(input);
+    const finish = (checks, identity, statement) => ({
+        ok: checks.every((check) => check.ok),
+        checks,
+        identity,
+        ...(statement ? { statement } : {}),
+        durationMs: Math.round((performance.now() - started) * 10) / 10,
+    });
+    if (typeof read === "string")
+        return finish([fail("bundle", read)]);
+    const { bundle, entity, leaf } = read;
+    const content = bundle.content;
+    if (attestationOnly && content.$case !== "dsseEnvelope") {
+        return finish([fail("bundle", "bundle holds a message signature, not an in-toto attestation")], identityOf(leaf));
+    }
+    const checks = [pass("bundle", `${bundle.mediaType} with ${content.$case === "dsseEnvelope" ? "a dsse envelope" : "a message signature"}`)];
+    checks.push(...sigstoreChecks(bundle, entity, leaf, trust, thresholdsOf(policy, trust)).checks);
+    let statement;
+    let summary;
+    if (content.$case === "dsseEnvelope") {
+        const envelope = content.dsseEnvelope;
+        checks.push(entity.signature.verifySignature(leaf.publicKey) ? pass("signature", "dsse signature verifies with the certificate's key") : fail("signature", "dsse signature does not verify with the certificate's key"));
+        const { sha256 } = await digestArtifact(artifact);
+        const parsed = readStatement(envelope.payloadType, envelope.payload);
+        if (typeof parsed === "string") {
+            checks.push(fail("subject-digest", parsed));
+        }
+        else {
+            statement = parsed;
+            const { check, matched } = checkSubjectDigest(parsed, sha256);
+            checks.push(check);
+            summary = { predicateType: parsed.predicateType, subjectCount: parsed.subjects.length, ...(matched !== undefined ? { matchedSubject: matched } : {}) };
+        }
+    }
+    else {
+        checks.push(...(await messageChecks(content.messageSignature, artifact, leaf)));
+    }
+    if (policy.predicateTypes !== undefined && policy.predicateTypes.length > 0) {
+        checks.push(checkPredicateType(statement?.predicateType, policy.predicateTypes));
+    }
+    checks.push(...identityChecks(leaf, policy));
+    const builder = statement ? checkBuilderId(statement, leaf.claims.buildSignerUri, policy) : undefined;
+    if (builder)
+        checks.push(builder);
+    return finish(checks, identityOf(leaf), summary);
+}
+function readBundle(input) {
+    let json = input;
+    if (typeof input === "string" || input instanceof Uint8Array) {
+        try {
+            json = JSON.parse(typeof input === "string" ? input : Buffer.from(input).toString("utf8"));
+        }
+        catch {
+            return "bundle is not json";
+        }
+    }
+    let bundle;
+    try {
+        bundle = bundleFromJSON(json);
+    }
+    catch (error) {
+        const fields = error.fields;
+        return `not a sigstore bundle: ${reasonOf(error)}${Array.isArray(fields) ? ` (${fields.join(", ")})` : ""}`;
+    }
+    const material = bundle.verificationMaterial.content;
+    let der;
+    if (material.$case === "x509CertificateChain")
+        der = material.x509CertificateChain.certificates[0]?.rawBytes;
+    else if (material.$case === "certificate")
+        der = material.certificate.rawBytes;
+    else
+        return "bundle is signed with a public key, not a certificate; keyless verification needs the signer's certificate";
+    if (!der)
+        return "bundle has no signing certificate";
+    try {
+        const leaf = readSigningCertificate(der);
+        return { bundle, leaf, entity: toSignedEntity(bundle) };
+    }
+    catch (error) {
+        return `bundle cannot be read: ${reasonOf(error)}`;
+    }
+}
+const NODE_HASH = {
+    [protobuf_specs_dist.HashAlgorithm.SHA2_256]: "sha256",
+    [protobuf_specs_dist.HashAlgorithm.SHA2_384]: "sha384",
+    [protobuf_specs_dist.HashAlgorithm.SHA2_512]: "sha512",
+};
+async function messageChecks(message, artifact, leaf) {
+    const algorithm = NODE_HASH[message.messageDigest.algorithm] ?? "sha256";
+    const signed = { key: leaf.publicKey, signature: message.signature, algorithm };
+    const digest = await digestArtifact(artifact, signed);
+    const checks = [];
+    if (digest.signatureValid === undefined) {
+        checks.push(fail("signature", "a message signature is over the artifact's bytes; give the artifact, not only its digest"));
+    }
+    else {
+        checks.push(digest.signatureValid ? pass("signature", "message signature over the artifact verifies with the certificate's key") : fail("signature", "message signature over the artifact does not verify with the certificate's key"));
+    }
+    const bundled = Buffer.from(message.messageDigest.digest).toString("hex");
+    if (algorithm !== "sha256")
+        checks.push(fail("subject-digest", `bundle's message digest uses ${algorithm}; only sha256 is compared`));
+    else if (bundled === digest.sha256)
+        checks.push(pass("subject-digest", `artifact sha256:${digest.sha256} is the bundle's message digest`));
+    else
+        checks.push(fail("subject-digest", `artifact sha256:${digest.sha256} is not the bundle's message digest sha256:${bundled}`));
+    return checks;
+}
+function thresholdsOf(policy, trust) {
+    return {
+        tlog: policy.tlogThreshold ?? (trust.hasTransparencyLog ? 1 : 0),
+        timestamp: policy.timestampThreshold ?? 1,
+        ctlog: policy.ctlogThreshold ?? (trust.hasCertificateTransparencyLog ? 1 : 0),
+    };
+}
+function identityOf(leaf) {
+    return {
+        ...(leaf.subjectAlternativeNames[0] !== undefined ? { subjectAlternativeName: leaf.subjectAlternativeNames[0] } : {}),
+        ...leaf.claims,
+        certificate: { notBefore: leaf.notBefore.toISOString(), notAfter: leaf.notAfter.toISOString(), sha256: leaf.fingerprint },
+    };
+}
+//# sourceMappingURL=verify-bundle.js.map
 
 /***/ }),
 

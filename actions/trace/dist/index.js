@@ -34895,7 +34895,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _peptide_action_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(27532);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(25456);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(86129);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(21835);
 
 
 
@@ -34931,7 +34931,7 @@ function readInputs(env = process.env) {
 
 /***/ }),
 
-/***/ 86129:
+/***/ 21835:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37269,7 +37269,7 @@ function isMessageSignature(bundle) {
  * The string policy fields, spelled as the CLI flags and the actions' inputs are
  * (`policyFromJSON` also takes their camelCase). `predicate-type` is a list and not among them.
  */
-const POLICY_FIELDS = (/* unused pure expression or super */ null && ([
+const policy_file_POLICY_FIELDS = (/* unused pure expression or super */ null && ([
     "certificate-identity",
     "certificate-identity-regexp",
     "certificate-oidc-issuer",
@@ -37332,7 +37332,7 @@ const DEFAULT_JSONL_NAME = "attestations.sigstore.jsonl";
  * Writes the bundles and returns the paths written. In the per-subject layout a bundle that
  * covers several subjects is written once per subject (each file verifies its own asset).
  */
-async function writeBundles(bundles, options) {
+async function bundle_files_writeBundles(bundles, options) {
     try {
         await mkdir(options.dir, { recursive: true });
     }
@@ -40428,8 +40428,12 @@ function artifactManifest(layer, subject, annotations) {
  * verifyBundles). `predicateType` keeps only those whose annotation names it.
  */
 async function oci_bundle_fetchAttachedBundles(store, digest, options = {}) {
-    const { referrers } = await referrers_listReferrers(store, digest, { artifactType: SIGSTORE_BUNDLE_ARTIFACT_TYPE });
-    const wanted = referrers.filter((r) => options.predicateType === undefined || r.annotations?.["dev.sigstore.bundle.predicateType"] === options.predicateType);
+    const { referrers } = await listReferrers(store, digest, { artifactType: SIGSTORE_BUNDLE_ARTIFACT_TYPE });
+    return readAttachedBundles(store, referrers, options);
+}
+/** fetchAttachedBundles over referrers already listed (those of another artifact type are skipped). */
+async function readAttachedBundles(store, referrers, options = {}) {
+    const wanted = referrers.filter((r) => r.artifactType === SIGSTORE_BUNDLE_ARTIFACT_TYPE && (options.predicateType === undefined || r.annotations?.["dev.sigstore.bundle.predicateType"] === options.predicateType));
     // A few at a time, in the order listed: each is a manifest and a blob, two round trips.
     const found = await (0,core_dist/* mapLimit */.sf)(wanted, FETCH_CONCURRENCY, async (referrer) => {
         const { bytes, descriptor } = await store.getManifest(referrer.digest);
@@ -40510,7 +40514,7 @@ function predicateTypeOf(bundle) {
 
 
 /** Uploads one bundle; a plan without attestations gives `skipped` with GitHub's words. */
-async function uploadToGitHub(bundle, options) {
+async function github_attestations_uploadToGitHub(bundle, options) {
     const [owner, repo, extra] = options.repository.split("/");
     if (!owner || !repo || extra !== undefined)
         throw new StoreError("STORE_INPUT", `"${options.repository}" is not owner/repo`);
@@ -40573,7 +40577,10 @@ function listBundleReferrers(store, digest, options = {}) {
  * not a promotion of this digest are left out.
  */
 async function evidence_findPromotions(store, digest, options) {
-    const found = await fetchAttachedBundles(store, digest, { predicateType: PROMOTION_PREDICATE_TYPE });
+    return evidence_promotionsIn(await fetchAttachedBundles(store, digest, { predicateType: PROMOTION_PREDICATE_TYPE }), digest, options);
+}
+/** findPromotions over bundles already fetched (any kind: the promotions of `digest` are picked out). */
+async function evidence_promotionsIn(found, digest, options) {
     const policy = { ...options.policy, predicateTypes: [PROMOTION_PREDICATE_TYPE] };
     const promotions = [];
     for (const { bundle, manifest } of found) {
@@ -40638,10 +40645,12 @@ async function promote(options) {
     }
     checks.push({ name: "source-digest", ok: true, reason: `promoting ${source.name}@${source.digest}` });
     // 1. The gate. Nothing below writes until every check passed.
-    const report = await gateAttestations(options);
+    // The source's bundles, read once: its attestations for the gate, its promotions for the previous check.
+    const found = await fetchAttachedBundles(source.store, source.digest);
+    const report = await gateAttestations(options, found);
     checks.push(attestationsCheck(report, options.policy));
     if (options.requirePrevious)
-        checks.push(await previousCheck(options, options.requirePrevious));
+        checks.push(await previousCheck(options, options.requirePrevious, found));
     // After a failed check GitHub is not asked: the refusal names that check, not a missing permission.
     const passed = checks.every((c) => c.ok);
     const review = passed ? await reviewOf(options, report) : { approvals: options.approvals ?? [], authors: authorsGiven(options) };
@@ -40687,8 +40696,7 @@ async function promote(options) {
     return { ...base, status: "promoted", checks, report, copy, evidence: { statement, bundleDigest, manifest } };
 }
 /** The source's attestations (promotion evidence aside) against the environment's policy. */
-async function gateAttestations(options) {
-    const found = await fetchAttachedBundles(options.source.store, options.source.digest);
+async function gateAttestations(options, found) {
     const bundles = found.map((f) => f.bundle).filter((b) => promotionPredicateOf(b) === undefined);
     return verifyBundles(bundles, { sha256: options.source.digest }, options.policy, { trustedRoot: options.trustedRoot });
 }
@@ -40712,9 +40720,9 @@ function failureSummary(top, perBundle) {
     }
     return [...seen].map(([name, reason]) => `${name}: ${reason}`).join("; ");
 }
-async function previousCheck(options, previous) {
+async function previousCheck(options, previous, sourceBundles) {
     const policy = previous.policy ?? promoterPolicy(options.policy);
-    const found = await findPromotions(options.source.store, options.source.digest, { environment: previous.environment, policy, trustedRoot: options.trustedRoot });
+    const found = await promotionsIn(sourceBundles, options.source.digest, { environment: previous.environment, policy, trustedRoot: options.trustedRoot });
     const trusted = found.find((f) => f.report.ok);
     if (trusted) {
         return { name: "previous-environment", ok: true, reason: `promoted to ${previous.environment} at ${trusted.predicate.promotedAt} (${trusted.predicate.target.name})` };
@@ -40962,6 +40970,24 @@ function takeRules(fields, shown) {
  *   `pull-requests: read`.
  */
 
+/**
+ * The review of the workflow run described by `env` (GITHUB_REPOSITORY, GITHUB_RUN_ID, and
+ * GITHUB_API_URL when set) read with `token`; or what is missing, the token named `tokenName`.
+ */
+function githubReviewFromEnv(env, token, tokenName) {
+    const { GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId, GITHUB_API_URL: apiUrl } = env;
+    if (!repository || !runId || !token) {
+        return { missing: [!repository && "GITHUB_REPOSITORY", !runId && "GITHUB_RUN_ID", !token && tokenName].filter((m) => typeof m === "string") };
+    }
+    return githubDeploymentReview({ repository, runId, token, ...(apiUrl ? { apiUrl } : {}) });
+}
+/** The workflow run in `env` as a URL (`…/actions/runs/<id>/attempts/<n>`), recorded in evidence. */
+function runUrlFromEnv(env) {
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: attempt } = env;
+    if (!server || !repository || !runId)
+        return undefined;
+    return `${server}/${repository}/actions/runs/${runId}${attempt ? `/attempts/${attempt}` : ""}`;
+}
 /** The GitHub account that commits changes made in the web interface; it authors nothing. */
 const WEB_FLOW = "web-flow";
 function githubDeploymentReview(options) {
@@ -41200,8 +41226,9 @@ async function traceImage(store, image, name) {
 }
 /** The trace, and each environment the digest reached with who approved it and when. */
 async function traceChain(store, image, name) {
+    // Listed once: every referrer counts as an attachment, the Sigstore bundles among them are read.
     const { referrers } = await listBundleReferrers(store, image.digest, { all: true });
-    const found = await oci_bundle_fetchAttachedBundles(store, image.digest);
+    const found = await readAttachedBundles(store, referrers);
     // A statement about another digest says nothing of this image (anyone who can push a referrer can
     // attach one): it is left out, so it cannot fill a link.
     const statements = found
@@ -41396,7 +41423,195 @@ function markdownText(value) {
 
 
 //# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/action-kit/dist/attest/registry-client.js
+
+/**
+ * A registry client as the actions reach registries: credentials from the docker config, with
+ * the `github-token` input standing in for GITHUB_TOKEN (ghcr.io) when given, and plain HTTP to
+ * loopback hosts and the `insecure-registry` ones. Masking the token is the caller's.
+ */
+function actionRegistryClient(options) {
+    const env = options.githubToken === undefined ? options.env : { ...options.env, GITHUB_TOKEN: options.githubToken };
+    return new registry_RegistryClient({ insecure: options.insecure, credentials: dockerCredentials({ env }) });
+}
+//# sourceMappingURL=registry-client.js.map
+;// CONCATENATED MODULE: ./packages/action-kit/dist/attest/signing-inputs.js
+
+
+/** instance, fulcio-url, rekor-url, tsa-url, signing-config → SigningOptions (no identity yet). */
+function readSigningInputs() {
+    const instance = enumInput("instance", ["public-good", "github", "custom"], "public-good");
+    const options = {};
+    const fulcioURL = stringInput("fulcio-url");
+    const rekorURL = stringInput("rekor-url");
+    const tsaURL = stringInput("tsa-url");
+    const signingConfig = stringInput("signing-config");
+    if (signingConfig !== undefined)
+        options.signingConfig = signingConfig;
+    else if (instance !== "custom")
+        options.instance = instance;
+    else if (fulcioURL === undefined)
+        throw new InputError("INPUT_INVALID", 'input "instance" is custom: give "fulcio-url" with "rekor-url" and/or "tsa-url", or a "signing-config"');
+    if (fulcioURL !== undefined)
+        options.fulcioURL = fulcioURL;
+    if (rekorURL !== undefined)
+        options.rekorURL = rekorURL;
+    if (tsaURL !== undefined)
+        options.tsaURL = tsaURL;
+    return options;
+}
+function readStorageInputs() {
+    return {
+        bundleDir: stringInput("bundle-dir"),
+        bundleLayout: enumInput("bundle-layout", ["per-subject", "jsonl"], "per-subject"),
+        pushToRegistry: booleanInput("push-to-registry", false),
+        githubAttestations: booleanInput("github-attestations", false),
+        githubToken: stringInput("github-token"),
+    };
+}
+//# sourceMappingURL=signing-inputs.js.map
+;// CONCATENATED MODULE: ./packages/action-kit/dist/attest/store.js
+/**
+ * Where the signed bundles go, as the inputs say: bundle files, the image's registry (an OCI 1.1
+ * referrer of the image digest), the GitHub attestations API. Each destination is reported.
+ */
+
+
+
+
+
+
+async function storeBundles(items, storage, workspace, env) {
+    const out = { bundlePaths: [], attestationDigests: [], registryManifests: [], attestationIds: [], notes: [] };
+    for (const item of items)
+        out.attestationDigests.push(`sha256:${createHash("sha256").update(JSON.stringify(item.bundle)).digest("hex")}`);
+    if (storage.bundleDir !== undefined) {
+        const dir = path.resolve(workspace, storage.bundleDir);
+        const signed = items.map((item) => ({ bundle: item.bundle, subjects: item.subjects.map((s) => `${s.name}${item.fileSuffix ?? ""}`) }));
+        out.bundlePaths.push(...(await writeBundles(signed, { dir, layout: storage.bundleLayout })));
+        out.notes.push(`${out.bundlePaths.length} bundle file(s) in ${path.relative(workspace, dir) || "."}`);
+    }
+    if (storage.pushToRegistry) {
+        const client = new RegistryClient();
+        for (const item of items) {
+            // An index's platform manifests get the bundle with the index: attach once per digest.
+            const done = new Set();
+            for (const subject of item.subjects.filter(isImageSubject)) {
+                if (done.has(subject.digest.sha256))
+                    continue;
+                const reference = parseReference(subject.name);
+                const store = client.store(reference);
+                const attached = await attachBundle(store, `sha256:${subject.digest.sha256}`, item.bundle);
+                for (const a of attached) {
+                    out.registryManifests.push(a.manifest.digest);
+                    done.add(a.subject.digest.replace(/^sha256:/, ""));
+                }
+                out.notes.push(`attached to ${store.location}@sha256:${subject.digest.sha256} (${attached.length} manifest(s), ${attached[0]?.method ?? "none"})`);
+            }
+        }
+        if (out.registryManifests.length === 0) {
+            throw new InputError("INPUT_INVALID", 'input "push-to-registry" needs an image subject: "subject-name" as registry/repository (e.g. ghcr.io/acme/app) with "subject-digest"');
+        }
+    }
+    if (storage.githubAttestations) {
+        const repository = env.GITHUB_REPOSITORY;
+        if (!repository || !storage.githubToken)
+            throw new InputError("INPUT_INVALID", 'input "github-attestations" needs GITHUB_REPOSITORY and "github-token"');
+        for (const item of items) {
+            const result = await uploadToGitHub(item.bundle, { apiUrl: env.GITHUB_API_URL, repository, token: storage.githubToken });
+            if (result.status === "stored")
+                out.attestationIds.push(String(result.id));
+            else {
+                log.warning(`github-attestations skipped: ${result.reason}`);
+                out.notes.push(`GitHub attestations skipped: ${result.reason}`);
+                break;
+            }
+        }
+        if (out.attestationIds.length > 0)
+            out.notes.push(`${out.attestationIds.length} attestation(s) stored in ${repository}'s GitHub attestations`);
+    }
+    return out;
+}
+/** A subject named like `host/repository` (a registry host: a dot, a port, or localhost). */
+function isImageSubject(subject) {
+    const first = subject.name.split("/")[0] ?? "";
+    return subject.name.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
+}
+//# sourceMappingURL=store.js.map
+;// CONCATENATED MODULE: ./packages/action-kit/dist/attest/subject-inputs.js
+
+
+/** One item a line (globs may hold commas: `{a,b}`); blank lines dropped. */
+function linesInput(name) {
+    return (stringInput(name) ?? "")
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== "");
+}
+/** subject-path, subject-digest + subject-name, subject-checksums. */
+function readSubjectInputs() {
+    const digest = stringInput("subject-digest");
+    const name = stringInput("subject-name");
+    if ((digest === undefined) !== (name === undefined)) {
+        throw new InputError("INPUT_INVALID", `input "${digest === undefined ? "subject-digest" : "subject-name"}" is required with "${digest === undefined ? "subject-name" : "subject-digest"}"`);
+    }
+    const subjects = { paths: linesInput("subject-path"), checksums: linesInput("subject-checksums") };
+    if (digest !== undefined && name !== undefined)
+        subjects.digests = [{ name, digest: { sha256: digest.replace(/^sha256:/, "") } }];
+    if ((subjects.paths?.length ?? 0) === 0 && (subjects.checksums?.length ?? 0) === 0 && subjects.digests === undefined) {
+        throw new InputError("INPUT_INVALID", 'no subject: give "subject-path", "subject-checksums", or "subject-digest" with "subject-name"');
+    }
+    return subjects;
+}
+//# sourceMappingURL=subject-inputs.js.map
+;// CONCATENATED MODULE: ./packages/action-kit/dist/attest/verify-inputs.js
+
+
+
+
+/** The policy inputs, named as the CLI flags (and as policyFromJSON reads them). */
+const POLICY_INPUTS = (/* unused pure expression or super */ null && (POLICY_FIELDS));
+/** The identity inputs and `predicate-type` (one a line) as policy fields, flag spelling; empty ones left out. */
+function readPolicyInputs() {
+    const fields = {};
+    for (const name of POLICY_INPUTS) {
+        const value = stringInput(name);
+        if (value !== undefined)
+            fields[name] = value;
+    }
+    const predicateTypes = (stringInput("predicate-type") ?? "").split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "");
+    if (predicateTypes.length > 0)
+        fields["predicate-type"] = predicateTypes;
+    return fields;
+}
+/**
+ * Where the trusted root comes from: `trusted-root` (a file: nothing is fetched), else TUF from
+ * `tuf-mirror` (with `tuf-root` on first use of a private mirror) or Sigstore's public-good
+ * repository, cached. Paths are relative to `workspace`. A file and TUF inputs together are refused.
+ */
+function readTrustedRootInputs(workspace, env) {
+    const file = stringInput("trusted-root");
+    const mirrorUrl = stringInput("tuf-mirror");
+    const rootFile = stringInput("tuf-root");
+    if (file !== undefined) {
+        if (mirrorUrl !== undefined || rootFile !== undefined) {
+            throw new InputError("INPUT_INVALID", '"trusted-root" is a trusted root already; "tuf-mirror" and "tuf-root" are for fetching one through TUF, give one or the other');
+        }
+        return { kind: "file", path: path.resolve(workspace, file) };
+    }
+    return { kind: "tuf", mirrorUrl, rootPath: rootFile === undefined ? undefined : path.resolve(workspace, rootFile), cacheDir: defaultTufCacheDir(env) };
+}
+//# sourceMappingURL=verify-inputs.js.map
+;// CONCATENATED MODULE: ./packages/action-kit/dist/attest/index.js
+/** Input readers and helpers shared by the actions that sign, verify and promote. */
+
+
+
+
+
+//# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./actions/trace/lib/main.js
+
 
 
 
@@ -41408,8 +41623,7 @@ async function run(inputs) {
     if (ref.digest === undefined) {
         throw new core_dist/* InputError */.dz("INPUT_INVALID", `input "image" must name a digest (host/repo@sha256:<hex>), not a tag: a tag can move, e.g. ${ref.registry}/${ref.repository}@\${{ needs.build.outputs.digest }}`);
     }
-    const credentials = dockerCredentials({ env: inputs.githubToken === undefined ? inputs.env : { ...inputs.env, GITHUB_TOKEN: inputs.githubToken } });
-    const client = new registry_RegistryClient({ insecure: inputs.insecureRegistries, credentials });
+    const client = actionRegistryClient({ insecure: inputs.insecureRegistries, githubToken: inputs.githubToken, env: inputs.env });
     const store = client.store(ref);
     const name = `${ref.registry}/${ref.repository}`;
     const chain = await traceChain(store, await store.resolve(ref.digest), name);

@@ -1,7 +1,8 @@
 import { log, setOutput, writeSummary } from "@peptide/action-kit";
 import { traceChain, traceMarkdown, type TracedChain } from "@peptide/attest";
 import { InputError } from "@peptide/core";
-import { dockerCredentials, parseReference, RegistryClient } from "@peptide/oci";
+import { actionRegistryClient } from "@peptide/action-kit/attest";
+import { parseReference } from "@peptide/oci";
 
 export interface TraceInputs {
   /** host/repo@sha256:<hex>. */
@@ -21,8 +22,7 @@ export async function run(inputs: TraceInputs): Promise<TracedChain> {
   if (ref.digest === undefined) {
     throw new InputError("INPUT_INVALID", `input "image" must name a digest (host/repo@sha256:<hex>), not a tag: a tag can move, e.g. ${ref.registry}/${ref.repository}@\${{ needs.build.outputs.digest }}`);
   }
-  const credentials = dockerCredentials({ env: inputs.githubToken === undefined ? inputs.env : { ...inputs.env, GITHUB_TOKEN: inputs.githubToken } });
-  const client = new RegistryClient({ insecure: inputs.insecureRegistries, credentials });
+  const client = actionRegistryClient({ insecure: inputs.insecureRegistries, githubToken: inputs.githubToken, env: inputs.env });
   const store = client.store(ref);
   const name = `${ref.registry}/${ref.repository}`;
   const chain = await traceChain(store, await store.resolve(ref.digest), name);

@@ -34894,8 +34894,8 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _peptide_action_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(27532);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(74212);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(61126);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(81647);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(49711);
 
 
 
@@ -34908,50 +34908,239 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 74212:
+/***/ 81647:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   K: () => (/* binding */ readInputs)
-/* harmony export */ });
-/* unused harmony export POLICY_INPUTS */
-/* harmony import */ var _peptide_action_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(27532);
-/* harmony import */ var _peptide_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(57775);
-/* harmony import */ var _peptide_attest_verify__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(61732);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  K: () => (/* binding */ readInputs)
+});
+
+// UNUSED EXPORTS: POLICY_INPUTS
+
+// EXTERNAL MODULE: ./packages/action-kit/dist/index.js + 20 modules
+var dist = __nccwpck_require__(27532);
+// EXTERNAL MODULE: ./packages/oci/dist/index.js + 26 modules
+var oci_dist = __nccwpck_require__(15828);
+;// CONCATENATED MODULE: ./packages/action-kit/dist/attest/registry-client.js
+
+/**
+ * A registry client as the actions reach registries: credentials from the docker config, with
+ * the `github-token` input standing in for GITHUB_TOKEN (ghcr.io) when given, and plain HTTP to
+ * loopback hosts and the `insecure-registry` ones. Masking the token is the caller's.
+ */
+function actionRegistryClient(options) {
+    const env = options.githubToken === undefined ? options.env : { ...options.env, GITHUB_TOKEN: options.githubToken };
+    return new RegistryClient({ insecure: options.insecure, credentials: dockerCredentials({ env }) });
+}
+//# sourceMappingURL=registry-client.js.map
+// EXTERNAL MODULE: ./packages/core/dist/index.js + 4 modules
+var core_dist = __nccwpck_require__(57775);
+;// CONCATENATED MODULE: ./packages/action-kit/dist/attest/signing-inputs.js
+
+
+/** instance, fulcio-url, rekor-url, tsa-url, signing-config → SigningOptions (no identity yet). */
+function readSigningInputs() {
+    const instance = enumInput("instance", ["public-good", "github", "custom"], "public-good");
+    const options = {};
+    const fulcioURL = stringInput("fulcio-url");
+    const rekorURL = stringInput("rekor-url");
+    const tsaURL = stringInput("tsa-url");
+    const signingConfig = stringInput("signing-config");
+    if (signingConfig !== undefined)
+        options.signingConfig = signingConfig;
+    else if (instance !== "custom")
+        options.instance = instance;
+    else if (fulcioURL === undefined)
+        throw new InputError("INPUT_INVALID", 'input "instance" is custom: give "fulcio-url" with "rekor-url" and/or "tsa-url", or a "signing-config"');
+    if (fulcioURL !== undefined)
+        options.fulcioURL = fulcioURL;
+    if (rekorURL !== undefined)
+        options.rekorURL = rekorURL;
+    if (tsaURL !== undefined)
+        options.tsaURL = tsaURL;
+    return options;
+}
+function readStorageInputs() {
+    return {
+        bundleDir: stringInput("bundle-dir"),
+        bundleLayout: enumInput("bundle-layout", ["per-subject", "jsonl"], "per-subject"),
+        pushToRegistry: booleanInput("push-to-registry", false),
+        githubAttestations: booleanInput("github-attestations", false),
+        githubToken: stringInput("github-token"),
+    };
+}
+//# sourceMappingURL=signing-inputs.js.map
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
+// EXTERNAL MODULE: ./packages/attest/dist/index.js + 34 modules
+var attest_dist = __nccwpck_require__(57376);
+;// CONCATENATED MODULE: ./packages/action-kit/dist/attest/store.js
+/**
+ * Where the signed bundles go, as the inputs say: bundle files, the image's registry (an OCI 1.1
+ * referrer of the image digest), the GitHub attestations API. Each destination is reported.
+ */
+
+
+
+
+
+
+async function storeBundles(items, storage, workspace, env) {
+    const out = { bundlePaths: [], attestationDigests: [], registryManifests: [], attestationIds: [], notes: [] };
+    for (const item of items)
+        out.attestationDigests.push(`sha256:${createHash("sha256").update(JSON.stringify(item.bundle)).digest("hex")}`);
+    if (storage.bundleDir !== undefined) {
+        const dir = path.resolve(workspace, storage.bundleDir);
+        const signed = items.map((item) => ({ bundle: item.bundle, subjects: item.subjects.map((s) => `${s.name}${item.fileSuffix ?? ""}`) }));
+        out.bundlePaths.push(...(await writeBundles(signed, { dir, layout: storage.bundleLayout })));
+        out.notes.push(`${out.bundlePaths.length} bundle file(s) in ${path.relative(workspace, dir) || "."}`);
+    }
+    if (storage.pushToRegistry) {
+        const client = new RegistryClient();
+        for (const item of items) {
+            // An index's platform manifests get the bundle with the index: attach once per digest.
+            const done = new Set();
+            for (const subject of item.subjects.filter(isImageSubject)) {
+                if (done.has(subject.digest.sha256))
+                    continue;
+                const reference = parseReference(subject.name);
+                const store = client.store(reference);
+                const attached = await attachBundle(store, `sha256:${subject.digest.sha256}`, item.bundle);
+                for (const a of attached) {
+                    out.registryManifests.push(a.manifest.digest);
+                    done.add(a.subject.digest.replace(/^sha256:/, ""));
+                }
+                out.notes.push(`attached to ${store.location}@sha256:${subject.digest.sha256} (${attached.length} manifest(s), ${attached[0]?.method ?? "none"})`);
+            }
+        }
+        if (out.registryManifests.length === 0) {
+            throw new InputError("INPUT_INVALID", 'input "push-to-registry" needs an image subject: "subject-name" as registry/repository (e.g. ghcr.io/acme/app) with "subject-digest"');
+        }
+    }
+    if (storage.githubAttestations) {
+        const repository = env.GITHUB_REPOSITORY;
+        if (!repository || !storage.githubToken)
+            throw new InputError("INPUT_INVALID", 'input "github-attestations" needs GITHUB_REPOSITORY and "github-token"');
+        for (const item of items) {
+            const result = await uploadToGitHub(item.bundle, { apiUrl: env.GITHUB_API_URL, repository, token: storage.githubToken });
+            if (result.status === "stored")
+                out.attestationIds.push(String(result.id));
+            else {
+                log.warning(`github-attestations skipped: ${result.reason}`);
+                out.notes.push(`GitHub attestations skipped: ${result.reason}`);
+                break;
+            }
+        }
+        if (out.attestationIds.length > 0)
+            out.notes.push(`${out.attestationIds.length} attestation(s) stored in ${repository}'s GitHub attestations`);
+    }
+    return out;
+}
+/** A subject named like `host/repository` (a registry host: a dot, a port, or localhost). */
+function isImageSubject(subject) {
+    const first = subject.name.split("/")[0] ?? "";
+    return subject.name.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
+}
+//# sourceMappingURL=store.js.map
+;// CONCATENATED MODULE: ./packages/action-kit/dist/attest/subject-inputs.js
+
+
+/** One item a line (globs may hold commas: `{a,b}`); blank lines dropped. */
+function linesInput(name) {
+    return (stringInput(name) ?? "")
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== "");
+}
+/** subject-path, subject-digest + subject-name, subject-checksums. */
+function readSubjectInputs() {
+    const digest = stringInput("subject-digest");
+    const name = stringInput("subject-name");
+    if ((digest === undefined) !== (name === undefined)) {
+        throw new InputError("INPUT_INVALID", `input "${digest === undefined ? "subject-digest" : "subject-name"}" is required with "${digest === undefined ? "subject-name" : "subject-digest"}"`);
+    }
+    const subjects = { paths: linesInput("subject-path"), checksums: linesInput("subject-checksums") };
+    if (digest !== undefined && name !== undefined)
+        subjects.digests = [{ name, digest: { sha256: digest.replace(/^sha256:/, "") } }];
+    if ((subjects.paths?.length ?? 0) === 0 && (subjects.checksums?.length ?? 0) === 0 && subjects.digests === undefined) {
+        throw new InputError("INPUT_INVALID", 'no subject: give "subject-path", "subject-checksums", or "subject-digest" with "subject-name"');
+    }
+    return subjects;
+}
+//# sourceMappingURL=subject-inputs.js.map
+// EXTERNAL MODULE: ./packages/attest/dist/verify/index.js + 2 modules
+var verify = __nccwpck_require__(61732);
+;// CONCATENATED MODULE: ./packages/action-kit/dist/attest/verify-inputs.js
+
 
 
 
 /** The policy inputs, named as the CLI flags (and as policyFromJSON reads them). */
-const POLICY_INPUTS = _peptide_attest_verify__WEBPACK_IMPORTED_MODULE_2__/* .POLICY_FIELDS */ .lA;
-function readInputs(env = process.env) {
-    const policyInputs = {};
+const POLICY_INPUTS = verify/* POLICY_FIELDS */.lA;
+/** The identity inputs and `predicate-type` (one a line) as policy fields, flag spelling; empty ones left out. */
+function readPolicyInputs() {
+    const fields = {};
     for (const name of POLICY_INPUTS) {
-        const value = (0,_peptide_action_kit__WEBPACK_IMPORTED_MODULE_0__/* .stringInput */ .Uj)(name);
+        const value = (0,dist/* stringInput */.Uj)(name);
         if (value !== undefined)
-            policyInputs[name] = value;
+            fields[name] = value;
     }
-    const predicateTypes = ((0,_peptide_action_kit__WEBPACK_IMPORTED_MODULE_0__/* .stringInput */ .Uj)("predicate-type") ?? "").split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "");
+    const predicateTypes = ((0,dist/* stringInput */.Uj)("predicate-type") ?? "").split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "");
     if (predicateTypes.length > 0)
-        policyInputs["predicate-type"] = predicateTypes;
-    const subjectPath = (0,_peptide_action_kit__WEBPACK_IMPORTED_MODULE_0__/* .stringInput */ .Uj)("subject-path");
-    const subjectDigest = (0,_peptide_action_kit__WEBPACK_IMPORTED_MODULE_0__/* .stringInput */ .Uj)("subject-digest");
-    if ((subjectPath === undefined) === (subjectDigest === undefined))
-        throw new _peptide_core__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz("INPUT_INVALID", 'give one of "subject-path" or "subject-digest"');
-    if ((0,_peptide_action_kit__WEBPACK_IMPORTED_MODULE_0__/* .stringInput */ .Uj)("trusted-root") !== undefined && ((0,_peptide_action_kit__WEBPACK_IMPORTED_MODULE_0__/* .stringInput */ .Uj)("tuf-mirror") !== undefined || (0,_peptide_action_kit__WEBPACK_IMPORTED_MODULE_0__/* .stringInput */ .Uj)("tuf-root") !== undefined)) {
-        throw new _peptide_core__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz("INPUT_INVALID", '"trusted-root" is a trusted root already; "tuf-mirror" and "tuf-root" are for fetching one through TUF, give one or the other');
+        fields["predicate-type"] = predicateTypes;
+    return fields;
+}
+/**
+ * Where the trusted root comes from: `trusted-root` (a file: nothing is fetched), else TUF from
+ * `tuf-mirror` (with `tuf-root` on first use of a private mirror) or Sigstore's public-good
+ * repository, cached. Paths are relative to `workspace`. A file and TUF inputs together are refused.
+ */
+function readTrustedRootInputs(workspace, env) {
+    const file = (0,dist/* stringInput */.Uj)("trusted-root");
+    const mirrorUrl = (0,dist/* stringInput */.Uj)("tuf-mirror");
+    const rootFile = (0,dist/* stringInput */.Uj)("tuf-root");
+    if (file !== undefined) {
+        if (mirrorUrl !== undefined || rootFile !== undefined) {
+            throw new core_dist/* InputError */.dz("INPUT_INVALID", '"trusted-root" is a trusted root already; "tuf-mirror" and "tuf-root" are for fetching one through TUF, give one or the other');
+        }
+        return { kind: "file", path: external_node_path_.resolve(workspace, file) };
     }
+    return { kind: "tuf", mirrorUrl, rootPath: rootFile === undefined ? undefined : external_node_path_.resolve(workspace, rootFile), cacheDir: (0,verify/* defaultTufCacheDir */.aA)(env) };
+}
+//# sourceMappingURL=verify-inputs.js.map
+;// CONCATENATED MODULE: ./packages/action-kit/dist/attest/index.js
+/** Input readers and helpers shared by the actions that sign, verify and promote. */
+
+
+
+
+
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./actions/verify/lib/inputs.js
+
+
+
+
+function readInputs(env = process.env) {
+    const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
+    const subjectPath = (0,dist/* stringInput */.Uj)("subject-path");
+    const subjectDigest = (0,dist/* stringInput */.Uj)("subject-digest");
+    if ((subjectPath === undefined) === (subjectDigest === undefined))
+        throw new core_dist/* InputError */.dz("INPUT_INVALID", 'give one of "subject-path" or "subject-digest"');
     return {
         subjectPath,
         subjectDigest,
-        subjectName: (0,_peptide_action_kit__WEBPACK_IMPORTED_MODULE_0__/* .stringInput */ .Uj)("subject-name"),
-        bundle: (0,_peptide_action_kit__WEBPACK_IMPORTED_MODULE_0__/* .stringInput */ .Uj)("bundle"),
-        trustedRoot: (0,_peptide_action_kit__WEBPACK_IMPORTED_MODULE_0__/* .stringInput */ .Uj)("trusted-root"),
-        tufMirror: (0,_peptide_action_kit__WEBPACK_IMPORTED_MODULE_0__/* .stringInput */ .Uj)("tuf-mirror"),
-        tufRoot: (0,_peptide_action_kit__WEBPACK_IMPORTED_MODULE_0__/* .stringInput */ .Uj)("tuf-root"),
-        policyFile: (0,_peptide_action_kit__WEBPACK_IMPORTED_MODULE_0__/* .stringInput */ .Uj)("policy"),
-        policyInputs,
-        showSummary: (0,_peptide_action_kit__WEBPACK_IMPORTED_MODULE_0__/* .booleanInput */ .tE)("show-summary", true),
-        workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
+        subjectName: (0,dist/* stringInput */.Uj)("subject-name"),
+        bundle: (0,dist/* stringInput */.Uj)("bundle"),
+        trustedRoot: readTrustedRootInputs(workspace, env),
+        policyFile: (0,dist/* stringInput */.Uj)("policy"),
+        policyInputs: readPolicyInputs(),
+        showSummary: (0,dist/* booleanInput */.tE)("show-summary", true),
+        workspace,
         tempDir: env.RUNNER_TEMP ?? env.GITHUB_WORKSPACE ?? process.cwd(),
         env,
     };
@@ -34960,7 +35149,7 @@ function readInputs(env = process.env) {
 
 /***/ }),
 
-/***/ 61126:
+/***/ 49711:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34975,5206 +35164,14 @@ var promises_ = __nccwpck_require__(51455);
 var external_node_path_ = __nccwpck_require__(76760);
 // EXTERNAL MODULE: ./packages/action-kit/dist/index.js + 20 modules
 var dist = __nccwpck_require__(27532);
-// EXTERNAL MODULE: ./packages/core/dist/index.js + 4 modules
-var core_dist = __nccwpck_require__(57775);
-;// CONCATENATED MODULE: ./packages/attest/dist/subjects/checksums.js
-
-
-/**
- * Subjects from a checksums file, as release pipelines write them with `sha256sum`:
- *
- *     <64 hex>  name        text mode (two spaces)
- *     <64 hex> *name        binary mode
- *     \<64 hex>  na\\me     a name holding `\` or a newline, escaped (GNU coreutils)
- *     SHA256 (name) = <64 hex>   the BSD / `sha256sum --tag` form
- *
- * Blank lines and `#` comments are skipped; a CRLF file reads the same as an LF one. Any other
- * line is an error naming the file and the line number.
- */
-const GNU_LINE = /^(\\?)([0-9a-fA-F]+)[ \t]([ *]?)(.*)$/;
-const BSD_LINE = /^(SHA\d*(?:-\d+)?|MD5|BLAKE2[bs]?(?:-\d+)?|SM3) ?\((.*)\) ?= ?([0-9a-fA-F]+)$/;
-const SHA256_HEX = /^[0-9a-f]{64}$/;
-/** Largest checksums file read: 64 MiB is several hundred thousand lines. */
-const MAX_CHECKSUMS_BYTES = (/* unused pure expression or super */ null && (64 * 1024 * 1024));
-/** Reads a checksums file; `file` is resolved against `cwd` and named as given in errors. */
-async function checksums_readChecksumsFile(file, cwd = process.cwd()) {
-    const absolute = path.resolve(cwd, file);
-    const text = await readTextFile(absolute, { maxBytes: MAX_CHECKSUMS_BYTES }).catch((cause) => {
-        if (cause instanceof InputError) {
-            const message = cause.message.startsWith(absolute) ? `${file}${cause.message.slice(absolute.length)}` : cause.message;
-            throw new InputError(cause.code, `checksums file ${message}`, { cause });
-        }
-        throw cause;
-    });
-    return parseChecksums(text, file);
-}
-/** Parses the text of a checksums file; `file` names it in errors. */
-function parseChecksums(text, file) {
-    const subjects = [];
-    const lines = text.split("\n");
-    lines.forEach((raw, index) => {
-        const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-        if (line.trim() === "" || line.startsWith("#"))
-            return;
-        subjects.push(parseLine(line, file, index + 1));
-    });
-    if (subjects.length === 0)
-        throw new InputError("INPUT_INVALID", `${file}: no checksum line; expected \`<sha256 hex>  <name>\` lines as sha256sum writes them`);
-    return subjects;
-}
-function parseLine(line, file, lineNumber) {
-    const where = `${file}:${lineNumber}`;
-    const bsd = BSD_LINE.exec(line);
-    if (bsd) {
-        const [, algorithm = "", name = "", hex = ""] = bsd;
-        if (algorithm.toUpperCase() !== "SHA256")
-            throw new InputError("INPUT_INVALID", `${where}: a ${algorithm} checksum, not SHA256; write the file with sha256sum`);
-        return subject(name, hex, where);
-    }
-    const gnu = GNU_LINE.exec(line);
-    if (!gnu)
-        throw new InputError("INPUT_INVALID", `${where}: not a checksum line; expected \`<sha256 hex>  <name>\` or \`<sha256 hex> *<name>\``);
-    const [, escaped = "", hex = "", , rawName = ""] = gnu;
-    const name = escaped ? unescapeName(rawName, where) : rawName;
-    return subject(name, hex, where);
-}
-function subject(name, hex, where) {
-    const digest = hex.toLowerCase();
-    if (!SHA256_HEX.test(digest)) {
-        const what = digest.length === 40 ? "a sha1" : digest.length === 128 ? "a sha512" : `a ${digest.length}-character`;
-        throw new InputError("INPUT_INVALID", `${where}: ${what} digest, not sha256 (64 hex characters); write the file with sha256sum`);
-    }
-    if (name === "")
-        throw new InputError("INPUT_INVALID", `${where}: a digest without a file name`);
-    return { name, digest: { sha256: digest } };
-}
-/** GNU coreutils escapes `\` as `\\`, newline as `\n` and carriage return as `\r` when it prefixes a line with `\`. */
-function unescapeName(name, where) {
-    return name.replace(/\\(.?)/g, (_, ch) => {
-        if (ch === "\\")
-            return "\\";
-        if (ch === "n")
-            return "\n";
-        if (ch === "r")
-            return "\r";
-        throw new InputError("INPUT_INVALID", `${where}: bad escape \`\\${ch}\` in an escaped file name`);
-    });
-}
-//# sourceMappingURL=checksums.js.map
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
-;// CONCATENATED MODULE: ./packages/attest/dist/subjects/digest.js
-
-
-
-/**
- * Bytes per read when hashing a file. Measured on a 1 GiB file (bench/digest --tune, 2 vCPUs):
- * 64 KiB and 256 KiB lose a quarter of the speed to per-read overhead; 1 MiB to 16 MiB are within
- * the noise of each other, and 16 MiB adds 10 MiB to the resident set. 1 MiB it is.
- */
-const digest_DIGEST_CHUNK_BYTES = (/* unused pure expression or super */ null && (1024 * 1024));
-/**
- * The sha256 of a file as lower-case hex, streamed through one buffer that every read reuses:
- * memory stays flat (one chunk) whatever the file's size, and no garbage is made per chunk. This
- * is faster and flatter than `fs.createReadStream`, which allocates a new buffer for every chunk
- * (bench/digest --tune shows both). Throws an InputError naming the file when it cannot be read.
- */
-async function digest_sha256File(file, options = {}) {
-    const size = Math.max(4096, Math.floor(options.highWaterMark ?? digest_DIGEST_CHUNK_BYTES));
-    const hash = createHash("sha256");
-    const handle = await open(file, "r").catch((cause) => {
-        throw readError(file, cause);
-    });
-    try {
-        const buffer = Buffer.allocUnsafe(size);
-        for (;;) {
-            const { bytesRead } = await handle.read(buffer, 0, size, null).catch((cause) => {
-                throw readError(file, cause);
-            });
-            if (bytesRead === 0)
-                break;
-            hash.update(bytesRead === size ? buffer : buffer.subarray(0, bytesRead));
-        }
-    }
-    finally {
-        await handle.close();
-    }
-    return hash.digest("hex");
-}
-/** The sha256 of everything a stream yields (an HTTP body, a tar entry), as lower-case hex. */
-async function sha256Stream(stream) {
-    const hash = createHash("sha256");
-    for await (const chunk of stream)
-        hash.update(chunk);
-    return hash.digest("hex");
-}
-/** The sha256 of bytes in memory, as lower-case hex. */
-function sha256Hex(bytes) {
-    return createHash("sha256").update(bytes).digest("hex");
-}
-function readError(file, cause) {
-    const code = digest_errnoOf(cause);
-    if (code === "ENOENT")
-        return new InputError("INPUT_NOT_FOUND", `${file}: no such file`, { cause });
-    if (code === "EISDIR")
-        return new InputError("INPUT_INVALID", `${file}: a directory, not a file`, { cause });
-    return new InputError("INPUT_NOT_FOUND", `${file}: cannot be read (${code ?? "error"})`, { cause });
-}
-function digest_errnoOf(error) {
-    return typeof error === "object" && error !== null && "code" in error && typeof error.code === "string" ? error.code : undefined;
-}
-//# sourceMappingURL=digest.js.map
-;// CONCATENATED MODULE: ./packages/attest/dist/subjects/glob.js
-
-
-const GLOB_CHARS = /[*?[{]/;
-/** Whether `text` holds glob syntax; a path without any is taken literally. */
-function glob_isGlob(text) {
-    return GLOB_CHARS.test(text);
-}
-/**
- * The files `pattern` matches below `cwd`, spelled as the pattern spells them (relative when the
- * pattern is relative, `/`-separated), sorted and without duplicates.
- */
-async function glob_expandGlob(pattern, cwd) {
-    const found = new Set();
-    for (const alternative of expandBraces(pattern.split("\\").join("/"))) {
-        const absolute = alternative.startsWith("/");
-        const parts = alternative.split("/").filter((part, i) => part !== "" && !(part === "." && i === 0));
-        const segments = parts.map(toSegment);
-        const start = absolute ? "/" : cwd;
-        await walk(start, absolute ? "/" : "", segments, 0, found);
-    }
-    return [...found].sort();
-}
-/** A compiled matcher for exclusions (`!pattern`), tested against `/`-separated relative paths. */
-function glob_globMatcher(pattern) {
-    const regexps = expandBraces(pattern.split("\\").join("/")).map((alternative) => {
-        const parts = alternative.split("/").filter((part, i) => part !== "" && !(part === "." && i === 0));
-        const body = parts
-            .map((part, i) => {
-            if (part === "**")
-                return i === parts.length - 1 ? ".*" : "(?:[^/]+/)*";
-            return `${segmentSource(part)}${i === parts.length - 1 ? "" : "/"}`;
-        })
-            .join("");
-        return new RegExp(`^${alternative.startsWith("/") ? "/" : ""}${body}$`);
-    });
-    return (file) => {
-        const normalized = file.split("\\").join("/").replace(/^\.\//, "");
-        return regexps.some((re) => re.test(normalized));
-    };
-}
-async function walk(dir, shown, segments, index, found) {
-    const segment = segments[index];
-    if (segment === undefined)
-        return;
-    const last = index === segments.length - 1;
-    if (segment.kind === "literal") {
-        const child = path.join(dir, segment.name);
-        const kind = await kindOf(child);
-        if (last && kind === "file")
-            found.add(join(shown, segment.name));
-        else if (!last && kind === "directory")
-            await walk(child, join(shown, segment.name), segments, index + 1, found);
-        return;
-    }
-    const entries = await list(dir);
-    if (segment.kind === "globstar") {
-        // Zero directories: the rest of the pattern applies here; a trailing `**` takes every file.
-        if (last) {
-            for (const entry of entries)
-                if (entry.kind === "file")
-                    found.add(join(shown, entry.name));
-        }
-        else {
-            await walk(dir, shown, segments, index + 1, found);
-        }
-        for (const entry of entries) {
-            if (entry.kind === "directory" && !entry.symlink && entry.name !== ".git") {
-                await walk(path.join(dir, entry.name), join(shown, entry.name), segments, index, found);
-            }
-        }
-        return;
-    }
-    for (const entry of entries) {
-        if (!segment.re.test(entry.name))
-            continue;
-        if (last && entry.kind === "file")
-            found.add(join(shown, entry.name));
-        else if (!last && entry.kind === "directory")
-            await walk(path.join(dir, entry.name), join(shown, entry.name), segments, index + 1, found);
-    }
-}
-async function list(dir) {
-    const dirents = await readdir(dir, { withFileTypes: true }).catch(() => []);
-    const entries = [];
-    for (const dirent of dirents) {
-        if (dirent.isFile())
-            entries.push({ name: dirent.name, kind: "file", symlink: false });
-        else if (dirent.isDirectory())
-            entries.push({ name: dirent.name, kind: "directory", symlink: false });
-        else if (dirent.isSymbolicLink())
-            entries.push({ name: dirent.name, kind: await kindOf(path.join(dir, dirent.name)), symlink: true });
-    }
-    return entries;
-}
-async function kindOf(file) {
-    try {
-        const info = await stat(file);
-        return info.isFile() ? "file" : info.isDirectory() ? "directory" : "other";
-    }
-    catch {
-        return "missing";
-    }
-}
-function join(shown, name) {
-    if (shown === "")
-        return name;
-    return shown.endsWith("/") ? `${shown}${name}` : `${shown}/${name}`;
-}
-function toSegment(part) {
-    if (part === "**")
-        return { kind: "globstar" };
-    if (!glob_isGlob(part))
-        return { kind: "literal", name: part };
-    return { kind: "pattern", re: new RegExp(`^${segmentSource(part)}$`) };
-}
-/** The RegExp source of one path segment: `*`, `?` and classes never cross a `/`. */
-function segmentSource(part) {
-    let re = "";
-    for (let i = 0; i < part.length; i++) {
-        const ch = part[i];
-        if (ch === "*") {
-            while (part[i + 1] === "*")
-                i++;
-            re += "[^/]*";
-        }
-        else if (ch === "?") {
-            re += "[^/]";
-        }
-        else if (ch === "[") {
-            const close = part.indexOf("]", i + 2);
-            if (close < 0) {
-                re += "\\[";
-                continue;
-            }
-            let body = part.slice(i + 1, close);
-            const negated = body.startsWith("!") || body.startsWith("^");
-            if (negated)
-                body = body.slice(1);
-            re += `[${negated ? "^/" : ""}${body.replace(/[\\\]]/g, "\\$&")}]`;
-            i = close;
-        }
-        else {
-            re += ch.replace(/[.+^${}()|[\]\\]/g, "\\$&");
-        }
-    }
-    return re;
-}
-/** `a/{b,c}/*.{tgz,zip}` → four patterns; nested braces expand too; a lone `{` stays literal. */
-function expandBraces(pattern) {
-    const open = pattern.indexOf("{");
-    if (open < 0)
-        return [pattern];
-    let depth = 0;
-    const commas = [];
-    for (let i = open; i < pattern.length; i++) {
-        const ch = pattern[i];
-        if (ch === "{")
-            depth++;
-        else if (ch === "}") {
-            depth--;
-            if (depth === 0) {
-                if (commas.length === 0) {
-                    // `{x}` has no alternatives: keep it, expand what follows.
-                    return expandBraces(pattern.slice(i + 1)).map((rest) => `${pattern.slice(0, i + 1)}${rest}`);
-                }
-                const head = pattern.slice(0, open);
-                const tail = pattern.slice(i + 1);
-                const bounds = [open, ...commas, i];
-                const options = [];
-                for (let k = 0; k < bounds.length - 1; k++)
-                    options.push(pattern.slice(bounds[k] + 1, bounds[k + 1]));
-                return options.flatMap((option) => expandBraces(`${head}${option}${tail}`));
-            }
-        }
-        else if (ch === "," && depth === 1)
-            commas.push(i);
-    }
-    return [pattern];
-}
-//# sourceMappingURL=glob.js.map
-;// CONCATENATED MODULE: ./packages/attest/dist/subjects/image.js
-
-/**
- * An image subject from a reference by digest: `ghcr.io/o/app@sha256:<64 hex>`. A tag before the
- * digest (`app:1.2@sha256:…`) is dropped: the digest is what is attested, and the subject name is
- * the repository, as registries and `cosign` name it. Nothing is fetched.
- */
-const DIGEST_REF = /^(?<name>[^\s@]+)@(?<algorithm>[a-z0-9]+(?:[+._-][a-z0-9]+)*):(?<hex>[0-9a-fA-F]+)$/;
-/** Whether `text` is written as an image reference by digest (`name@sha256:hex`). */
-function isImageReference(text) {
-    return /@sha256:[0-9a-fA-F]{64}$/.test(text.trim());
-}
-function image_imageSubject(reference) {
-    const text = reference.trim();
-    const match = DIGEST_REF.exec(text);
-    if (!match?.groups) {
-        throw new InputError("INPUT_INVALID", `${reference}: not an image reference by digest; expected name@sha256:<64 hex>`);
-    }
-    const { algorithm = "", hex = "" } = match.groups;
-    if (algorithm !== "sha256")
-        throw new InputError("INPUT_INVALID", `${reference}: a ${algorithm} digest; image subjects are attested by sha256`);
-    if (!/^[0-9a-fA-F]{64}$/.test(hex))
-        throw new InputError("INPUT_INVALID", `${reference}: the digest is not 64 hex characters`);
-    const name = withoutTag(match.groups.name ?? "");
-    if (name === "" || name.endsWith("/") || name.startsWith("/"))
-        throw new InputError("INPUT_INVALID", `${reference}: no repository name before the digest`);
-    return { name, digest: { sha256: hex.toLowerCase() } };
-}
-/** `host:5000/o/app:1.2` → `host:5000/o/app`: a colon after the last `/` starts a tag. */
-function withoutTag(name) {
-    const slash = name.lastIndexOf("/");
-    const colon = name.lastIndexOf(":");
-    return colon > slash ? name.slice(0, colon) : name;
-}
-//# sourceMappingURL=image.js.map
-;// CONCATENATED MODULE: ./packages/attest/dist/subjects/collect.js
-
-
-
-
-
-
-
-/**
- * Every subject the inputs name, hashed where they are files, with duplicates (same name and
- * digest) removed, sorted by name then digest. Throws an InputError naming the input: a missing
- * file, a directory given as a file, a glob matching nothing, a bad checksums line, a bad image
- * reference, or one name with two digests.
- */
-async function collectSubjects(inputs, options = {}) {
-    const cwd = options.cwd ?? process.cwd();
-    const naming = options.naming ?? "basename";
-    const files = await filesOf(inputs.paths ?? [], cwd);
-    const found = await hashAll(files, cwd, options);
-    for (const file of inputs.checksums ?? []) {
-        for (const subject of await readChecksumsFile(file, cwd))
-            found.push({ ...subject, from: file });
-    }
-    for (const reference of inputs.images ?? [])
-        found.push({ ...imageSubject(reference), from: reference });
-    for (const subject of inputs.digests ?? [])
-        found.push({ ...checkedDigest(subject), from: subject.name });
-    if (found.length === 0)
-        throw new InputError("INPUT_INVALID", "no subject given; name files, globs, a checksums file or an image by digest");
-    return unique(found, naming);
-}
-/** Files named by the path inputs as the user spelled them, in input order, each once; exclusions applied. */
-async function filesOf(inputs, cwd) {
-    const exclusions = inputs.filter((input) => input.trim().startsWith("!")).map((input) => globMatcher(input.trim().slice(1)));
-    const seen = new Set();
-    const files = [];
-    for (const raw of inputs) {
-        const input = raw.trim();
-        if (input === "" || input.startsWith("!"))
-            continue;
-        const matched = isGlob(input) && !(await isFile(path.resolve(cwd, input))) ? await expandGlob(input, cwd) : [await literalFile(input, cwd)];
-        if (matched.length === 0)
-            throw new InputError("INPUT_NOT_FOUND", `${input}: the glob matches no file (from ${cwd})`);
-        const kept = matched.filter((file) => !exclusions.some((excluded) => excluded(file)));
-        if (kept.length === 0)
-            throw new InputError("INPUT_NOT_FOUND", `${input}: every file the glob matches is excluded by a \`!\` pattern`);
-        for (const file of kept) {
-            const key = path.resolve(cwd, file);
-            if (seen.has(key))
-                continue;
-            seen.add(key);
-            files.push(file);
-        }
-    }
-    return files;
-}
-/** A file named like a glob (`sbom[1].json`) is taken as it is, as a shell does. */
-async function isFile(file) {
-    return stat(file).then((info) => info.isFile(), () => false);
-}
-async function literalFile(input, cwd) {
-    const info = await stat(path.resolve(cwd, input)).catch((cause) => {
-        const code = errnoOf(cause);
-        throw new InputError("INPUT_NOT_FOUND", code === "ENOENT" ? `${input}: no such file` : `${input}: cannot be read (${code ?? "error"})`, { cause });
-    });
-    if (info.isDirectory())
-        throw new InputError("INPUT_INVALID", `${input}: a directory; name its files or a glob such as ${input.replace(/\/+$/, "")}/**`);
-    if (!info.isFile())
-        throw new InputError("INPUT_INVALID", `${input}: not a regular file`);
-    return input;
-}
-/** Each file's sha256, a few files at a time; the subject is named by `naming`. */
-async function hashAll(files, cwd, options) {
-    const naming = options.naming ?? "basename";
-    const limit = Math.max(1, options.concurrency ?? 4);
-    const highWaterMark = options.highWaterMark ?? DIGEST_CHUNK_BYTES;
-    const found = new Array(files.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < files.length) {
-            const index = next++;
-            const file = files[index];
-            const absolute = path.resolve(cwd, file);
-            const sha256 = await sha256File(absolute, { highWaterMark }).catch(renamed(file, absolute));
-            found[index] = { name: fileName(file, naming), digest: { sha256 }, from: file };
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, files.length) }, worker));
-    return found;
-}
-function checkedDigest(subject) {
-    const hex = String(subject.digest.sha256 ?? "").replace(/^sha256:/, "").toLowerCase();
-    if (!/^[0-9a-f]{64}$/.test(hex))
-        throw new InputError("INPUT_INVALID", `${subject.name}: the subject digest is not sha256:<64 hex>`);
-    if (subject.name.trim() === "")
-        throw new InputError("INPUT_INVALID", `sha256:${hex}: a subject digest needs a subject name`);
-    return { name: subject.name, digest: { sha256: hex } };
-}
-/** Errors from a nested call name the file as the user spelled it. */
-function renamed(shown, absolute) {
-    return (error) => {
-        if (error instanceof InputError && error.message.startsWith(absolute)) {
-            throw new InputError(error.code, `${shown}${error.message.slice(absolute.length)}`, { cause: error });
-        }
-        throw error;
-    };
-}
-/** One subject per (name, digest), sorted; one name with two digests is an error. */
-function unique(subjects, naming) {
-    const byName = new Map();
-    for (const { name, digest, from } of subjects) {
-        const digests = byName.get(name) ?? new Map();
-        byName.set(name, digests);
-        if (!digests.has(digest.sha256))
-            digests.set(digest.sha256, from);
-    }
-    const out = [];
-    for (const [name, digests] of byName) {
-        if (digests.size > 1) {
-            const [first, second] = [...digests.values()];
-            const hint = naming === "basename" ? "; name file subjects by path" : "";
-            throw new InputError("INPUT_INVALID", `${name}: one subject name with two digests (from ${first} and ${second})${hint}`);
-        }
-        for (const digest of digests.keys())
-            out.push({ name, digest: { sha256: digest } });
-    }
-    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.digest.sha256 < b.digest.sha256 ? -1 : 1));
-}
-function fileName(file, naming) {
-    const posix = file.split("\\").join("/");
-    return naming === "basename" ? path.posix.basename(posix) : posix.replace(/^\.\//, "");
-}
-//# sourceMappingURL=collect.js.map
-;// CONCATENATED MODULE: ./packages/attest/dist/subjects/index.js
-
-
-
-
-
-//# sourceMappingURL=index.js.map
-// EXTERNAL MODULE: ./packages/attest/dist/oidc/errors.js
-var errors = __nccwpck_require__(91445);
-;// CONCATENATED MODULE: ./packages/attest/dist/oidc/jwks.js
-
-
-
-const DISCOVERY_PATH = "/.well-known/openid-configuration";
-/**
- * The issuer's signing keys: `<issuer>/.well-known/openid-configuration`, then its `jwks_uri`.
- * The discovery document must name the same issuer (OpenID Connect Discovery 1.0, §4.3), and the
- * keys must come over https (plain http only when the issuer itself is on loopback, for tests).
- * Keys are fetched from the issuer the caller expects, never from a URL the token names.
- */
-async function jwks_fetchIssuerKeys(issuer, options = {}) {
-    const base = issuer.replace(/\/+$/, "");
-    const config = await getJson(`${base}${DISCOVERY_PATH}`, options, "discovery document");
-    const named = typeof config.issuer === "string" ? config.issuer.replace(/\/+$/, "") : undefined;
-    if (named !== base) {
-        throw new OidcError("JWKS_INVALID", `${base}${DISCOVERY_PATH}: names issuer ${String(config.issuer)}, expected ${base}`);
-    }
-    if (typeof config.jwks_uri !== "string")
-        throw new OidcError("JWKS_INVALID", `${base}${DISCOVERY_PATH}: no jwks_uri`);
-    const jwksUri = parseUrl(config.jwks_uri, `${base}${DISCOVERY_PATH}: jwks_uri`);
-    if (jwksUri.protocol !== "https:" && !(jwksUri.protocol === "http:" && isLoopback(jwksUri) && isLoopback(parseUrl(base, "issuer")))) {
-        throw new OidcError("JWKS_INVALID", `${base}${DISCOVERY_PATH}: jwks_uri ${jwksUri.origin} is not https`);
-    }
-    const set = await getJson(jwksUri.href, options, "key set");
-    if (!Array.isArray(set.keys))
-        throw new OidcError("JWKS_INVALID", `${jwksUri.origin}${jwksUri.pathname}: no "keys" array`);
-    const keys = set.keys.filter((key) => typeof key === "object" && key !== null && !Array.isArray(key));
-    return { keys };
-}
-/**
- * The public keys that may have signed a token with this header: the key named by `kid` when the
- * header has one, else every key of the algorithm's type. A key declaring another `alg` or a
- * `use` other than `sig` is never used.
- */
-function jwks_candidateKeys(set, alg, kid) {
-    const fits = set.keys.filter((key) => {
-        if (key.use !== undefined && key.use !== "sig")
-            return false;
-        if (key.alg !== undefined && key.alg !== alg)
-            return false;
-        if (alg === "ES256" ? key.kty !== "EC" || key.crv !== "P-256" : key.kty !== "RSA")
-            return false;
-        return kid === undefined || key.kid === kid;
-    });
-    const out = [];
-    for (const jwk of fits) {
-        try {
-            out.push(createPublicKey({ key: publicPart(jwk), format: "jwk" }));
-        }
-        catch {
-            // An unusable key is skipped; if none remains the caller reports it.
-        }
-    }
-    return out;
-}
-/** Only the public members: a JWK with `d` (a private key) must not be imported as one. */
-function publicPart(jwk) {
-    return jwk.kty === "EC" ? { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y } : { kty: jwk.kty, n: jwk.n, e: jwk.e };
-}
-async function getJson(url, options, what) {
-    const response = await fetchWithRetry(url, { headers: { accept: "application/json" } }, { ...options.retry, fetch: options.fetch }).catch((cause) => {
-        throw new OidcError("JWKS_INVALID", `the issuer's ${what} cannot be fetched: ${errorMessage(cause)}`, { cause });
-    });
-    const text = await response.text();
-    try {
-        const value = JSON.parse(text);
-        if (typeof value === "object" && value !== null && !Array.isArray(value))
-            return value;
-    }
-    catch {
-        // reported below
-    }
-    throw new OidcError("JWKS_INVALID", `${displayUrl(url)}: the ${what} is not a JSON object`);
-}
-function parseUrl(text, what) {
-    try {
-        return new URL(text);
-    }
-    catch {
-        throw new OidcError("JWKS_INVALID", `${what} is not a URL: ${text.slice(0, 100)}`);
-    }
-}
-function isLoopback(url) {
-    return url.hostname === "127.0.0.1" || url.hostname === "localhost" || url.hostname === "[::1]";
-}
-function displayUrl(url) {
-    return url.replace(/[?#].*$/, "");
-}
-//# sourceMappingURL=jwks.js.map
-;// CONCATENATED MODULE: ./packages/attest/dist/oidc/jwt.js
-
-const BASE64URL = /^[A-Za-z0-9_-]*$/;
-/** Splits and decodes a token. Errors describe the shape, never echo the token. */
-function jwt_decodeJwt(token) {
-    const parts = token.trim().split(".");
-    if (parts.length !== 3)
-        throw new OidcError("TOKEN_MALFORMED", `the identity token has ${parts.length} part(s), expected 3 (header.payload.signature)`);
-    const [header = "", payload = "", signature = ""] = parts;
-    if (![header, payload, signature].every((part) => BASE64URL.test(part))) {
-        throw new OidcError("TOKEN_MALFORMED", "the identity token is not base64url-encoded");
-    }
-    return {
-        header: jsonPart(header, "header"),
-        payload: jsonPart(payload, "payload"),
-        signingInput: `${header}.${payload}`,
-        signature: Buffer.from(signature, "base64url"),
-    };
-}
-function jsonPart(part, what) {
-    let value;
-    try {
-        value = JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
-    }
-    catch {
-        throw new OidcError("TOKEN_MALFORMED", `the identity token's ${what} is not JSON`);
-    }
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
-        throw new OidcError("TOKEN_MALFORMED", `the identity token's ${what} is not a JSON object`);
-    }
-    return value;
-}
-//# sourceMappingURL=jwt.js.map
-;// CONCATENATED MODULE: ./packages/attest/dist/oidc/verify.js
-
-
-
-
-
-const ALGORITHMS = new Set(["ES256", "RS256"]);
-/**
- * The claims of an identity token whose signature, issuer, validity period and audience check
- * out; throws an OidcError saying which did not. Order: shape, algorithm, issuer (before any
- * fetch, so a foreign token never makes us fetch anything), signature, time, audience.
- */
-async function verify_verifyIdToken(token, options) {
-    const jwt = decodeJwt(token);
-    const alg = jwt.header.alg;
-    if (typeof alg !== "string" || !ALGORITHMS.has(alg)) {
-        throw new OidcError("TOKEN_ALGORITHM", `the identity token is signed with ${typeof alg === "string" ? alg : "no algorithm"}; only ES256 and RS256 are accepted`);
-    }
-    const iss = jwt.payload.iss;
-    if (typeof iss !== "string" || !issuerMatches(iss, options.issuer)) {
-        throw new OidcError("TOKEN_ISSUER", `the identity token was issued by ${typeof iss === "string" ? iss : "no issuer"}, expected ${options.issuer}`);
-    }
-    const kid = typeof jwt.header.kid === "string" ? jwt.header.kid : undefined;
-    const keys = candidateKeys(options.keys ?? (await fetchIssuerKeys(options.issuer, options)), alg, kid);
-    if (keys.length === 0) {
-        throw new OidcError("JWKS_INVALID", `${options.issuer} publishes no ${alg} key${kid === undefined ? "" : ` with kid ${kid}`} for the identity token`);
-    }
-    if (!keys.some((key) => signatureValid(alg, key, jwt.signingInput, jwt.signature))) {
-        throw new OidcError("TOKEN_SIGNATURE", `the identity token's signature does not verify against the keys of ${options.issuer}`);
-    }
-    checkTime(jwt.payload, options.now ?? new Date(), options.clockToleranceSeconds ?? 60);
-    checkAudience(jwt.payload.aud, typeof options.audience === "string" ? [options.audience] : options.audience);
-    return jwt.payload;
-}
-function signatureValid(alg, key, signingInput, signature) {
-    const data = Buffer.from(signingInput, "ascii");
-    try {
-        // JWS ES256 signatures are r || s, 32 bytes each (RFC 7518 §3.4), not DER.
-        if (alg === "ES256")
-            return signature.length === 64 && verifySignature("sha256", data, { key, dsaEncoding: "ieee-p1363" }, signature);
-        return verifySignature("sha256", data, key, signature);
-    }
-    catch {
-        return false;
-    }
-}
-function checkTime(payload, now, tolerance) {
-    const seconds = now.getTime() / 1000;
-    const { exp, nbf, iat } = payload;
-    if (typeof exp !== "number")
-        throw new OidcError("TOKEN_CLAIMS", "the identity token has no numeric exp claim");
-    if (seconds > exp + tolerance)
-        throw new OidcError("TOKEN_EXPIRED", `the identity token expired at ${isoOf(exp)} (now ${now.toISOString()}); request a fresh one`);
-    if (typeof nbf === "number" && seconds + tolerance < nbf) {
-        throw new OidcError("TOKEN_NOT_YET_VALID", `the identity token is not valid before ${isoOf(nbf)} (now ${now.toISOString()}); check the clock`);
-    }
-    if (typeof iat === "number" && seconds + tolerance < iat) {
-        throw new OidcError("TOKEN_NOT_YET_VALID", `the identity token was issued in the future, at ${isoOf(iat)} (now ${now.toISOString()}); check the clock`);
-    }
-}
-function checkAudience(aud, expected) {
-    const got = typeof aud === "string" ? [aud] : Array.isArray(aud) ? aud.filter((a) => typeof a === "string") : [];
-    if (!got.some((a) => expected.includes(a))) {
-        throw new OidcError("TOKEN_AUDIENCE", `the identity token is for audience ${got.length > 0 ? got.join(", ") : "(none)"}, expected ${expected.join(" or ")}`);
-    }
-}
-function isoOf(seconds) {
-    const date = new Date(seconds * 1000);
-    return Number.isNaN(date.getTime()) ? String(seconds) : date.toISOString();
-}
-//# sourceMappingURL=verify.js.map
-;// CONCATENATED MODULE: ./packages/attest/dist/oidc/claims.js
-
-
-/** The claims actions/attest-build-provenance requires, plus `iss`. */
-const REQUIRED = (/* unused pure expression or super */ null && ([
-    "iss",
-    "ref",
-    "sha",
-    "repository",
-    "repository_id",
-    "repository_owner_id",
-    "workflow_ref",
-    "job_workflow_ref",
-    "event_name",
-    "run_id",
-    "run_attempt",
-    "runner_environment",
-]));
-const OPTIONAL_STRINGS = (/* unused pure expression or super */ null && ([
-    "sub",
-    "ref_type",
-    "ref_protected",
-    "repository_owner",
-    "repository_visibility",
-    "workflow_sha",
-    "workflow",
-    "job_workflow_sha",
-    "run_number",
-    "actor",
-    "actor_id",
-    "environment",
-    "head_ref",
-    "base_ref",
-    "enterprise",
-    "enterprise_id",
-    "check_run_id",
-]));
-/** The GitHub claims of a verified payload; throws TOKEN_CLAIMS naming what is missing. */
-function claims_githubClaims(payload) {
-    const missing = REQUIRED.filter((name) => typeof payload[name] !== "string" || payload[name] === "");
-    if (missing.length > 0) {
-        throw new OidcError("TOKEN_CLAIMS", `the identity token lacks the GitHub Actions claim(s) ${missing.join(", ")}; is it a GitHub Actions token?`);
-    }
-    const claims = {};
-    for (const name of REQUIRED)
-        claims[name] = payload[name];
-    for (const name of OPTIONAL_STRINGS)
-        if (typeof payload[name] === "string")
-            claims[name] = payload[name];
-    for (const name of ["iat", "exp", "nbf"])
-        if (typeof payload[name] === "number")
-            claims[name] = payload[name];
-    const aud = payload.aud;
-    if (typeof aud === "string" || (Array.isArray(aud) && aud.every((a) => typeof a === "string")))
-        claims.aud = aud;
-    return claims;
-}
-/** Verifies a GitHub Actions identity token and returns its claims. */
-async function claims_verifyGitHubToken(token, options) {
-    return claims_githubClaims(await verifyIdToken(token, options));
-}
-//# sourceMappingURL=claims.js.map
-// EXTERNAL MODULE: ./packages/attest/dist/oidc/request.js
-var request = __nccwpck_require__(47769);
-;// CONCATENATED MODULE: ./packages/attest/dist/oidc/index.js
-
-
-
-
-
-
-
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./packages/attest/dist/provenance/git-head.js
-
-
-/**
- * The commit checked out in `workspace`, read from `.git` without running git: HEAD holds the
- * commit itself when detached (as actions/checkout leaves it) or a ref resolved through
- * `refs/…` or `packed-refs`. Undefined when there is no git metadata (a checkout through the
- * REST API has none) or it cannot be read.
- */
-async function git_head_workspaceCommit(workspace) {
-    const gitDir = await gitDirOf(workspace);
-    if (gitDir === undefined)
-        return undefined;
-    const head = (await git_head_text(path.join(gitDir, "HEAD")))?.trim();
-    if (head === undefined)
-        return undefined;
-    if (isObjectId(head))
-        return head;
-    const ref = /^ref:\s*(refs\/\S+)$/.exec(head)?.[1];
-    if (ref === undefined)
-        return undefined;
-    const loose = (await git_head_text(path.join(gitDir, ...ref.split("/"))))?.trim();
-    if (loose !== undefined && isObjectId(loose))
-        return loose;
-    const packed = await git_head_text(path.join(gitDir, "packed-refs"));
-    for (const line of packed?.split("\n") ?? []) {
-        const [id, name] = line.trim().split(" ");
-        if (name === ref && id !== undefined && isObjectId(id))
-            return id;
-    }
-    return undefined;
-}
-async function gitDirOf(workspace) {
-    const dotGit = path.join(workspace, ".git");
-    const info = await stat(dotGit).catch(() => undefined);
-    if (info?.isDirectory())
-        return dotGit;
-    if (!info?.isFile())
-        return undefined;
-    // A worktree or submodule: `.git` is a file `gitdir: <path>`.
-    const pointer = /^gitdir:\s*(.+)$/m.exec((await git_head_text(dotGit)) ?? "")?.[1]?.trim();
-    return pointer === undefined ? undefined : path.resolve(workspace, pointer);
-}
-async function git_head_text(file) {
-    return readFile(file, "utf8").catch(() => undefined);
-}
-function isObjectId(value) {
-    return /^[0-9a-f]{40}$/.test(value) || /^[0-9a-f]{64}$/.test(value);
-}
-//# sourceMappingURL=git-head.js.map
-;// CONCATENATED MODULE: ./packages/attest/dist/provenance/build-workflow.js
-
-
-
-
-/** `owner/repo/.github/workflows/x.yml@ref` split into its parts. */
-function build_workflow_splitWorkflowRef(workflowRef) {
-    const match = /^([^/]+\/[^/]+)\/(.+?\.ya?ml)@(.*)$/.exec(workflowRef);
-    if (match)
-        return { repository: match[1], path: match[2], ref: match[3] };
-    const at = workflowRef.indexOf("@");
-    const name = at < 0 ? workflowRef : workflowRef.slice(0, at);
-    const [owner = "", repo = "", ...rest] = name.split("/");
-    return { repository: `${owner}/${repo}`, path: rest.join("/"), ref: at < 0 ? "" : workflowRef.slice(at + 1) };
-}
-async function build_workflow_readBuildWorkflow(context, options = {}) {
-    const { claims } = context;
-    const jobWorkflow = build_workflow_splitWorkflowRef(claims.job_workflow_ref);
-    const unread = (reason, commitChecked = false) => ({ path: jobWorkflow.path, read: false, reason, commitChecked, uses: [] });
-    if (jobWorkflow.repository.toLowerCase() !== claims.repository.toLowerCase()) {
-        return unread(`the job runs ${claims.job_workflow_ref} from another repository; its file is not in the workspace`);
-    }
-    if (context.workspace === undefined)
-        return unread("no workspace to read the workflow file from");
-    const expected = expectedCommit(context);
-    const head = await workspaceCommit(context.workspace);
-    if (head !== undefined && head !== expected) {
-        return unread(`the workspace is at commit ${head}, not at the workflow's commit ${expected}`, true);
-    }
-    let text;
-    try {
-        text = await readTextFile(path.join(context.workspace, jobWorkflow.path), { root: context.workspace });
-    }
-    catch (error) {
-        const why = isPeptideError(error) && error.code === "INPUT_NOT_FOUND" ? "not found in the workspace" : errorMessage(error).replace(/^.*?: /, "");
-        return unread(`${jobWorkflow.path}: ${why}`, head !== undefined);
-    }
-    const workflow = await Promise.all(/* import() */[__nccwpck_require__.e(815), __nccwpck_require__.e(909), __nccwpck_require__.e(601)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4601));
-    let model;
-    try {
-        model = workflow.buildWorkflow(new workflow.SourceFile(jobWorkflow.path, text));
-    }
-    catch (error) {
-        return unread(`${jobWorkflow.path}: not a workflow (${errorMessage(error)})`, head !== undefined);
-    }
-    return {
-        path: jobWorkflow.path,
-        read: true,
-        sha256: createHash("sha256").update(text).digest("hex"),
-        commitChecked: head !== undefined,
-        uses: await usedReferences(workflow, model, expected, options.resolveRef),
-        job: jobPermissions(model, context.env.GITHUB_JOB),
-    };
-}
-/** The commit the job's workflow file was taken from. */
-function expectedCommit(context) {
-    const { claims } = context;
-    if (claims.job_workflow_sha)
-        return claims.job_workflow_sha;
-    if (claims.workflow_sha && claims.workflow_ref === claims.job_workflow_ref)
-        return claims.workflow_sha;
-    return claims.sha;
-}
-async function usedReferences(workflow, model, sourceCommit, resolveRef) {
-    const byText = new Map();
-    const add = (node, job) => {
-        const uses = typeof node?.value === "string" ? node.value.trim() : "";
-        if (uses === "")
-            return;
-        const known = byText.get(uses);
-        if (known) {
-            if (!known.jobs.includes(job))
-                known.jobs.push(job);
-            return;
-        }
-        const comment = typeof node?.comment === "string" && node.comment.trim() !== "" ? node.comment.trim() : undefined;
-        byText.set(uses, { ...describe(workflow, uses, sourceCommit), jobs: [job], ...(comment === undefined ? {} : { comment }) });
-    };
-    for (const job of model.jobs) {
-        add(job.uses, job.id);
-        for (const step of job.steps)
-            add(step.uses, job.id);
-    }
-    const references = [...byText.values()].sort((a, b) => (a.uses < b.uses ? -1 : a.uses > b.uses ? 1 : 0));
-    for (const reference of references) {
-        reference.jobs.sort();
-        const target = reference.target;
-        if (reference.commit !== undefined || resolveRef === undefined || !("owner" in target) || target.ref === undefined)
-            continue;
-        const commit = await resolveRef({ owner: target.owner, repo: target.repo, ref: target.ref }).catch(() => undefined);
-        if (commit !== undefined && /^[0-9a-f]{40}$/.test(commit))
-            Object.assign(reference, { commit, resolvedBy: "lookup" });
-    }
-    return references;
-}
-function describe(workflow, uses, sourceCommit) {
-    const parsed = workflow.parseUses(uses);
-    if (parsed.kind === "local") {
-        const localPath = parsed.path.replace(/^\.\//, "").replace(/\/+$/, "");
-        return { uses, kind: "local", target: { localPath }, pinned: true, commit: sourceCommit, resolvedBy: "source" };
-    }
-    if (parsed.kind === "docker") {
-        const image = parsed.image.trim();
-        const pinned = workflow.isDigestPinned(image);
-        return { uses, kind: "docker", target: { image }, pinned, ...(pinned ? { sha256: image.slice(-64) } : {}) };
-    }
-    const kind = parsed.reusable ? "reusable-workflow" : "action";
-    const target = { owner: parsed.owner, repo: parsed.repo, ...(parsed.path ? { path: parsed.path } : {}), ...(parsed.ref ? { ref: parsed.ref } : {}) };
-    if (workflow.isShaRef(parsed.ref))
-        return { uses, kind, target, pinned: true, commit: parsed.ref, resolvedBy: "pin" };
-    return { uses, kind, target, pinned: false };
-}
-function jobPermissions(model, jobId) {
-    if (!jobId)
-        return undefined;
-    const job = model.jobs.find((candidate) => candidate.id === jobId);
-    if (!job)
-        return undefined;
-    if (job.permissions)
-        return { id: jobId, permissions: permissionsRecord(job.permissions), permissionsDeclaredAt: "job" };
-    if (model.permissions)
-        return { id: jobId, permissions: permissionsRecord(model.permissions), permissionsDeclaredAt: "workflow" };
-    return { id: jobId, permissionsDeclaredAt: "none" };
-}
-function permissionsRecord(model) {
-    if (model.kind === "all")
-        return model.level === "read" ? "read-all" : "write-all";
-    const record = {};
-    for (const scope of [...model.scopes.keys()].sort())
-        record[scope] = model.scopes.get(scope)?.level;
-    return record;
-}
-//# sourceMappingURL=build-workflow.js.map
-;// CONCATENATED MODULE: ./packages/attest/dist/provenance/context.js
-
-
-
-
-
-/**
- * The context of the running job: the identity token (requested from the runner unless given)
- * verified against its issuer's JWKS, the runner's variables, the event payload and the
- * workspace. Never logs the token.
- */
-async function contextFromRunner(env, options = {}) {
-    const audience = options.audience ?? "sigstore";
-    const issuer = options.issuer ?? githubIssuer(env.GITHUB_SERVER_URL || "https://github.com");
-    const token = options.token ?? (await requestIdToken(env, audience, { fetch: options.fetch, retry: options.retry }));
-    const claims = await verifyGitHubToken(token, { issuer, audience, keys: options.keys, fetch: options.fetch, retry: options.retry, now: options.now });
-    const eventPath = env.GITHUB_EVENT_PATH;
-    return {
-        claims,
-        env,
-        event: eventPath ? await readEvent(eventPath) : undefined,
-        workspace: env.GITHUB_WORKSPACE || undefined,
-        startedOn: eventPath ? await writtenAt(eventPath) : undefined,
-        sbom: options.sbom,
-    };
-}
-/** A context for claims already verified elsewhere, with the same defaults. */
-function contextOf(claims, env, extra = {}) {
-    return { claims: githubClaims(claims), env, ...extra };
-}
-async function readEvent(file) {
-    let text;
-    try {
-        text = await readFile(file, "utf8");
-    }
-    catch (cause) {
-        throw new InputError("INPUT_NOT_FOUND", `GITHUB_EVENT_PATH ${file}: cannot be read`, { cause });
-    }
-    try {
-        const value = JSON.parse(text);
-        if (typeof value === "object" && value !== null && !Array.isArray(value))
-            return value;
-    }
-    catch {
-        // reported below
-    }
-    throw new InputError("INPUT_INVALID", `GITHUB_EVENT_PATH ${file}: not a JSON object`);
-}
-/**
- * The runner writes the event payload (`_temp/_github_workflow/event.json`) when the job starts:
- * its modification time is the job's start, to the second, without an API call.
- */
-async function writtenAt(file) {
-    try {
-        return (await stat(file)).mtime;
-    }
-    catch {
-        return undefined;
-    }
-}
-//# sourceMappingURL=context.js.map
-;// CONCATENATED MODULE: ./packages/attest/dist/provenance/lockfiles.js
-
-
-
-/**
- * Lockfiles of a checkout, by file name: the files that pin what a build resolves, one
- * ecosystem per line. @peptide/sbom selects lockfiles by name too but does not export its walk;
- * this list also has the ecosystems it does not read (bun, deno, Swift, Dart, Elixir, Nix,
- * Terraform, Helm...).
- */
-const LOCKFILE_NAMES = new Set([
-    "package-lock.json",
-    "npm-shrinkwrap.json",
-    "yarn.lock",
-    "pnpm-lock.yaml",
-    "bun.lock",
-    "bun.lockb",
-    "deno.lock",
-    "poetry.lock",
-    "uv.lock",
-    "Pipfile.lock",
-    "pdm.lock",
-    "pylock.toml",
-    "go.sum",
-    "Cargo.lock",
-    "Gemfile.lock",
-    "gems.locked",
-    "composer.lock",
-    "gradle.lockfile",
-    "packages.lock.json",
-    "Package.resolved",
-    "Podfile.lock",
-    "pubspec.lock",
-    "mix.lock",
-    "flake.lock",
-    "conan.lock",
-    "paket.lock",
-    "MODULE.bazel.lock",
-    ".terraform.lock.hcl",
-    "Chart.lock",
-    "cabal.project.freeze",
-    "stack.yaml.lock",
-    "renv.lock",
-    "Manifest.toml",
-]);
-/** `requirements.txt` and `requirements-dev.txt`, `pylock.<name>.toml` (PEP 751), Gradle's `*.lockfile`. */
-const LOCKFILE_PATTERNS = (/* unused pure expression or super */ null && ([/^requirements[\w.-]*\.txt$/, /^pylock\.[\w-]+\.toml$/, /\.lockfile$/]));
-/** Folders of installed or generated code: their lockfiles are not the repository's. */
-const SKIPPED = new Set([".git", "node_modules", "vendor", ".venv", "venv", ".tox", "bower_components", "__pycache__", ".terraform"]);
-/** Directory entries visited at most; a workspace bigger than this is walked in part. */
-const MAX_ENTRIES = 200_000;
-function isLockfileName(name) {
-    return LOCKFILE_NAMES.has(name) || LOCKFILE_PATTERNS.some((re) => re.test(name));
-}
-/**
- * Every lockfile below `root` with its sha256, sorted by path. Symlinks are not followed (a link
- * could point out of the checkout); installed-code folders are skipped.
- */
-async function lockfiles_lockfileDigests(root) {
-    const found = [];
-    const pending = [""];
-    let visited = 0;
-    let truncated = false;
-    while (pending.length > 0) {
-        const relative = pending.pop();
-        const entries = await readdir(path.join(root, relative), { withFileTypes: true }).catch(() => []);
-        visited += entries.length;
-        if (visited > MAX_ENTRIES) {
-            truncated = true;
-            break;
-        }
-        for (const entry of entries) {
-            const child = relative === "" ? entry.name : `${relative}/${entry.name}`;
-            if (entry.isDirectory() && !SKIPPED.has(entry.name))
-                pending.push(child);
-            else if (entry.isFile() && isLockfileName(entry.name))
-                found.push(child);
-        }
-    }
-    found.sort();
-    const lockfiles = [];
-    for (const file of found) {
-        const sha256 = await sha256File(path.join(root, file)).catch(() => undefined);
-        if (sha256 !== undefined)
-            lockfiles.push({ path: file, sha256 });
-    }
-    return { lockfiles, truncated };
-}
-//# sourceMappingURL=lockfiles.js.map
-;// CONCATENATED MODULE: ./packages/attest/dist/provenance/predicate.js
-
-
-/**
- * The SLSA v1 predicate, a pure function of the context and the facts read from the workspace.
- * Every field and its source is listed in docs/provenance.md.
- */
-function predicate_provenancePredicate(context, facts) {
-    const { claims, env } = context;
-    const server = (env.GITHUB_SERVER_URL || "https://github.com").replace(/\/+$/, "");
-    const workflow = splitWorkflowRef(claims.workflow_ref);
-    const source = `git+${server}/${claims.repository}`;
-    const sourceCommit = { uri: `${source}@${claims.ref}`, digest: { gitCommit: claims.sha } };
-    const inputs = dispatchInputs(claims.event_name, context.event);
-    const metadata = {
-        invocationId: `${server}/${claims.repository}/actions/runs/${claims.run_id}/attempts/${claims.run_attempt}`,
-        ...(context.startedOn ? { startedOn: rfc3339(context.startedOn) } : {}),
-        ...(context.finishedOn ? { finishedOn: rfc3339(context.finishedOn) } : {}),
-    };
-    return {
-        buildDefinition: {
-            buildType: PEPTIDE_BUILD_TYPE,
-            externalParameters: {
-                workflow: { ref: workflow.ref, repository: `${server}/${claims.repository}`, path: workflow.path },
-                ...(inputs === undefined ? {} : { inputs }),
-            },
-            internalParameters: {
-                github: githubParameters(context),
-                workflow: workflowParameters(facts.workflow),
-                ...(facts.workflow.job ? { job: facts.workflow.job } : {}),
-                lockfiles: { searched: context.workspace !== undefined, count: facts.lockfiles.lockfiles.length, ...(facts.lockfiles.truncated ? { truncated: true } : {}) },
-            },
-            resolvedDependencies: [
-                sourceCommit,
-                ...facts.workflow.uses.map((used) => usedDescriptor(used, server, claims.repository)),
-                ...facts.lockfiles.lockfiles.map(({ path, sha256 }) => ({
-                    name: path,
-                    uri: `${source}@${claims.sha}#${path}`,
-                    digest: { sha256 },
-                    annotations: { kind: "lockfile" },
-                })),
-            ],
-        },
-        runDetails: {
-            builder: { id: `${server}/${claims.job_workflow_ref}` },
-            metadata,
-            ...(context.sbom ? { byproducts: [context.sbom] } : {}),
-        },
-    };
-}
-/** The claims actions/attest records, then who triggered the run and where the workflow came from. */
-function githubParameters(context) {
-    const { claims, env, event } = context;
-    const out = {
-        event_name: claims.event_name,
-        repository_id: claims.repository_id,
-        repository_owner_id: claims.repository_owner_id,
-        runner_environment: claims.runner_environment,
-    };
-    const optional = {
-        actor: claims.actor,
-        actor_id: claims.actor_id,
-        ...triggeringActor(claims.actor, claims.actor_id, env.GITHUB_TRIGGERING_ACTOR, event),
-        ref_type: claims.ref_type,
-        ref_protected: claims.ref_protected,
-        environment: claims.environment,
-        workflow_sha: claims.workflow_sha,
-        job_workflow_sha: claims.job_workflow_sha,
-        run_number: claims.run_number,
-        repository_visibility: claims.repository_visibility,
-    };
-    for (const [key, value] of Object.entries(optional))
-        if (value !== undefined && value !== "")
-            out[key] = value;
-    return out;
-}
-/**
- * Who started this attempt (GITHUB_TRIGGERING_ACTOR; differs from `actor` on a re-run by someone
- * else) and their id: `actor_id` when it is the actor, the event's `sender.id` when it is the sender.
- */
-function triggeringActor(actor, actorId, triggering, event) {
-    if (!triggering)
-        return {};
-    if (triggering === actor && actorId)
-        return { triggering_actor: triggering, triggering_actor_id: actorId };
-    const sender = event?.sender;
-    if (typeof sender === "object" && sender !== null && "login" in sender && sender.login === triggering && "id" in sender) {
-        const id = sender.id;
-        if (typeof id === "number" || typeof id === "string")
-            return { triggering_actor: triggering, triggering_actor_id: String(id) };
-    }
-    return { triggering_actor: triggering };
-}
-/** `workflow_dispatch` inputs as the event payload gives them (strings, or booleans/numbers for typed inputs). */
-function dispatchInputs(eventName, event) {
-    if (eventName !== "workflow_dispatch")
-        return undefined;
-    const inputs = event?.inputs;
-    if (typeof inputs !== "object" || inputs === null || Array.isArray(inputs))
-        return {};
-    const sorted = {};
-    for (const key of Object.keys(inputs).sort())
-        sorted[key] = inputs[key];
-    return sorted;
-}
-function workflowParameters(facts) {
-    return {
-        path: facts.path,
-        read: facts.read,
-        ...(facts.reason === undefined ? {} : { reason: facts.reason }),
-        ...(facts.sha256 === undefined ? {} : { sha256: facts.sha256 }),
-        commitChecked: facts.commitChecked,
-        uses: facts.uses.length,
-        unpinned: facts.uses.filter((used) => !used.pinned).length,
-    };
-}
-function usedDescriptor(used, server, repository) {
-    const annotations = { kind: used.kind, uses: used.uses, pinned: used.pinned, jobs: used.jobs };
-    if (used.comment !== undefined)
-        annotations.comment = used.comment;
-    if (used.resolvedBy === "lookup")
-        annotations.resolvedBy = "lookup";
-    const target = used.target;
-    if ("image" in target) {
-        return { name: imageName(target.image), uri: `docker://${target.image}`, ...(used.sha256 ? { digest: { sha256: used.sha256 } } : {}), annotations };
-    }
-    if ("localPath" in target) {
-        const local = target.localPath;
-        return { name: local, uri: `git+${server}/${repository}@${used.commit ?? ""}#${local}`, ...(used.commit ? { digest: { gitCommit: used.commit } } : {}), annotations };
-    }
-    const name = [target.owner, target.repo, target.path].filter(Boolean).join("/");
-    const fragment = target.path ? `#${target.path}` : "";
-    return {
-        name,
-        uri: `git+${server}/${target.owner}/${target.repo}@${target.ref ?? ""}${fragment}`,
-        ...(used.commit ? { digest: { gitCommit: used.commit } } : {}),
-        annotations,
-    };
-}
-/** `alpine:3.20@sha256:…` → `alpine`. */
-function imageName(image) {
-    const withoutDigest = image.trim().replace(/@.*$/, "");
-    const slash = withoutDigest.lastIndexOf("/");
-    const colon = withoutDigest.lastIndexOf(":");
-    return colon > slash ? withoutDigest.slice(0, colon) : withoutDigest;
-}
-/** RFC 3339 in UTC without milliseconds, as SLSA examples and GitHub write timestamps. */
-function rfc3339(date) {
-    return date.toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-//# sourceMappingURL=predicate.js.map
-;// CONCATENATED MODULE: ./packages/attest/dist/provenance/sbom.js
-
-
-
-const CYCLONEDX_JSON = "application/vnd.cyclonedx+json";
-const SPDX_JSON = "application/spdx+json";
-/**
- * The SBOM made for the subjects, as the provenance records it (a byproduct): its file name,
- * sha256 and media type, which is sniffed from the first KiB (`bomFormat` → CycloneDX,
- * `spdxVersion` → SPDX) unless given.
- */
-async function sbomDescriptor(file, mediaType) {
-    const sha256 = await sha256File(file);
-    return { name: path.basename(file), digest: { sha256 }, mediaType: mediaType ?? (await sniff(file)) };
-}
-async function sniff(file) {
-    const handle = await open(file, "r");
-    try {
-        const buffer = Buffer.alloc(4096);
-        const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-        const head = buffer.subarray(0, bytesRead).toString("utf8");
-        if (head.includes('"spdxVersion"'))
-            return SPDX_JSON;
-        if (head.includes('"bomFormat"'))
-            return CYCLONEDX_JSON;
-        return /\.spdx(\.json)?$/i.test(file) ? SPDX_JSON : CYCLONEDX_JSON;
-    }
-    finally {
-        await handle.close();
-    }
-}
-//# sourceMappingURL=sbom.js.map
-;// CONCATENATED MODULE: ./packages/attest/dist/provenance/statement.js
-
-
-
-
-/** Reads what the provenance records from the workspace: the build workflow and the lockfiles. */
-async function gatherFacts(context, options = {}) {
-    const [workflow, lockfiles] = await Promise.all([
-        readBuildWorkflow(context, options),
-        context.workspace === undefined ? { lockfiles: [], truncated: false } : lockfileDigests(context.workspace),
-    ]);
-    return { workflow, lockfiles };
-}
-/**
- * An in-toto Statement v1 with an SLSA v1 provenance predicate for the subjects. `finishedOn`
- * defaults to now: the provenance is made once the build steps before it have run.
- */
-async function provenanceStatement(subjects, context, options = {}) {
-    const facts = await gatherFacts(context, options);
-    return statementOf(subjects, provenancePredicate({ ...context, finishedOn: context.finishedOn ?? new Date() }, facts));
-}
-function statementOf(subjects, predicate) {
-    return {
-        _type: IN_TOTO_STATEMENT_V1,
-        subject: subjects.map((s) => ({ name: s.name, digest: { ...s.digest } })),
-        predicateType: SLSA_PROVENANCE_V1,
-        predicate,
-    };
-}
-//# sourceMappingURL=statement.js.map
-;// CONCATENATED MODULE: ./packages/attest/dist/provenance/index.js
-
-
-
-
-
-
-
-//# sourceMappingURL=index.js.map
-// EXTERNAL MODULE: ./packages/attest/dist/verify/index.js + 2 modules
-var verify = __nccwpck_require__(61732);
-// EXTERNAL MODULE: ./packages/attest/dist/sign/errors.js
-var sign_errors = __nccwpck_require__(27377);
-;// CONCATENATED MODULE: ./packages/attest/dist/sign/bundle-files.js
-/**
- * Bundle files for release assets: `<subject>.sigstore.json` per subject (what `cosign
- * verify-blob --bundle` and `gh attestation verify --bundle` take), or one JSON Lines file with a
- * bundle per line for many subjects (the `.jsonl` form `gh attestation download` writes).
- */
-
-
-
-const BUNDLE_FILE_SUFFIX = ".sigstore.json";
-const DEFAULT_JSONL_NAME = "attestations.sigstore.jsonl";
-/**
- * Writes the bundles and returns the paths written. In the per-subject layout a bundle that
- * covers several subjects is written once per subject (each file verifies its own asset).
- */
-async function writeBundles(bundles, options) {
-    try {
-        await mkdir(options.dir, { recursive: true });
-    }
-    catch (cause) {
-        throw new SignError("SIGN_OUTPUT", `cannot create the bundle directory ${options.dir}: ${cause.message}`, { cause });
-    }
-    if (options.layout === "jsonl") {
-        const file = path.join(options.dir, options.jsonlName ?? DEFAULT_JSONL_NAME);
-        await atomicWrite(file, bundles.map((b) => `${JSON.stringify(b.bundle)}\n`).join(""));
-        return [file];
-    }
-    const files = new Map();
-    for (const { bundle, subjects } of bundles) {
-        for (const subject of subjects) {
-            const name = bundleFileName(subject);
-            const seen = files.get(name);
-            if (seen && seen.subject !== subject) {
-                throw new SignError("SIGN_OUTPUT", `subjects "${seen.subject}" and "${subject}" would both be written to ${name}: rename one, or write a .jsonl bundle file`);
-            }
-            files.set(name, { subject, bundle });
-        }
-    }
-    const written = [];
-    for (const [name, { bundle }] of files) {
-        const file = path.join(options.dir, name);
-        await atomicWrite(file, `${JSON.stringify(bundle)}\n`);
-        written.push(file);
-    }
-    return written;
-}
-/**
- * `<last path segment of the subject>.sigstore.json`, with characters other than letters,
- * digits and `._-@+` replaced by `_` (`ghcr.io/acme/app@sha256:ab…` → `app@sha256_ab….sigstore.json`).
- */
-function bundleFileName(subject) {
-    const base = subject.replace(/\\/g, "/").split("/").filter(Boolean).pop() ?? "";
-    const safe = base.replace(/[^A-Za-z0-9._@+-]/g, "_").replace(/^\.+/, "_");
-    if (safe === "" || safe === "_")
-        throw new SignError("SIGN_OUTPUT", `subject "${subject}" gives no usable file name for its bundle`);
-    return `${safe}${BUNDLE_FILE_SUFFIX}`;
-}
-async function atomicWrite(file, text) {
-    const temp = `${file}.${process.pid}.tmp`;
-    try {
-        await writeFile(temp, text);
-        await rename(temp, file);
-    }
-    catch (cause) {
-        throw new SignError("SIGN_OUTPUT", `cannot write ${file}: ${cause.message}`, { cause });
-    }
-}
-//# sourceMappingURL=bundle-files.js.map
-// EXTERNAL MODULE: ./packages/attest/dist/sign/identity.js
-var identity = __nccwpck_require__(13816);
-// EXTERNAL MODULE: ./packages/attest/dist/sign/instances.js
-var instances = __nccwpck_require__(95424);
-// EXTERNAL MODULE: ./packages/attest/dist/sign/retry.js
-var retry = __nccwpck_require__(59770);
-// EXTERNAL MODULE: ./packages/attest/dist/sign/signing-config.js
-var signing_config = __nccwpck_require__(39594);
-// EXTERNAL MODULE: ./packages/attest/dist/sign/session.js
-var session = __nccwpck_require__(6628);
-;// CONCATENATED MODULE: ./packages/attest/dist/sign/index.js
-
-
-
-
-
-
-
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./packages/attest/dist/store/errors.js
-
-class errors_StoreError extends core_dist/* PeptideError */._6 {
-    constructor(code, message, options = {}) {
-        super(code, message, options);
-        this.name = "StoreError";
-    }
-}
-//# sourceMappingURL=errors.js.map
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(48161);
-;// CONCATENATED MODULE: ./packages/oci/dist/errors.js
-
-class errors_OciError extends core_dist/* PeptideError */._6 {
-    constructor(code, message, options = {}) {
-        super(code, message, options);
-        this.name = "OciError";
-    }
-}
-//# sourceMappingURL=errors.js.map
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(57075);
-;// CONCATENATED MODULE: ./packages/oci/dist/digest.js
-/**
- * Content digests (`sha256:<hex>`): parsing, hashing bytes, and verifying a stream as it flows,
- * so a blob is checked without being held in memory. A verifying stream errors, instead of
- * ending, when the content is longer or shorter than declared or hashes to another digest.
- * https://github.com/opencontainers/image-spec/blob/v1.1.0/descriptor.md#digests
- */
-
-
-
-const HEX_LENGTH = { sha256: 64, sha512: 128 };
-/** Parses `sha256:<64 hex>` or `sha512:<128 hex>` (lower case). Throws DIGEST_INVALID otherwise. */
-function digest_parseDigest(digest) {
-    const colon = digest.indexOf(":");
-    const algorithm = digest.slice(0, colon);
-    const hex = digest.slice(colon + 1);
-    if (colon < 0 || (algorithm !== "sha256" && algorithm !== "sha512")) {
-        throw new errors_OciError("DIGEST_INVALID", `${JSON.stringify(shorten(digest))} is not a digest; expected sha256:<64 hex digits>`);
-    }
-    if (hex.length !== HEX_LENGTH[algorithm] || !/^[a-f0-9]+$/.test(hex)) {
-        throw new errors_OciError("DIGEST_INVALID", `${JSON.stringify(shorten(digest))} is not a valid ${algorithm} digest; expected ${HEX_LENGTH[algorithm]} lower-case hex digits`);
-    }
-    return { algorithm, hex };
-}
-function isDigest(value) {
-    try {
-        digest_parseDigest(value);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-/** `sha256:<hex>` of the bytes (or the algorithm asked for). */
-function digest_digestOf(bytes, algorithm = "sha256") {
-    return `${algorithm}:${(0,external_node_crypto_.createHash)(algorithm).update(bytes).digest("hex")}`;
-}
-/** Throws DIGEST_MISMATCH when `bytes` do not hash to `expected`. `what` names the content in the message. */
-function digest_verifyBytes(bytes, expected, what) {
-    const { algorithm } = digest_parseDigest(expected);
-    const actual = digest_digestOf(bytes, algorithm);
-    if (actual !== expected)
-        throw mismatch(what, expected, actual);
-}
-/**
- * A pass-through stream that hashes what flows through it and errors at the end if the digest
- * (or the length, when given) differs; a stream longer than `size` errors as soon as it is.
- */
-class digest_DigestVerifier extends external_node_stream_.Transform {
-    expected;
-    options;
-    hash;
-    algorithm;
-    bytes = 0;
-    constructor(expected, options) {
-        super();
-        this.expected = expected;
-        this.options = options;
-        this.algorithm = digest_parseDigest(expected).algorithm;
-        this.hash = (0,external_node_crypto_.createHash)(this.algorithm);
-    }
-    /** Bytes seen so far. */
-    get bytesSeen() {
-        return this.bytes;
-    }
-    _transform(chunk, _encoding, callback) {
-        this.bytes += chunk.length;
-        const size = this.options.size;
-        if (size !== undefined && this.bytes > size) {
-            callback(new errors_OciError("SIZE_MISMATCH", `${this.options.what}: more than the ${size} bytes its descriptor declares`));
-            return;
-        }
-        this.hash.update(chunk);
-        callback(null, chunk);
-    }
-    _flush(callback) {
-        const size = this.options.size;
-        if (size !== undefined && this.bytes !== size) {
-            callback(new errors_OciError("SIZE_MISMATCH", `${this.options.what}: ${this.bytes} bytes, its descriptor declares ${size}; the content is truncated`));
-            return;
-        }
-        const actual = `${this.algorithm}:${this.hash.digest("hex")}`;
-        callback(actual === this.expected ? null : mismatch(this.options.what, this.expected, actual));
-    }
-}
-function mismatch(what, expected, actual) {
-    return new errors_OciError("DIGEST_MISMATCH", `${what}: content has digest ${actual}, expected ${expected}; refusing tampered or corrupt content`);
-}
-function shorten(text) {
-    return text.length > 80 ? `${text.slice(0, 80)}…` : text;
-}
-//# sourceMappingURL=digest.js.map
-;// CONCATENATED MODULE: ./packages/oci/dist/media-types.js
-/**
- * Media types of the OCI image spec and the Docker v2 schema 2 it grew from, and the `Accept`
- * header that asks a registry for any of them. A registry answers 404 MANIFEST_UNKNOWN to a
- * GET of an OCI manifest whose `Accept` does not name OCI types, so every manifest request
- * sends them all.
- * https://github.com/opencontainers/image-spec/blob/v1.1.0/media-types.md
- */
-const media_types_MediaType = {
-    ociIndex: "application/vnd.oci.image.index.v1+json",
-    ociManifest: "application/vnd.oci.image.manifest.v1+json",
-    ociConfig: "application/vnd.oci.image.config.v1+json",
-    ociEmpty: "application/vnd.oci.empty.v1+json",
-    ociLayer: "application/vnd.oci.image.layer.v1.tar",
-    ociLayerGzip: "application/vnd.oci.image.layer.v1.tar+gzip",
-    ociLayerZstd: "application/vnd.oci.image.layer.v1.tar+zstd",
-    ociLayerNondistributable: "application/vnd.oci.image.layer.nondistributable.v1.tar",
-    ociLayerNondistributableGzip: "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
-    ociLayerNondistributableZstd: "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd",
-    dockerManifestList: "application/vnd.docker.distribution.manifest.list.v2+json",
-    dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
-    dockerConfig: "application/vnd.docker.container.image.v1+json",
-    dockerLayerGzip: "application/vnd.docker.image.rootfs.diff.tar.gzip",
-    dockerForeignLayerGzip: "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
-};
-/** Every manifest and index type, most preferred first. */
-const MANIFEST_MEDIA_TYPES = [
-    media_types_MediaType.ociIndex,
-    media_types_MediaType.ociManifest,
-    media_types_MediaType.dockerManifestList,
-    media_types_MediaType.dockerManifest,
-];
-/** The `Accept` header of every manifest GET and HEAD. */
-const MANIFEST_ACCEPT = MANIFEST_MEDIA_TYPES.join(", ");
-function isIndexMediaType(mediaType) {
-    return mediaType === media_types_MediaType.ociIndex || mediaType === media_types_MediaType.dockerManifestList;
-}
-function isImageManifestMediaType(mediaType) {
-    return mediaType === media_types_MediaType.ociManifest || mediaType === media_types_MediaType.dockerManifest;
-}
-function isManifestMediaType(mediaType) {
-    return isIndexMediaType(mediaType) || isImageManifestMediaType(mediaType);
-}
-const LAYER_COMPRESSION = {
-    [media_types_MediaType.ociLayer]: "none",
-    [media_types_MediaType.ociLayerGzip]: "gzip",
-    [media_types_MediaType.ociLayerZstd]: "zstd",
-    [media_types_MediaType.ociLayerNondistributable]: "none",
-    [media_types_MediaType.ociLayerNondistributableGzip]: "gzip",
-    [media_types_MediaType.ociLayerNondistributableZstd]: "zstd",
-    [media_types_MediaType.dockerLayerGzip]: "gzip",
-    [media_types_MediaType.dockerForeignLayerGzip]: "gzip",
-};
-/** The compression a layer media type declares; undefined when it is not a filesystem layer type. */
-function layerCompression(mediaType) {
-    return LAYER_COMPRESSION[mediaType];
-}
-//# sourceMappingURL=media-types.js.map
-;// CONCATENATED MODULE: ./packages/oci/dist/manifest.js
-/**
- * The JSON documents of an image: descriptors, image manifests, indexes and platforms, parsed
- * strictly enough that nothing downstream has to re-check their shape. Docker v2 schema 2
- * manifests and manifest lists have the same shape as their OCI counterparts.
- * https://github.com/opencontainers/image-spec/blob/v1.1.0/manifest.md
- * https://github.com/opencontainers/image-spec/blob/v1.1.0/image-index.md
- */
-
-
-
-/** Manifests larger than this are refused (containerd and distribution use 4 MiB). */
-const manifest_MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
-/** The annotation an OCI layout's index.json names a tag with. */
-const manifest_REF_NAME_ANNOTATION = "org.opencontainers.image.ref.name";
-/**
- * Parses a manifest or index. The type comes from the document's own `mediaType`, else from
- * `contentType` (the registry's Content-Type or the descriptor's), else from its shape; a
- * document whose `mediaType` contradicts `contentType` is refused, as the spec requires.
- */
-function manifest_parseManifest(bytes, contentType, what) {
-    if (bytes.length > manifest_MAX_MANIFEST_BYTES)
-        throw invalid(what, `${bytes.length} bytes is over the ${manifest_MAX_MANIFEST_BYTES}-byte limit`);
-    let json;
-    try {
-        json = JSON.parse(Buffer.from(bytes).toString("utf8"));
-    }
-    catch (cause) {
-        throw new errors_OciError("MANIFEST_INVALID", `${what}: not JSON (${cause instanceof Error ? cause.message : "parse error"})`, { cause });
-    }
-    if (!manifest_isRecord(json))
-        throw invalid(what, "not a JSON object");
-    if (json.schemaVersion !== 2)
-        throw invalid(what, `schemaVersion ${JSON.stringify(json.schemaVersion)} is not supported (only 2; Docker schema 1 is deprecated)`);
-    const declared = optionalString(json, "mediaType", what);
-    const hinted = contentType?.split(";")[0]?.trim();
-    if (declared !== undefined && hinted !== undefined && hinted !== "" && declared !== hinted && isKnown(hinted)) {
-        throw invalid(what, `its mediaType ${declared} contradicts the declared ${hinted}`);
-    }
-    const mediaType = declared ?? (isKnown(hinted) ? hinted : undefined) ?? ("manifests" in json ? media_types_MediaType.ociIndex : media_types_MediaType.ociManifest);
-    if (isIndexMediaType(mediaType)) {
-        const manifests = json.manifests;
-        if (!Array.isArray(manifests))
-            throw invalid(what, "an index without a manifests array");
-        const index = { schemaVersion: 2, ...common(json, what), manifests: manifests.map((d, i) => manifest_parseDescriptor(d, `${what} manifests[${i}]`)) };
-        return { kind: "index", mediaType, index };
-    }
-    if (isImageManifestMediaType(mediaType)) {
-        const layers = json.layers ?? [];
-        if (!Array.isArray(layers))
-            throw invalid(what, "layers is not an array");
-        const manifest = {
-            schemaVersion: 2,
-            ...common(json, what),
-            config: manifest_parseDescriptor(json.config, `${what} config`),
-            layers: layers.map((d, i) => manifest_parseDescriptor(d, `${what} layers[${i}]`)),
-        };
-        return { kind: "manifest", mediaType, manifest };
-    }
-    throw new errors_OciError("UNSUPPORTED", `${what}: media type ${mediaType} is not an image manifest or index`);
-}
-/** Validates one descriptor: a media type, a well-formed digest, a non-negative integer size. */
-function manifest_parseDescriptor(value, what) {
-    if (!manifest_isRecord(value))
-        throw invalid(what, "descriptor is not an object");
-    const mediaType = value.mediaType;
-    const digest = value.digest;
-    const size = value.size;
-    if (typeof mediaType !== "string" || mediaType === "")
-        throw invalid(what, "descriptor without a mediaType");
-    if (typeof digest !== "string")
-        throw invalid(what, "descriptor without a digest");
-    try {
-        digest_parseDigest(digest);
-    }
-    catch (cause) {
-        throw new errors_OciError("MANIFEST_INVALID", `${what}: ${cause instanceof Error ? cause.message : "bad digest"}`, { cause });
-    }
-    if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 0)
-        throw invalid(what, `descriptor size ${JSON.stringify(size)} is not a non-negative integer`);
-    const descriptor = { mediaType, digest, size };
-    if (Array.isArray(value.urls))
-        descriptor.urls = value.urls.filter((u) => typeof u === "string");
-    if (manifest_isRecord(value.annotations))
-        descriptor.annotations = stringRecord(value.annotations);
-    if (typeof value.artifactType === "string")
-        descriptor.artifactType = value.artifactType;
-    if (value.platform !== undefined)
-        descriptor.platform = parsePlatformObject(value.platform, what);
-    return descriptor;
-}
-function parsePlatformObject(value, what) {
-    if (!manifest_isRecord(value) || typeof value.os !== "string" || typeof value.architecture !== "string")
-        throw invalid(what, "platform without os and architecture");
-    const platform = { os: value.os, architecture: value.architecture };
-    if (typeof value.variant === "string" && value.variant !== "")
-        platform.variant = value.variant;
-    if (typeof value["os.version"] === "string")
-        platform["os.version"] = value["os.version"];
-    if (Array.isArray(value["os.features"]))
-        platform["os.features"] = value["os.features"].filter((f) => typeof f === "string");
-    return platform;
-}
-/** `linux/arm64/v8`. */
-function formatPlatform(platform) {
-    return [platform.os, platform.architecture, platform.variant].filter((p) => p !== undefined && p !== "").join("/");
-}
-/** Parses `os/arch[/variant]`; throws REFERENCE_INVALID. */
-function parsePlatform(text) {
-    const [os, architecture, variant, ...extra] = text.split("/");
-    if (!os || !architecture || extra.length > 0 || variant === "") {
-        throw new OciError("REFERENCE_INVALID", `${JSON.stringify(text)} is not a platform; expected os/architecture[/variant], e.g. linux/amd64`);
-    }
-    return variant === undefined ? { os, architecture } : { os, architecture, variant };
-}
-/** Whether a descriptor's platform matches the wanted one (a missing wanted variant matches any). */
-function platformMatches(have, want) {
-    if (have === undefined)
-        return false;
-    if (have.os !== want.os || have.architecture !== want.architecture)
-        return false;
-    return want.variant === undefined || have.variant === want.variant;
-}
-/** The fields manifests and indexes share; the original bytes stay the source of truth. */
-function common(json, what) {
-    const out = {};
-    const mediaType = optionalString(json, "mediaType", what);
-    if (mediaType !== undefined)
-        out.mediaType = mediaType;
-    const artifactType = optionalString(json, "artifactType", what);
-    if (artifactType !== undefined)
-        out.artifactType = artifactType;
-    if (json.subject !== undefined)
-        out.subject = manifest_parseDescriptor(json.subject, `${what} subject`);
-    if (manifest_isRecord(json.annotations))
-        out.annotations = stringRecord(json.annotations);
-    return out;
-}
-function isKnown(mediaType) {
-    return isIndexMediaType(mediaType) || isImageManifestMediaType(mediaType);
-}
-function optionalString(json, key, what) {
-    const value = json[key];
-    if (value === undefined)
-        return undefined;
-    if (typeof value !== "string")
-        throw invalid(what, `${key} is not a string`);
-    return value;
-}
-function stringRecord(value) {
-    const out = {};
-    for (const [k, v] of Object.entries(value))
-        if (typeof v === "string")
-            out[k] = v;
-    return out;
-}
-function manifest_isRecord(value) {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function invalid(what, why) {
-    return new errors_OciError("MANIFEST_INVALID", `${what}: ${why}`);
-}
-//# sourceMappingURL=manifest.js.map
-;// CONCATENATED MODULE: ./packages/oci/dist/reference.js
-/**
- * Image references as people write them: `host[:port]/repo[:tag][@sha256:hex]`, with Docker
- * Hub's defaults (`alpine` is `docker.io/library/alpine:latest`). Grammar and defaults follow
- * distribution's reference package:
- * https://github.com/distribution/reference/blob/v0.6.0/reference.go
- */
-
-
-const DOCKER_HUB = "docker.io";
-/** Where Docker Hub's Distribution API answers. */
-const DOCKER_HUB_API_HOST = "registry-1.docker.io";
-const MAX_NAME_LENGTH = 255;
-const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const TAG = /^[\w][\w.-]{0,127}$/;
-const DOMAIN_COMPONENT = /^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])$/;
-const IPV6_HOST = /^\[[0-9a-fA-F:.]+\]$/;
-/** Parses a reference; throws REFERENCE_INVALID with the reason and the expected shape. */
-function reference_parseReference(text) {
-    const input = text.trim();
-    const fail = (why) => {
-        throw new errors_OciError("REFERENCE_INVALID", `${JSON.stringify(input.slice(0, 300))} is not an image reference: ${why}; expected host[:port]/repository[:tag][@sha256:<hex>]`);
-    };
-    if (input === "")
-        fail("it is empty");
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(input))
-        fail("drop the URL scheme (http:// or https://)");
-    let rest = input;
-    let digest;
-    const at = rest.indexOf("@");
-    if (at >= 0) {
-        digest = rest.slice(at + 1);
-        rest = rest.slice(0, at);
-        try {
-            digest_parseDigest(digest);
-        }
-        catch {
-            fail(`${JSON.stringify(digest.slice(0, 140))} after @ is not a sha256:<64 hex> digest`);
-        }
-    }
-    let tag;
-    const lastSlash = rest.lastIndexOf("/");
-    const lastColon = rest.lastIndexOf(":");
-    if (lastColon > lastSlash) {
-        tag = rest.slice(lastColon + 1);
-        rest = rest.slice(0, lastColon);
-        if (!TAG.test(tag))
-            fail(`${JSON.stringify(tag.slice(0, 140))} is not a valid tag (letters, digits, _ . -, at most 128, not starting with . or -)`);
-    }
-    if (rest.length > MAX_NAME_LENGTH)
-        fail(`the name is longer than ${MAX_NAME_LENGTH} characters`);
-    const { registry, path } = splitRegistry(rest);
-    if (registry !== undefined)
-        validateHost(registry, fail);
-    const canonicalRegistry = canonicalRegistryName(registry ?? DOCKER_HUB);
-    let repository = path;
-    if (repository === "")
-        fail("the repository is empty");
-    for (const component of repository.split("/")) {
-        if (!PATH_COMPONENT.test(component)) {
-            fail(component === "" ? "the repository has an empty path component" : `${JSON.stringify(component)} is not a valid repository component (lower-case letters, digits, separators . _ __ -)`);
-        }
-    }
-    if (canonicalRegistry === DOCKER_HUB && !repository.includes("/"))
-        repository = `library/${repository}`;
-    const ref = { registry: canonicalRegistry, repository };
-    if (tag !== undefined)
-        ref.tag = tag;
-    if (digest !== undefined)
-        ref.digest = digest;
-    if (tag === undefined && digest === undefined)
-        ref.tag = "latest";
-    return ref;
-}
-/** `registry/repository[:tag][@digest]`, with Docker Hub spelled out. */
-function formatReference(ref) {
-    return `${reference_repositoryName(ref)}${ref.tag !== undefined ? `:${ref.tag}` : ""}${ref.digest !== undefined ? `@${ref.digest}` : ""}`;
-}
-/** `registry/repository`, the name an image's SBOM subject carries. */
-function reference_repositoryName(ref) {
-    return `${ref.registry}/${ref.repository}`;
-}
-/** What to ask the registry for: the digest when there is one, else the tag. */
-function reference_manifestReference(ref) {
-    const target = ref.digest ?? ref.tag;
-    if (target === undefined)
-        throw new OciError("REFERENCE_INVALID", `${formatReference(ref)} names neither a tag nor a digest`);
-    return target;
-}
-/** The host that serves the Distribution API for a registry name (`docker.io` → `registry-1.docker.io`). */
-function registryApiHost(registry) {
-    return registry === DOCKER_HUB ? DOCKER_HUB_API_HOST : registry;
-}
-/** `index.docker.io` and `registry-1.docker.io` are Docker Hub; hosts are case-insensitive. */
-function canonicalRegistryName(registry) {
-    const lower = registry.toLowerCase();
-    if (lower === "index.docker.io" || lower === DOCKER_HUB_API_HOST)
-        return DOCKER_HUB;
-    return lower;
-}
-/**
- * The first component is a registry when it has a `.` or `:`, is `localhost`, or has upper-case
- * letters (distribution's rule); otherwise the name is a Docker Hub repository.
- */
-function splitRegistry(name) {
-    const slash = name.indexOf("/");
-    if (slash < 0)
-        return { path: name };
-    const first = name.slice(0, slash);
-    if (/[.:]/.test(first) || first === "localhost" || first !== first.toLowerCase()) {
-        return { registry: first, path: name.slice(slash + 1) };
-    }
-    return { path: name };
-}
-function validateHost(host, fail) {
-    let hostname = host;
-    const portMatch = /^(.*):([^:\]]*)$/.exec(host);
-    if (portMatch && !host.endsWith("]")) {
-        hostname = portMatch[1] ?? "";
-        const port = portMatch[2] ?? "";
-        if (!/^\d{1,5}$/.test(port) || Number(port) > 65535 || Number(port) === 0)
-            fail(`${JSON.stringify(port)} is not a port number`);
-    }
-    if (IPV6_HOST.test(hostname))
-        return;
-    if (hostname === "" || !hostname.split(".").every((c) => DOMAIN_COMPONENT.test(c)))
-        fail(`${JSON.stringify(host)} is not a valid registry host`);
-}
-//# sourceMappingURL=reference.js.map
-;// CONCATENATED MODULE: ./packages/oci/dist/auth.js
-/**
- * Registry credentials, looked up the way the docker CLI does: `credHelpers[registry]`, else
- * `credsStore`, else `auths[registry]` in `$DOCKER_CONFIG/config.json` (`~/.docker/config.json`);
- * helpers run as `docker-credential-<name> get` with the server on stdin. For ghcr.io with
- * nothing configured, `GITHUB_TOKEN` is used, as `docker login ghcr.io` in a workflow would.
- * https://github.com/docker/cli/blob/v27.0.3/cli/config/configfile/file.go
- * https://github.com/docker/docker-credential-helpers#development
- */
-
-
-
-
-
-
-
-/** The server key Docker Hub credentials are stored under. */
-const DOCKER_HUB_SERVER = "https://index.docker.io/v1/";
-/** Credentials from the docker config, its helpers and GITHUB_TOKEN, in that order. Reads the config once per call. */
-function dockerCredentials(options = {}) {
-    const env = options.env ?? process.env;
-    const configDir = options.configDir ?? env.DOCKER_CONFIG ?? external_node_path_.join(env.HOME ?? external_node_os_.homedir(), ".docker");
-    const runHelper = options.runHelper ?? runCredentialHelper;
-    return async (registry) => {
-        const config = await readDockerConfig(external_node_path_.join(configDir, "config.json"));
-        const fromConfig = config ? await fromDockerConfig(config, registry, runHelper) : undefined;
-        if (fromConfig)
-            return fromConfig;
-        if (registry === "ghcr.io" && env.GITHUB_TOKEN)
-            return { username: env.GITHUB_ACTOR || "x-access-token", password: env.GITHUB_TOKEN };
-        return undefined;
-    };
-}
-/** Fixed credentials per registry (tests, or flags given on the command line). */
-function staticCredentials(byRegistry) {
-    return async (registry) => byRegistry[registry];
-}
-async function readDockerConfig(file) {
-    let text;
-    try {
-        text = await (0,promises_.readFile)(file, "utf8");
-    }
-    catch (cause) {
-        if (manifest_isRecord(cause) && cause.code === "ENOENT")
-            return undefined;
-        throw new errors_OciError("CREDENTIALS_UNAVAILABLE", `${file}: cannot be read; fix its permissions or set DOCKER_CONFIG`, { cause });
-    }
-    let json;
-    try {
-        json = JSON.parse(text);
-    }
-    catch (cause) {
-        throw new errors_OciError("CREDENTIALS_UNAVAILABLE", `${file}: not valid JSON; fix it or set DOCKER_CONFIG to another directory`, { cause });
-    }
-    if (!manifest_isRecord(json))
-        return undefined;
-    const config = {
-        auths: manifest_isRecord(json.auths) ? json.auths : {},
-        credHelpers: manifest_isRecord(json.credHelpers) ? json.credHelpers : {},
-    };
-    if (typeof json.credsStore === "string" && json.credsStore !== "")
-        config.credsStore = json.credsStore;
-    return config;
-}
-async function fromDockerConfig(config, registry, runHelper) {
-    const server = registry === DOCKER_HUB ? DOCKER_HUB_SERVER : registry;
-    const helper = lookup(config.credHelpers, registry);
-    if (typeof helper === "string" && helper !== "")
-        return fromHelper(helper, server, runHelper);
-    const entry = lookup(config.auths, registry);
-    if (config.credsStore) {
-        const stored = await fromHelper(config.credsStore, server, runHelper);
-        if (stored)
-            return stored;
-    }
-    return manifest_isRecord(entry) ? fromAuthEntry(entry, registry) : undefined;
-}
-/** The value under the key naming `registry`; keys may carry a scheme and path (`https://index.docker.io/v1/`). */
-function lookup(map, registry) {
-    if (registry in map)
-        return map[registry];
-    for (const [key, value] of Object.entries(map))
-        if (normalizeServerKey(key) === registry)
-            return value;
-    return undefined;
-}
-/** `https://index.docker.io/v1/` → `docker.io`; `http://localhost:5000/v2/` → `localhost:5000`. */
-function normalizeServerKey(key) {
-    const host = key.replace(/^[a-z]+:\/\//i, "").split("/")[0]?.toLowerCase() ?? "";
-    return host === "index.docker.io" || host === "registry-1.docker.io" ? DOCKER_HUB : host;
-}
-function fromAuthEntry(entry, registry) {
-    const credential = {};
-    if (typeof entry.auth === "string" && entry.auth !== "") {
-        const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
-        const colon = decoded.indexOf(":");
-        if (colon < 0)
-            throw new errors_OciError("CREDENTIALS_UNAVAILABLE", `docker config auths entry for ${registry}: auth is not base64 of user:password; run docker login ${registry} again`);
-        credential.username = decoded.slice(0, colon);
-        credential.password = decoded.slice(colon + 1);
-    }
-    else {
-        if (typeof entry.username === "string")
-            credential.username = entry.username;
-        if (typeof entry.password === "string")
-            credential.password = entry.password;
-    }
-    if (typeof entry.identitytoken === "string" && entry.identitytoken !== "")
-        credential.identityToken = entry.identitytoken;
-    if (typeof entry.registrytoken === "string" && entry.registrytoken !== "")
-        credential.registryToken = entry.registrytoken;
-    return Object.keys(credential).length > 0 ? credential : undefined;
-}
-async function fromHelper(helper, server, runHelper) {
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(helper)) {
-        throw new errors_OciError("CREDENTIALS_UNAVAILABLE", `credential helper name ${JSON.stringify(helper)} in the docker config is not a plain name`);
-    }
-    let output;
-    try {
-        output = await runHelper(helper, server);
-    }
-    catch (cause) {
-        const text = cause instanceof Error ? cause.message : String(cause);
-        // The helpers' own words for "nothing stored": anonymous access, not an error.
-        if (/credentials not found|not found in native keychain|no credentials/i.test(text))
-            return undefined;
-        throw new errors_OciError("CREDENTIALS_UNAVAILABLE", `docker-credential-${helper} get failed for ${server}: ${text.split("\n")[0]}; check the helper is installed and logged in`, { cause });
-    }
-    let json;
-    try {
-        json = JSON.parse(output);
-    }
-    catch (cause) {
-        throw new errors_OciError("CREDENTIALS_UNAVAILABLE", `docker-credential-${helper} get printed something other than JSON for ${server}`, { cause });
-    }
-    if (!manifest_isRecord(json) || typeof json.Secret !== "string" || json.Secret === "")
-        return undefined;
-    const username = typeof json.Username === "string" ? json.Username : "";
-    // A helper returns an identity token with the user name "<token>".
-    return username === "<token>" ? { identityToken: json.Secret } : { username, password: json.Secret };
-}
-const HELPER_TIMEOUT_MS = 30_000;
-/** Runs the helper from PATH, server on stdin; rejects with its stderr/stdout on failure. */
-function runCredentialHelper(helper, server) {
-    return new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_namespaceObject.execFile)(`docker-credential-${helper}`, ["get"], { timeout: HELPER_TIMEOUT_MS, maxBuffer: 1024 * 1024 }, (error, stdout, stderr) => {
-            if (error)
-                reject(new Error(`${String(stdout).trim() || String(stderr).trim() || error.message}`));
-            else
-                resolve(String(stdout));
-        });
-        child.stdin?.end(server);
-    });
-}
-//# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: external "node:dns/promises"
-const external_node_dns_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns/promises");
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(77030);
-;// CONCATENATED MODULE: ./packages/oci/dist/hosts.js
-/**
- * Which hosts the registry client may talk to, and how. Plain HTTP only to loopback hosts or
- * hosts the user named as insecure; never to link-local or cloud metadata addresses
- * (169.254.0.0/16, fe80::/10, AWS's fd00:ec2::254), whether a URL names them literally, in
- * another notation (`http://2852039166/`, `::ffff:a9fe:a9fe`) or through a DNS name that
- * resolves to them. Token realms and blob redirects come from the registry, so they are
- * checked too.
- */
-
-
-
-const FORBIDDEN = new external_node_net_.BlockList();
-FORBIDDEN.addSubnet("169.254.0.0", 16, "ipv4");
-FORBIDDEN.addSubnet("fe80::", 10, "ipv6");
-FORBIDDEN.addAddress("fd00:ec2::254", "ipv6");
-const LOOPBACK = new external_node_net_.BlockList();
-LOOPBACK.addSubnet("127.0.0.0", 8, "ipv4");
-LOOPBACK.addAddress("::1", "ipv6");
-/** Names of metadata services that resolve only inside a cloud; refused without asking DNS. */
-const METADATA_NAMES = new Set(["metadata", "metadata.google.internal", "metadata.goog", "metadata.azure.internal", "instance-data", "instance-data.ec2.internal"]);
-/** `hostname` without brackets or a trailing dot, lower case. */
-function bareHostname(hostname) {
-    return hostname.replace(/^\[|\]$/g, "").replace(/\.$/, "").toLowerCase();
-}
-/** Whether a host (`127.0.0.1:5000`, `localhost`, `[::1]:5000`) is the machine itself. */
-function isLoopbackHost(host) {
-    const name = bareHostname(hostnameOf(host));
-    if (name === "localhost")
-        return true;
-    const family = (0,external_node_net_.isIP)(name);
-    return family !== 0 && LOOPBACK.check(name, family === 4 ? "ipv4" : "ipv6");
-}
-/** Whether an IP address literal is link-local or a metadata address. */
-function isForbiddenAddress(address) {
-    const name = bareHostname(address);
-    const family = (0,external_node_net_.isIP)(name);
-    return family !== 0 && FORBIDDEN.check(name, family === 4 ? "ipv4" : "ipv6");
-}
-/** The host part of `host[:port]`, brackets kept for IPv6. */
-function hostnameOf(host) {
-    if (host.startsWith("["))
-        return host.slice(0, host.indexOf("]") + 1);
-    const colon = host.lastIndexOf(":");
-    return colon >= 0 && host.indexOf(":") === colon ? host.slice(0, colon) : host;
-}
-const DNS_CACHE_MS = 60_000;
-class HostPolicy {
-    insecure;
-    lookup;
-    resolved = new Map();
-    constructor(options = {}) {
-        this.insecure = new Set((options.insecure ?? []).map((h) => h.toLowerCase()));
-        this.lookup = options.lookup ?? defaultLookup;
-    }
-    /** Whether plain HTTP is allowed to this host (`host:port`). */
-    allowsPlainHttp(host) {
-        const lower = host.toLowerCase();
-        return isLoopbackHost(lower) || this.insecure.has(lower) || this.insecure.has(hostnameOf(lower));
-    }
-    /** `http://host` for loopback and insecure hosts, `https://host` otherwise. */
-    baseUrl(host) {
-        return `${this.allowsPlainHttp(host) ? "http" : "https"}://${host}`;
-    }
-    /** Throws HOST_REFUSED unless a request to `url` is allowed. `why` says who asked for it (realm, redirect). */
-    async assertAllowed(url, why) {
-        const where = `${url.protocol}//${url.host}`;
-        if (url.protocol !== "https:" && url.protocol !== "http:")
-            throw refused(`${why} ${where}: only http and https are spoken`);
-        if (url.username !== "" || url.password !== "")
-            throw refused(`${why} ${where}: credentials in URLs are not sent`);
-        if (url.protocol === "http:" && !this.allowsPlainHttp(url.host)) {
-            throw refused(`${why} ${where}: plain HTTP is used only for loopback registries or hosts named as insecure (--insecure-registry ${url.host})`);
-        }
-        const name = bareHostname(url.hostname);
-        if (isForbiddenAddress(name) || METADATA_NAMES.has(name))
-            throw refused(`${why} ${where}: link-local and cloud metadata addresses are never requested`);
-        if ((0,external_node_net_.isIP)(name) !== 0 || name === "localhost")
-            return;
-        const addresses = await this.resolve(name);
-        const bad = addresses.find(isForbiddenAddress);
-        if (bad !== undefined)
-            throw refused(`${why} ${where}: ${name} resolves to ${bad}, a link-local or metadata address, never requested`);
-    }
-    resolve(name) {
-        const now = Date.now();
-        const cached = this.resolved.get(name);
-        if (cached && now - cached.at < DNS_CACHE_MS)
-            return cached.addresses;
-        // An unresolvable name is left to fetch, which reports it with its retries and message.
-        const addresses = this.lookup(name).catch(() => []);
-        this.resolved.set(name, { at: now, addresses });
-        return addresses;
-    }
-}
-async function defaultLookup(hostname) {
-    const found = await (0,external_node_dns_promises_namespaceObject.lookup)(hostname, { all: true, verbatim: true });
-    return found.map((a) => a.address);
-}
-function refused(message) {
-    return new errors_OciError("HOST_REFUSED", `refusing request to ${message}`);
-}
-//# sourceMappingURL=hosts.js.map
+// EXTERNAL MODULE: ./packages/attest/dist/index.js + 34 modules
+var attest_dist = __nccwpck_require__(57376);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-;// CONCATENATED MODULE: ./packages/oci/dist/layout.js
-/**
- * An OCI image layout directory as an image store: `oci-layout`, `index.json` and
- * `blobs/<alg>/<hex>`. Tags are the `org.opencontainers.image.ref.name` annotations of
- * index.json's entries. Blobs are written to a temporary file, verified, then renamed into
- * place, and index.json is replaced atomically, so a reader never sees a partial blob or index.
- * https://github.com/opencontainers/image-spec/blob/v1.1.0/image-layout.md
- */
-
-
-
-
-
-
-
-
-
-const LAYOUT_FILE = "oci-layout";
-const LAYOUT_VERSION = "1.0.0";
-class layout_OciLayout {
-    dir;
-    location;
-    /** index.json updates run one after another. */
-    indexWrites = Promise.resolve();
-    constructor(dir) {
-        this.dir = dir;
-        this.location = `oci-layout:${dir}`;
-    }
-    /** Whether `dir` holds an `oci-layout` file. */
-    static async isLayout(dir) {
-        return stat(path.join(dir, LAYOUT_FILE)).then((s) => s.isFile(), () => false);
-    }
-    /** Opens an existing layout; throws LAYOUT_INVALID when `dir` is not one. */
-    static async open(dir) {
-        const file = path.join(dir, LAYOUT_FILE);
-        const text = await readFile(file, "utf8").catch((cause) => {
-            throw new OciError("LAYOUT_INVALID", `${dir}: not an OCI image layout (no readable ${LAYOUT_FILE} file)`, { cause });
-        });
-        let json;
-        try {
-            json = JSON.parse(text);
-        }
-        catch (cause) {
-            throw new OciError("LAYOUT_INVALID", `${file}: not JSON`, { cause });
-        }
-        if (!isRecord(json) || typeof json.imageLayoutVersion !== "string")
-            throw new OciError("LAYOUT_INVALID", `${file}: no imageLayoutVersion`);
-        if (json.imageLayoutVersion.split(".")[0] !== "1")
-            throw new OciError("UNSUPPORTED", `${file}: imageLayoutVersion ${json.imageLayoutVersion} is not supported (1.x only)`);
-        return new layout_OciLayout(path.resolve(dir));
-    }
-    /** Opens the layout in `dir`, creating the directory, `oci-layout` and an empty index.json as needed. */
-    static async create(dir) {
-        await mkdir(path.join(dir, "blobs", "sha256"), { recursive: true });
-        if (!(await layout_OciLayout.isLayout(dir)))
-            await writeFile(path.join(dir, LAYOUT_FILE), `${JSON.stringify({ imageLayoutVersion: LAYOUT_VERSION })}\n`);
-        const index = path.join(dir, "index.json");
-        if (!(await stat(index).then(() => true, () => false)))
-            await writeAtomically(index, serializeIndex({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] }));
-        return layout_OciLayout.open(dir);
-    }
-    /** The layout's index.json. */
-    async readIndex() {
-        const file = path.join(this.dir, "index.json");
-        const bytes = await readFile(file).catch((cause) => {
-            throw new OciError("LAYOUT_INVALID", `${file}: cannot be read`, { cause });
-        });
-        const parsed = parseManifest(bytes, MediaType.ociIndex, file);
-        if (parsed.kind !== "index")
-            throw new OciError("LAYOUT_INVALID", `${file}: not an image index`);
-        return parsed.index;
-    }
-    /** Tags of the layout (`ref.name` annotations), in index order. */
-    async tags() {
-        const index = await this.readIndex();
-        return index.manifests.map((d) => d.annotations?.[REF_NAME_ANNOTATION]).filter((t) => t !== undefined);
-    }
-    async resolve(reference) {
-        const index = await this.readIndex();
-        if (reference === undefined || reference === "") {
-            const [only, ...more] = index.manifests;
-            if (only && more.length === 0)
-                return only;
-            throw new OciError("MANIFEST_UNKNOWN", `${this.location}: holds ${index.manifests.length} images; name one by tag (${describeTags(index)}) or digest`);
-        }
-        if (/^sha(256|512):/.test(reference)) {
-            parseDigest(reference);
-            const listed = index.manifests.find((d) => d.digest === reference);
-            if (listed)
-                return listed;
-            // A manifest that index.json does not list (a platform manifest of a listed index).
-            const bytes = await this.readBlobFile(reference, MAX_MANIFEST_BYTES).catch((cause) => {
-                if (cause instanceof OciError && cause.code === "BLOB_UNKNOWN")
-                    throw new OciError("MANIFEST_UNKNOWN", `${this.location}: no manifest ${reference}`, { cause });
-                throw cause;
-            });
-            const parsed = parseManifest(bytes, undefined, `manifest ${reference} in ${this.location}`);
-            return { mediaType: parsed.mediaType, digest: reference, size: bytes.length };
-        }
-        const found = index.manifests.find((d) => refNameMatches(d.annotations?.[REF_NAME_ANNOTATION], reference));
-        if (!found)
-            throw new OciError("MANIFEST_UNKNOWN", `${this.location}: no image tagged ${JSON.stringify(reference)} (tags: ${describeTags(index)})`);
-        return found;
-    }
-    async getManifest(reference) {
-        const descriptor = await this.resolve(reference);
-        const bytes = await this.readBlobFile(descriptor.digest, MAX_MANIFEST_BYTES);
-        verifyBytes(bytes, descriptor.digest, `manifest ${descriptor.digest} in ${this.location}`);
-        return { descriptor: { ...descriptor, size: bytes.length }, bytes };
-    }
-    async getBlob(blob) {
-        const file = this.blobPath(blob.digest);
-        const what = `blob ${blob.digest} in ${this.location}`;
-        const info = await stat(file).catch((cause) => {
-            throw new OciError("BLOB_UNKNOWN", `${this.location}: no blob ${blob.digest}`, { cause });
-        });
-        if (blob.size !== undefined && info.size !== blob.size) {
-            throw new OciError("SIZE_MISMATCH", `${what}: ${info.size} bytes on disk, its descriptor declares ${blob.size}`);
-        }
-        const verifier = new DigestVerifier(blob.digest, { size: info.size, what });
-        pipeline(createReadStream(file), verifier).catch(() => undefined);
-        return verifier;
-    }
-    async hasBlob(digest) {
-        return stat(this.blobPath(digest)).then((s) => s.isFile(), () => false);
-    }
-    async putBlob(blob, content) {
-        const file = this.blobPath(blob.digest);
-        if (await this.hasBlob(blob.digest))
-            return;
-        const what = `blob ${blob.digest} for ${this.location}`;
-        await mkdir(path.dirname(file), { recursive: true });
-        const temp = `${file}.${randomBytes(6).toString("hex")}.tmp`;
-        try {
-            if (content instanceof Uint8Array) {
-                if (content.length !== blob.size)
-                    throw new OciError("SIZE_MISMATCH", `${what}: ${content.length} bytes given, ${blob.size} declared`);
-                verifyBytes(content, blob.digest, what);
-                await writeFile(temp, content);
-            }
-            else {
-                await pipeline(content(), new DigestVerifier(blob.digest, { size: blob.size, what }), createWriteStream(temp));
-            }
-            await rename(temp, file);
-        }
-        catch (error) {
-            await rm(temp, { force: true });
-            throw error;
-        }
-    }
-    async putManifest(bytes, mediaType, tag) {
-        const parsed = parseManifest(bytes, mediaType, `manifest for ${this.location}`);
-        const descriptor = { mediaType: parsed.mediaType, digest: digestOf(bytes), size: bytes.length };
-        await this.putBlob(descriptor, bytes);
-        if (tag !== undefined)
-            await this.setTag(tag, descriptor);
-        return descriptor;
-    }
-    async tag(tag, digest) {
-        await this.setTag(tag, await this.resolve(digest));
-    }
-    /** Points `tag` at `descriptor` in index.json, replacing an entry with the same tag. */
-    setTag(tag, descriptor) {
-        if (!/^[\w][\w.-]{0,127}$/.test(tag))
-            return Promise.reject(new OciError("REFERENCE_INVALID", `${JSON.stringify(tag)} is not a valid tag`));
-        const write = this.indexWrites.then(async () => {
-            const index = await this.readIndex();
-            const entry = { mediaType: descriptor.mediaType, digest: descriptor.digest, size: descriptor.size };
-            if (descriptor.platform)
-                entry.platform = descriptor.platform;
-            entry.annotations = { ...(descriptor.annotations ?? {}), [REF_NAME_ANNOTATION]: tag };
-            const at = index.manifests.findIndex((d) => d.annotations?.[REF_NAME_ANNOTATION] === tag);
-            if (at >= 0)
-                index.manifests[at] = entry;
-            else
-                index.manifests.push(entry);
-            await writeAtomically(path.join(this.dir, "index.json"), serializeIndex(index));
-        });
-        this.indexWrites = write.catch(() => undefined);
-        return write;
-    }
-    blobPath(digest) {
-        const { algorithm, hex } = parseDigest(digest);
-        return path.join(this.dir, "blobs", algorithm, hex);
-    }
-    async readBlobFile(digest, maxBytes) {
-        const file = this.blobPath(digest);
-        const info = await stat(file).catch((cause) => {
-            throw new OciError("BLOB_UNKNOWN", `${this.location}: no blob ${digest}`, { cause });
-        });
-        if (info.size > maxBytes)
-            throw new OciError("MANIFEST_INVALID", `${this.location}: ${digest} is ${info.size} bytes, over the ${maxBytes}-byte manifest limit`);
-        return readFile(file);
-    }
-}
-/** A ref.name matches a tag exactly, or is a full reference ending in `:tag`. */
-function refNameMatches(refName, tag) {
-    if (refName === undefined)
-        return false;
-    return refName === tag || (refName.endsWith(`:${tag}`) && refName.lastIndexOf("/") < refName.length - tag.length - 1);
-}
-function describeTags(index) {
-    const tags = index.manifests.map((d) => d.annotations?.[REF_NAME_ANNOTATION]).filter((t) => t !== undefined);
-    return tags.length === 0 ? "none" : tags.slice(0, 10).join(", ") + (tags.length > 10 ? ", …" : "");
-}
-function serializeIndex(index) {
-    const out = { schemaVersion: 2, mediaType: index.mediaType ?? MediaType.ociIndex, manifests: index.manifests.map((d) => parseDescriptor(d, "index.json")) };
-    if (index.annotations)
-        out.annotations = index.annotations;
-    return `${JSON.stringify(out, null, 2)}\n`;
-}
-async function writeAtomically(file, text) {
-    const temp = `${file}.${randomBytes(6).toString("hex")}.tmp`;
-    await writeFile(temp, text);
-    await rename(temp, file);
-}
-//# sourceMappingURL=layout.js.map
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(37067);
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-;// CONCATENATED MODULE: ./packages/oci/dist/node-http.js
-/**
- * The registry client's HTTP on `node:http`/`node:https` with keep-alive agents, behind the
- * `fetch` signature so `fetchWithRetry` keeps its retries, backoff and messages. Measured here,
- * the global fetch (undici) costs ~40 ms for its first request and 3–5 ms for each later one on
- * loopback, against 8 ms and 1.5 ms for node:http, and its web-stream bodies cost more CPU than
- * hashing when blobs of hundreds of megabytes flow through (copies, GC).
- *
- * Differences from fetch, on purpose: redirects are never followed here (the transport follows
- * them hop by hop); a body may also be a Node stream (sent as is, no web-stream round trip); a
- * response's body is read lazily, and `rawBodyOf(response)` hands the `IncomingMessage` itself to
- * a caller that pipes it (blob downloads) instead of reading through the web stream. A socket
- * idle for `idleTimeoutMs` before the answer, or `bodyTimeoutMs` after it, is destroyed: a
- * stalled stream fails with a retryable `ETIMEDOUT` instead of hanging.
- */
-
-
-
-const agents = {
-    http: new external_node_http_.Agent({ keepAlive: true, maxSockets: 16 }),
-    https: new external_node_https_namespaceObject.Agent({ keepAlive: true, maxSockets: 16 }),
-};
-const raw = new WeakMap();
-/** The response's body as the Node stream it arrived on, when nobody read it through `body`. */
-function rawBodyOf(response) {
-    const message = raw.get(response);
-    raw.delete(response);
-    return message;
-}
-const IDLE_TIMEOUT_MS = 30_000;
-const BODY_TIMEOUT_MS = 300_000;
-/** One request on node:http(s); resolves with a `Response` when the headers arrive. */
-const nodeFetch = (input, init = {}) => {
-    const url = new URL(String(input));
-    const method = (init.method ?? "GET").toUpperCase();
-    const secure = url.protocol === "https:";
-    if (!secure && url.protocol !== "http:")
-        return Promise.reject(new TypeError(`nodeFetch: unsupported protocol ${url.protocol}`));
-    const body = toNodeBody(init.body);
-    const headers = headerRecord(init.headers);
-    if (typeof body === "string" || body instanceof Uint8Array)
-        headers["content-length"] ??= String(Buffer.byteLength(body));
-    else if (body === undefined && method !== "GET" && method !== "HEAD")
-        headers["content-length"] ??= "0";
-    const idle = init.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
-    const bodyIdle = init.bodyTimeoutMs ?? BODY_TIMEOUT_MS;
-    return new Promise((resolve, reject) => {
-        const signal = init.signal ?? undefined;
-        const request = (secure ? external_node_https_namespaceObject : external_node_http_).request(url, { method, headers, agent: secure ? agents.https : agents.http });
-        const fail = (error) => {
-            request.destroy(error instanceof Error ? error : new Error(String(error)));
-        };
-        const onAbort = () => fail(signal?.reason ?? new Error("aborted"));
-        if (signal?.aborted) {
-            onAbort();
-        }
-        else {
-            signal?.addEventListener("abort", onAbort, { once: true });
-        }
-        request.setTimeout(idle, () => fail(Object.assign(new Error(`socket idle for ${idle} ms`), { code: "ETIMEDOUT" })));
-        request.on("error", (error) => {
-            signal?.removeEventListener("abort", onAbort);
-            reject(error);
-        });
-        request.on("response", (message) => {
-            signal?.removeEventListener("abort", onAbort);
-            // Past the headers, a stall in the body is the caller's stream error, not a hang.
-            message.setTimeout(bodyIdle, () => message.destroy(Object.assign(new Error(`body idle for ${bodyIdle} ms`), { code: "ETIMEDOUT" })));
-            try {
-                resolve(toResponse(message, method));
-            }
-            catch (error) {
-                message.destroy();
-                reject(error);
-            }
-        });
-        if (body instanceof external_node_stream_.Readable) {
-            body.on("error", fail);
-            body.pipe(request);
-        }
-        else {
-            request.end(body);
-        }
-    });
-};
-function toNodeBody(body) {
-    if (body === undefined || body === null)
-        return undefined;
-    if (typeof body === "string" || body instanceof Uint8Array || body instanceof external_node_stream_.Readable)
-        return body;
-    if (body instanceof ArrayBuffer)
-        return new Uint8Array(body);
-    if (typeof body.getReader === "function")
-        return external_node_stream_.Readable.fromWeb(body);
-    throw new TypeError("nodeFetch: unsupported body type");
-}
-function headerRecord(headers) {
-    const out = {};
-    if (headers === undefined)
-        return out;
-    const entries = Array.isArray(headers) ? headers : typeof headers.forEach === "function" ? collect(headers) : Object.entries(headers);
-    for (const [name, value] of entries)
-        out[name.toLowerCase()] = value;
-    return out;
-}
-function collect(headers) {
-    const out = [];
-    headers.forEach((value, name) => out.push([name, value]));
-    return out;
-}
-const NULL_BODY = new Set([101, 103, 204, 205, 304]);
-function toResponse(message, method) {
-    const status = message.statusCode ?? 0;
-    const pairs = [];
-    for (let i = 0; i + 1 < message.rawHeaders.length; i += 2)
-        pairs.push([message.rawHeaders[i], message.rawHeaders[i + 1]]);
-    const empty = method === "HEAD" || NULL_BODY.has(status);
-    if (empty)
-        message.resume();
-    const response = new Response(empty ? null : lazyBody(message), { status, statusText: message.statusMessage ?? "", headers: pairs });
-    if (!empty)
-        raw.set(response, message);
-    return response;
-}
-/**
- * A web stream over the message that touches it only when read or cancelled (high-water mark 0:
- * nothing is pulled ahead), so a caller may
- * take the message itself (rawBodyOf). Cancelling drains it, which keeps the socket reusable.
- */
-function lazyBody(message) {
-    let iterator;
-    return new ReadableStream({
-        async pull(controller) {
-            iterator ??= message[Symbol.asyncIterator]();
-            const { done, value } = await iterator.next();
-            if (done)
-                controller.close();
-            else
-                controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.length));
-        },
-        cancel() {
-            if (iterator !== undefined) {
-                void iterator.return?.();
-            }
-            else if (message.complete) {
-                message.resume();
-            }
-            else {
-                // Small bodies (errors, upload answers) are drained; a large one is cut.
-                const length = Number(message.headers["content-length"]);
-                if (Number.isFinite(length) && length <= 64 * 1024)
-                    message.resume();
-                else
-                    message.destroy();
-            }
-        },
-    }, { highWaterMark: 0 });
-}
-//# sourceMappingURL=node-http.js.map
-;// CONCATENATED MODULE: ./packages/oci/dist/token.js
-/**
- * Answers a registry's 401 challenge with an `Authorization` header: for `Bearer`, a token
- * from the challenge's realm for the scopes the request needs (anonymous, basic credentials, or
- * an identity token exchanged by OAuth2 refresh); for `Basic`, the credentials themselves.
- * Tokens are cached per registry and scope until shortly before they expire.
- * https://distribution.github.io/distribution/spec/auth/token/
- * https://distribution.github.io/distribution/spec/auth/oauth/
- */
-
-
-
-/** Seconds a token lives when the token service does not say (the spec's default). */
-const DEFAULT_EXPIRES_IN = 60;
-/** Renew this long before expiry, so a token never expires in flight. */
-const EXPIRY_MARGIN_MS = 10_000;
-const CLIENT_ID = "peptide";
-class Authorizer {
-    options;
-    cache = new Map();
-    constructor(options) {
-        this.options = options;
-    }
-    /** A cached `Authorization` value for the registry and scope, if still fresh. */
-    cached(registry, scope) {
-        const hit = this.cache.get(`${registry} ${scope}`);
-        if (hit && hit.expiresAt > Date.now())
-            return hit.header;
-        return undefined;
-    }
-    /** Answers the challenges of a 401 for `scope` (`repository:team/app:pull,push`). */
-    async authorize(registry, scope, challenges) {
-        const bearer = challenges.find((c) => c.scheme === "bearer");
-        const basic = challenges.find((c) => c.scheme === "basic");
-        const credential = await this.options.credentials(registry);
-        let header;
-        let expiresAt = Number.POSITIVE_INFINITY;
-        if (bearer) {
-            const token = await this.fetchToken(registry, scope, bearer, credential);
-            header = `Bearer ${token.token}`;
-            expiresAt = Date.now() + token.expiresIn * 1000 - EXPIRY_MARGIN_MS;
-        }
-        else if (basic) {
-            if (credential?.username === undefined || credential.password === undefined)
-                throw loginNeeded(registry, "basic");
-            header = basicHeader(credential.username, credential.password);
-        }
-        else {
-            const schemes = challenges.map((c) => c.scheme).join(", ") || "none";
-            throw new errors_OciError("UNSUPPORTED", `${registry} asks for authentication with ${schemes}; only Bearer and Basic are supported`);
-        }
-        this.cache.set(`${registry} ${scope}`, { header, expiresAt });
-        return header;
-    }
-    /** Forgets what is cached for a registry and scope (after a rejected token). */
-    forget(registry, scope) {
-        this.cache.delete(`${registry} ${scope}`);
-    }
-    async fetchToken(registry, scope, challenge, credential) {
-        if (credential?.registryToken)
-            return { token: credential.registryToken, expiresIn: DEFAULT_EXPIRES_IN };
-        const realm = challenge.params.realm;
-        if (!realm)
-            throw new errors_OciError("REGISTRY_ERROR", `${registry} sent a Bearer challenge without a realm`);
-        let url;
-        try {
-            url = new URL(realm);
-        }
-        catch (cause) {
-            throw new errors_OciError("REGISTRY_ERROR", `${registry} sent a Bearer realm that is not a URL: ${JSON.stringify(realm.slice(0, 200))}`, { cause });
-        }
-        await this.options.policy.assertAllowed(url, `token realm of ${registry}`);
-        const scopes = [...new Set([scope, ...(challenge.params.scope ?? "").split(" ").filter((s) => s !== "")])];
-        const service = challenge.params.service;
-        const headers = { "user-agent": this.options.userAgent, accept: "application/json" };
-        let init;
-        if (credential?.identityToken) {
-            const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: credential.identityToken, client_id: CLIENT_ID });
-            if (service)
-                form.set("service", service);
-            form.set("scope", scopes.join(" "));
-            init = { method: "POST", headers: { ...headers, "content-type": "application/x-www-form-urlencoded" }, body: form.toString() };
-        }
-        else {
-            if (service)
-                url.searchParams.set("service", service);
-            for (const s of scopes)
-                url.searchParams.append("scope", s);
-            if (credential?.username !== undefined && credential.password !== undefined)
-                headers.authorization = basicHeader(credential.username, credential.password);
-            init = { method: "GET", headers };
-        }
-        let response;
-        try {
-            response = await (0,core_dist/* fetchWithRetry */.J5)(url, { ...init, redirect: "error" }, this.options.retry);
-        }
-        catch (cause) {
-            if (cause instanceof core_dist/* HttpError */.j$ && cause.code === "AUTH_FAILED") {
-                throw credential ? new errors_OciError("AUTH_FAILED", `the token service of ${registry} rejected the credentials for ${scope}; run docker login ${registry} again`, { cause }) : loginNeeded(registry, "bearer", cause);
-            }
-            throw cause;
-        }
-        return parseTokenResponse(await response.text(), registry);
-    }
-}
-function parseTokenResponse(text, registry) {
-    let json;
-    try {
-        json = JSON.parse(text);
-    }
-    catch (cause) {
-        throw new errors_OciError("REGISTRY_ERROR", `the token service of ${registry} answered something other than JSON`, { cause });
-    }
-    const token = manifest_isRecord(json) ? (typeof json.token === "string" && json.token !== "" ? json.token : json.access_token) : undefined;
-    if (typeof token !== "string" || token === "")
-        throw new errors_OciError("REGISTRY_ERROR", `the token service of ${registry} answered without a token`);
-    const expires = manifest_isRecord(json) ? json.expires_in : undefined;
-    const expiresIn = typeof expires === "number" && expires > 0 ? expires : DEFAULT_EXPIRES_IN;
-    return { token, expiresIn };
-}
-function basicHeader(username, password) {
-    return `Basic ${Buffer.from(`${username}:${password}`, "utf8").toString("base64")}`;
-}
-function loginNeeded(registry, scheme, cause) {
-    const ghcr = registry === "ghcr.io" ? " or set GITHUB_TOKEN" : "";
-    return new errors_OciError("AUTH_FAILED", `${registry} requires credentials (${scheme}) and none were found; run docker login ${registry}${ghcr}`, { cause });
-}
-//# sourceMappingURL=token.js.map
-;// CONCATENATED MODULE: ./packages/oci/dist/challenge.js
-/**
- * `WWW-Authenticate` challenges (RFC 7235 §4.1): `Bearer realm="…",service="…",scope="…"` from a
- * registry's 401, or `Basic realm="…"`. Several challenges may share one header.
- * https://distribution.github.io/distribution/spec/auth/token/
- */
-/** Parses every challenge of a header; unknown syntax is skipped, never thrown. */
-function parseChallenges(header) {
-    const challenges = [];
-    let i = 0;
-    let current;
-    const skip = (pattern) => {
-        while (i < header.length && pattern.test(header.charAt(i)))
-            i++;
-    };
-    while (i < header.length) {
-        skip(/[\s,]/);
-        const token = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+/.exec(header.slice(i))?.[0];
-        if (token === undefined) {
-            i++;
-            continue;
-        }
-        i += token.length;
-        skip(/\s/);
-        if (header.charAt(i) === "=" && current !== undefined && !/^=+\s*(,|$)/.test(header.slice(i))) {
-            i++;
-            skip(/\s/);
-            current.params[token.toLowerCase()] = readValue();
-            continue;
-        }
-        if (header.charAt(i) === "=") {
-            // token68 (`Basic dXNlcg==`): no parameters to keep
-            skip(/=/);
-            continue;
-        }
-        current = { scheme: token.toLowerCase(), params: {} };
-        challenges.push(current);
-    }
-    return challenges;
-    function readValue() {
-        if (header.charAt(i) !== '"') {
-            const value = /^[^\s,]*/.exec(header.slice(i))?.[0] ?? "";
-            i += value.length;
-            return value;
-        }
-        i++;
-        let value = "";
-        while (i < header.length && header.charAt(i) !== '"') {
-            if (header.charAt(i) === "\\" && i + 1 < header.length)
-                i++;
-            value += header.charAt(i);
-            i++;
-        }
-        i++;
-        return value;
-    }
-}
-//# sourceMappingURL=challenge.js.map
-;// CONCATENATED MODULE: ./packages/oci/dist/transport.js
-
-
-
-
-
-const MAX_REDIRECTS = 5;
-class RegistryTransport {
-    policy;
-    authorizer;
-    retry;
-    userAgent;
-    /** Repositories (`registry/name`) known to have (true) or lack (false) the referrers API, asked once per client. */
-    referrersApi = new Map();
-    constructor(policy, authorizer, retry, userAgent) {
-        this.policy = policy;
-        this.authorizer = authorizer;
-        this.retry = retry;
-        this.userAgent = userAgent;
-    }
-    /** Sends the request; resolves with a 2xx response, or throws (HttpError, OciError). */
-    async send(request) {
-        await this.policy.assertAllowed(request.url, `registry ${request.registry}`);
-        let authorization = this.authorizer.cached(request.registry, request.scope);
-        let answered = false;
-        for (;;) {
-            const challenge = {};
-            try {
-                const response = await this.fetchOnce(request, request.url, authorization, challenge);
-                const follows = request.followRedirects !== false && (request.method === "GET" || request.method === "HEAD");
-                return follows ? await this.follow(request, response) : response;
-            }
-            catch (error) {
-                if (!(error instanceof core_dist/* HttpError */.j$) || error.status !== 401 || answered)
-                    throw this.explain(error, request, authorization !== undefined);
-                if (authorization !== undefined)
-                    this.authorizer.forget(request.registry, request.scope);
-                const challenges = parseChallenges(challenge.header ?? "");
-                if (challenges.length === 0)
-                    throw new errors_OciError("AUTH_FAILED", `${request.registry} answered 401 to ${request.method} ${request.url.pathname} without a WWW-Authenticate challenge`, { cause: error });
-                authorization = await this.authorizer.authorize(request.registry, request.scope, challenges);
-                answered = true;
-            }
-        }
-    }
-    async fetchOnce(request, url, authorization, challenge) {
-        const headers = { "user-agent": this.userAgent, ...request.headers };
-        if (authorization !== undefined)
-            headers.authorization = authorization;
-        const body = request.body;
-        const init = { method: request.method, headers, redirect: "manual" };
-        if (typeof body === "string" || body instanceof Uint8Array)
-            init.body = body;
-        const injected = this.retry.fetch;
-        const idleTimeoutMs = this.retry.timeoutMs;
-        const fetchAttempt = async (input, attemptInit) => {
-            let response;
-            if (injected === undefined) {
-                // node:http takes a Node stream as it is.
-                const withBody = { ...attemptInit };
-                if (typeof body === "function")
-                    withBody.body = body();
-                if (idleTimeoutMs !== undefined)
-                    withBody.idleTimeoutMs = idleTimeoutMs;
-                response = await nodeFetch(input instanceof URL ? input : String(input), withBody);
-            }
-            else {
-                const withBody = { ...attemptInit };
-                if (typeof body === "function") {
-                    withBody.body = external_node_stream_.Readable.toWeb(body());
-                    withBody.duplex = "half";
-                }
-                response = await injected(input, withBody);
-            }
-            if (response.status === 401)
-                challenge.header = response.headers.get("www-authenticate") ?? "";
-            return response;
-        };
-        const options = { ...this.retry, fetch: fetchAttempt };
-        if (request.retries !== undefined)
-            options.retries = request.retries;
-        if (request.timeoutMs !== undefined)
-            options.timeoutMs = request.timeoutMs;
-        return (0,core_dist/* fetchWithRetry */.J5)(url, init, options);
-    }
-    /** Follows redirects hop by hop; the registry's Authorization goes only to its own origin. */
-    async follow(request, first) {
-        let response = first;
-        let url = request.url;
-        for (let hop = 0; response.status >= 300 && response.status < 400; hop++) {
-            const location = response.headers.get("location");
-            await response.body?.cancel().catch(() => undefined);
-            if (location === null || hop >= MAX_REDIRECTS) {
-                throw new errors_OciError("REGISTRY_ERROR", `${request.method} ${request.url.pathname} on ${request.registry}: ${location === null ? `${response.status} without a Location` : `more than ${MAX_REDIRECTS} redirects`}`);
-            }
-            const next = new URL(location, url);
-            await this.policy.assertAllowed(next, `redirect from ${request.registry}`);
-            const sameOrigin = next.origin === request.url.origin;
-            const method = request.method === "HEAD" ? "HEAD" : "GET";
-            const authorization = sameOrigin ? this.authorizer.cached(request.registry, request.scope) : undefined;
-            response = await this.fetchOnce({ ...request, method, body: undefined, headers: sameOrigin ? request.headers : {} }, next, authorization, {});
-            url = next;
-        }
-        return response;
-    }
-    /** Rewords 401/403 for a registry: who to log in to. Other errors pass through. */
-    explain(error, request, sentCredentials) {
-        if (!(error instanceof core_dist/* HttpError */.j$) || (error.status !== 401 && error.status !== 403))
-            return error;
-        const action = request.scope.endsWith(",push") ? "push to" : "pull from";
-        const repository = scopeRepository(request.scope);
-        const hint = sentCredentials
-            ? `the token for ${request.registry} lacks access to ${action} ${repository}; run docker login ${request.registry} with an account that has it`
-            : `no credentials for ${request.registry}; run docker login ${request.registry}`;
-        return new errors_OciError("AUTH_FAILED", `${request.method} ${request.url.pathname} on ${request.registry}: ${error.status}; ${hint}`, { cause: error });
-    }
-}
-function scopeRepository(scope) {
-    return scope.split(":")[1] ?? scope;
-}
-//# sourceMappingURL=transport.js.map
-;// CONCATENATED MODULE: ./packages/oci/dist/registry.js
-/**
- * A Distribution API v2 client, minimal: manifests and indexes by GET/HEAD with every OCI and
- * Docker media type in `Accept`, blobs by HEAD and streamed GET, monolithic upload, manifest
- * PUT and tagging. Each repository is an ImageStore. Transport concerns (auth, retries, host
- * policy, redirects) live in transport.ts.
- * https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md
- */
-
-
-
-
-
-
-
-
-
-
-
-
-
-const DEFAULT_USER_AGENT = "peptide-oci/0.1";
-class registry_RegistryClient {
-    policy;
-    transport;
-    constructor(options = {}) {
-        this.policy = new HostPolicy({ insecure: options.insecure ?? [], ...(options.lookup ? { lookup: options.lookup } : {}) });
-        const retry = options.retry ?? {};
-        const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
-        const authorizer = new Authorizer({ credentials: options.credentials ?? dockerCredentials(), policy: this.policy, retry, userAgent });
-        this.transport = new RegistryTransport(this.policy, authorizer, retry, userAgent);
-    }
-    /** The store for one repository of a registry. */
-    repository(registry, repository) {
-        return new registry_RegistryRepository(this.transport, this.policy, canonicalRegistryName(registry), repository);
-    }
-    /** The store a reference names (its tag or digest is not part of the store). */
-    store(ref) {
-        return this.repository(ref.registry, ref.repository);
-    }
-    /** `GET /v2/`: whether the registry speaks the API, authenticating if it asks. */
-    async ping(registry) {
-        const name = canonicalRegistryName(registry);
-        const url = new URL("/v2/", this.policy.baseUrl(registryApiHost(name)));
-        const response = await this.transport.send({ registry: name, scope: "registry:catalog:*", method: "GET", url });
-        await response.body?.cancel().catch(() => undefined);
-    }
-}
-class registry_RegistryRepository {
-    transport;
-    registry;
-    repository;
-    location;
-    base;
-    constructor(transport, policy, registry, repository) {
-        this.transport = transport;
-        this.registry = registry;
-        this.repository = repository;
-        this.location = `${registry}/${repository}`;
-        this.base = `${policy.baseUrl(registryApiHost(registry))}/v2/${repository}`;
-    }
-    async resolve(reference) {
-        const target = this.requireReference(reference);
-        const response = await this.manifestRequest("HEAD", target);
-        const digest = response.headers.get("docker-content-digest");
-        const mediaType = mediaTypeOf(response);
-        const size = Number(response.headers.get("content-length"));
-        if (digest && isManifestMediaType(mediaType) && Number.isSafeInteger(size) && size > 0) {
-            if (isDigestReference(target) && digest !== target)
-                throw registry_mismatch(this.location, target, digest);
-            digest_parseDigest(digest);
-            return { mediaType, digest, size };
-        }
-        // Some registries omit the digest on HEAD: fetch the manifest and hash it.
-        return (await this.getManifest(target)).descriptor;
-    }
-    async getManifest(reference) {
-        const target = this.requireReference(reference);
-        const response = await this.manifestRequest("GET", target);
-        const what = `manifest ${target} of ${this.location}`;
-        const bytes = await readLimited(response, manifest_MAX_MANIFEST_BYTES, what);
-        const declared = response.headers.get("docker-content-digest");
-        if (isDigestReference(target))
-            digest_verifyBytes(bytes, target, what);
-        else if (declared)
-            digest_verifyBytes(bytes, declared, what);
-        const digest = isDigestReference(target) ? target : digest_digestOf(bytes);
-        const headerType = mediaTypeOf(response);
-        const mediaType = isManifestMediaType(headerType) ? headerType : manifest_parseManifest(bytes, undefined, what).mediaType;
-        return { descriptor: { mediaType, digest, size: bytes.length }, bytes };
-    }
-    async getBlob(blob) {
-        const what = `blob ${blob.digest} of ${this.location}`;
-        const response = await this.blobRequest("GET", blob.digest);
-        const length = response.headers.get("content-length");
-        if (blob.size !== undefined && length !== null && Number(length) !== blob.size) {
-            await response.body?.cancel().catch(() => undefined);
-            throw new errors_OciError("SIZE_MISMATCH", `${what}: the registry sends ${length} bytes, its descriptor declares ${blob.size}`);
-        }
-        if (!response.body)
-            throw new errors_OciError("REGISTRY_ERROR", `${what}: empty response`);
-        const verifier = new digest_DigestVerifier(blob.digest, { what, ...(blob.size !== undefined ? { size: blob.size } : {}) });
-        // On node:http the message itself flows into the verifier, with no web stream between.
-        const body = rawBodyOf(response) ?? external_node_stream_.Readable.fromWeb(response.body);
-        (0,external_node_stream_.pipeline)(body, verifier, () => undefined);
-        return verifier;
-    }
-    async hasBlob(digest) {
-        try {
-            const response = await this.blobRequest("HEAD", digest);
-            await response.body?.cancel().catch(() => undefined);
-            return true;
-        }
-        catch (error) {
-            if (error instanceof errors_OciError && error.code === "BLOB_UNKNOWN")
-                return false;
-            throw error;
-        }
-    }
-    async putBlob(blob, content) {
-        digest_parseDigest(blob.digest);
-        const what = `blob ${blob.digest} for ${this.location}`;
-        if (content instanceof Uint8Array) {
-            if (content.length !== blob.size)
-                throw new errors_OciError("SIZE_MISMATCH", `${what}: ${content.length} bytes given, ${blob.size} declared`);
-            digest_verifyBytes(content, blob.digest, what);
-        }
-        if (await this.hasBlob(blob.digest))
-            return;
-        const started = await this.send("POST", new URL(`${this.base}/blobs/uploads/`), "pull,push", { "content-length": "0" });
-        await started.body?.cancel().catch(() => undefined);
-        const location = started.headers.get("location");
-        if (started.status !== 202 || location === null)
-            throw new errors_OciError("REGISTRY_ERROR", `${what}: upload start answered ${started.status} without a Location`);
-        const url = new URL(location, this.base);
-        url.searchParams.set("digest", blob.digest);
-        // The stream of the latest attempt, checked as it is sent: a mismatch aborts the upload.
-        const attempt = {};
-        const body = content instanceof Uint8Array ? content : () => {
-            const verifier = new digest_DigestVerifier(blob.digest, { size: blob.size, what });
-            attempt.verifier = verifier;
-            return content().on("error", (error) => verifier.destroy(error)).pipe(verifier);
-        };
-        let done;
-        try {
-            done = await this.send("PUT", url, "pull,push", { "content-type": "application/octet-stream", "content-length": String(blob.size) }, body);
-        }
-        catch (error) {
-            if (attempt.verifier?.errored)
-                throw attempt.verifier.errored;
-            // A PUT whose answer was lost may have completed: its replay finds the session closed
-            // (BLOB_UPLOAD_UNKNOWN). The blob being there, whole and under its digest, is success.
-            if (await this.hasBlob(blob.digest).catch(() => false))
-                return;
-            throw error;
-        }
-        await done.body?.cancel().catch(() => undefined);
-        const stored = done.headers.get("docker-content-digest");
-        if (stored !== null && stored !== blob.digest)
-            throw registry_mismatch(this.location, blob.digest, stored);
-    }
-    async putManifest(bytes, mediaType, tag) {
-        const parsed = manifest_parseManifest(bytes, mediaType, `manifest for ${this.location}`);
-        const digest = digest_digestOf(bytes);
-        const response = await this.send("PUT", new URL(`${this.base}/manifests/${tag ?? digest}`), "pull,push", { "content-type": parsed.mediaType }, bytes);
-        await response.body?.cancel().catch(() => undefined);
-        const stored = response.headers.get("docker-content-digest");
-        if (stored !== null && stored !== digest)
-            throw registry_mismatch(this.location, digest, stored);
-        return { mediaType: parsed.mediaType, digest, size: bytes.length };
-    }
-    async tag(tag, digest) {
-        const { descriptor, bytes } = await this.getManifest(digest);
-        await this.putManifest(bytes, descriptor.mediaType, tag);
-    }
-    /**
-     * One authenticated GET or HEAD of a path under `/v2/<repository>/`, for API calls kept in
-     * their own files (referrers.ts). Resolves with a 2xx response or throws as every call does.
-     */
-    apiRequest(method, apiPath, headers = {}) {
-        return this.send(method, new URL(`${this.base}/${apiPath}`), "pull", headers);
-    }
-    /**
-     * One authenticated request with push access, for the upload protocols kept in their own files
-     * (mount.ts, upload-chunked.ts). `target` is a path under `/v2/<repository>/` or an upload
-     * `Location` already resolved with uploadUrl; `extraScope` is another scope the token must
-     * carry (the source repository of a cross-repository mount); `options` bound this request's
-     * retries and wait for an answer (a streamed body is sent once). Resolves with a 2xx or throws.
-     */
-    uploadRequest(method, target, headers = {}, body, extraScope, options = {}) {
-        const url = typeof target === "string" ? new URL(`${this.base}/${target}`) : target;
-        const scope = `repository:${this.repository}:pull,push${extraScope === undefined ? "" : ` ${extraScope}`}`;
-        const request = { registry: this.registry, scope, method, url, headers, followRedirects: false, ...options };
-        if (body !== undefined)
-            request.body = body;
-        return this.transport.send(request);
-    }
-    /**
-     * Whether the referrers API answers for this repository, when a request of this client found
-     * out (a registry that has it never answers 404 on the route), else undefined. Kept per
-     * repository: a registry may answer 404 for a repository that does not exist yet.
-     */
-    get referrersApi() {
-        return this.transport.referrersApi.get(this.location);
-    }
-    /** Records what a referrers request found (referrers.ts). */
-    noteReferrersApi(present) {
-        this.transport.referrersApi.set(this.location, present);
-    }
-    /** An upload session's `Location` header as an absolute URL (it may be relative to the API base). */
-    uploadUrl(location) {
-        return new URL(location, `${this.base}/`);
-    }
-    requireReference(reference) {
-        if (reference === undefined || reference === "")
-            throw new errors_OciError("REFERENCE_INVALID", `${this.location}: name a tag or a digest`);
-        if (!isDigestReference(reference) && !/^[\w][\w.-]{0,127}$/.test(reference))
-            throw new errors_OciError("REFERENCE_INVALID", `${JSON.stringify(reference)} is neither a tag nor a digest`);
-        return reference;
-    }
-    async manifestRequest(method, reference) {
-        try {
-            return await this.send(method, new URL(`${this.base}/manifests/${reference}`), "pull", { accept: MANIFEST_ACCEPT });
-        }
-        catch (error) {
-            if (error instanceof core_dist/* HttpError */.j$ && error.status === 404)
-                throw new errors_OciError("MANIFEST_UNKNOWN", `${this.location}: no manifest ${reference}`, { cause: error });
-            throw error;
-        }
-    }
-    async blobRequest(method, digest) {
-        digest_parseDigest(digest);
-        try {
-            return await this.send(method, new URL(`${this.base}/blobs/${digest}`), "pull");
-        }
-        catch (error) {
-            if (error instanceof core_dist/* HttpError */.j$ && error.status === 404)
-                throw new errors_OciError("BLOB_UNKNOWN", `${this.location}: no blob ${digest}`, { cause: error });
-            throw error;
-        }
-    }
-    send(method, url, actions, headers = {}, body) {
-        const request = { registry: this.registry, scope: `repository:${this.repository}:${actions}`, method, url, headers };
-        if (body !== undefined)
-            request.body = body;
-        return this.transport.send(request);
-    }
-}
-function isDigestReference(reference) {
-    return /^sha(256|512):/.test(reference);
-}
-function mediaTypeOf(response) {
-    return (response.headers.get("content-type") ?? "").split(";")[0]?.trim() ?? "";
-}
-function registry_mismatch(location, expected, actual) {
-    return new errors_OciError("DIGEST_MISMATCH", `${location}: the registry reports digest ${actual}, expected ${expected}`);
-}
-/** The body, refusing more than `max` bytes (a hostile registry cannot exhaust memory). */
-async function readLimited(response, max, what) {
-    const declared = Number(response.headers.get("content-length"));
-    if (Number.isFinite(declared) && declared > max) {
-        await response.body?.cancel().catch(() => undefined);
-        throw new errors_OciError("MANIFEST_INVALID", `${what}: ${declared} bytes is over the ${max}-byte limit`);
-    }
-    if (!response.body)
-        return Buffer.alloc(0);
-    const chunks = [];
-    let total = 0;
-    const reader = response.body.getReader();
-    for (;;) {
-        const { done, value } = await reader.read();
-        if (done)
-            break;
-        total += value.length;
-        if (total > max) {
-            await reader.cancel().catch(() => undefined);
-            throw new errors_OciError("MANIFEST_INVALID", `${what}: over the ${max}-byte limit`);
-        }
-        chunks.push(Buffer.from(value));
-    }
-    return Buffer.concat(chunks);
-}
-//# sourceMappingURL=registry.js.map
-;// CONCATENATED MODULE: ./packages/oci/dist/open.js
-/**
- * From what a person types to a store: `oci:<dir>[:tag]`, a layout directory (`<dir>` or
- * `<dir>:<tag>`), or a registry reference (`host/repo:tag`, `host/repo@sha256:…`).
- */
-
-
-
-
-
-async function openImage(target, options = {}) {
-    const cwd = options.cwd ?? process.cwd();
-    const layout = await layoutTarget(target, cwd);
-    if (layout) {
-        const store = await OciLayout.open(layout.dir);
-        const opened = { store, name: path.basename(layout.dir) };
-        if (layout.reference !== undefined)
-            opened.reference = layout.reference;
-        return opened;
-    }
-    const ref = parseReference(target);
-    const client = options.client ?? new RegistryClient(options);
-    return { store: client.store(ref), reference: manifestReference(ref), name: repositoryName(ref), ref };
-}
-/**
- * `oci:dir[:ref]` always; otherwise a path that is a layout directory, with an optional `:tag` or
- * `@digest`. A name whose first part is a registry host (`ghcr.io/…`, `localhost:5000/…`) is the
- * registry even when a directory of that name exists: a checkout must not be able to stand in
- * for a registry (write `oci:` or `./` for such a directory).
- */
-async function layoutTarget(target, cwd) {
-    if (target.startsWith("oci:"))
-        return splitLayout(target.slice(4), cwd, true);
-    if (looksLikeRegistry(target))
-        return undefined;
-    return splitLayout(target, cwd, false);
-}
-/** `host/…` where host has a dot or a port or is localhost, not written as a path (`./`, `/`). */
-function looksLikeRegistry(text) {
-    const first = text.split("/")[0] ?? "";
-    return text.includes("/") && !/^[./\\]/.test(text) && (first.includes(".") || first.includes(":") || first === "localhost");
-}
-async function splitLayout(text, cwd, forced) {
-    const whole = path.resolve(cwd, text);
-    if (forced || (await OciLayout.isLayout(whole))) {
-        if (await isDirectory(whole))
-            return { dir: whole };
-    }
-    const at = text.lastIndexOf("@");
-    const colon = text.lastIndexOf(":");
-    const cut = at > 0 ? at : colon > 0 && colon > text.lastIndexOf("/") ? colon : -1;
-    if (cut > 0) {
-        const dir = path.resolve(cwd, text.slice(0, cut));
-        if (forced || (await OciLayout.isLayout(dir)))
-            return { dir, reference: text.slice(cut + 1) };
-    }
-    return forced ? { dir: whole } : undefined;
-}
-async function isDirectory(dir) {
-    return stat(dir).then((s) => s.isDirectory(), () => false);
-}
-//# sourceMappingURL=open.js.map
-;// CONCATENATED MODULE: ./packages/oci/dist/store.js
-
-/** Reads a whole blob into memory, refusing more than `maxBytes` (configs, small documents). */
-async function store_readBlobBytes(store, blob, maxBytes) {
-    if (blob.size !== undefined && blob.size > maxBytes) {
-        throw new errors_OciError("SIZE_MISMATCH", `blob ${blob.digest} in ${store.location}: ${blob.size} bytes is over the ${maxBytes}-byte limit for this kind of blob`);
-    }
-    const stream = await store.getBlob(blob);
-    const chunks = [];
-    let total = 0;
-    for await (const chunk of stream) {
-        const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
-        total += buffer.length;
-        if (total > maxBytes) {
-            stream.destroy();
-            throw new errors_OciError("SIZE_MISMATCH", `blob ${blob.digest} in ${store.location}: over the ${maxBytes}-byte limit for this kind of blob`);
-        }
-        chunks.push(buffer);
-    }
-    return Buffer.concat(chunks);
-}
-//# sourceMappingURL=store.js.map
-;// CONCATENATED MODULE: ./packages/oci/dist/referrers.js
-/**
- * OCI 1.1 referrers: manifests whose `subject` names another manifest (signatures, SBOMs,
- * attestations). Listed through the referrers API (`GET /v2/<name>/referrers/<digest>`) where the
- * registry has it, else through the referrers tag schema: the tag `sha256-<hex>` holds an image
- * index of the referrer descriptors, kept up to date by the client that pushes (read, add,
- * write, check). The tag schema works on any ImageStore, an OCI layout included.
- * https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#listing-referrers
- * https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#referrers-tag-schema
- */
-
-
-
-
-
-
-/** `sha256:ab…` → `sha256-ab…`, cut to the 128 characters a tag may have. */
-function referrersTag(digest) {
-    const { algorithm, hex } = digest_parseDigest(digest);
-    return `${algorithm}-${hex}`.slice(0, 128);
-}
-/**
- * The referrers API's answer for `digest`, or undefined when the registry has no referrers API
- * (404 on the route, as distribution 2.8 answers).
- */
-async function referrersFromApi(repository, digest, artifactType) {
-    digest_parseDigest(digest);
-    // A repository without the API is asked once per client, not once per subject.
-    if (repository.referrersApi === false)
-        return undefined;
-    const query = artifactType === undefined ? "" : `?artifactType=${encodeURIComponent(artifactType)}`;
-    let response;
-    try {
-        response = await repository.apiRequest("GET", `referrers/${digest}${query}`, { accept: media_types_MediaType.ociIndex });
-    }
-    catch (error) {
-        if (error instanceof core_dist/* HttpError */.j$ && (error.status === 404 || error.status === 405)) {
-            repository.noteReferrersApi(false);
-            return undefined;
-        }
-        throw error;
-    }
-    const type = (response.headers.get("content-type") ?? "").split(";")[0]?.trim();
-    if (type !== media_types_MediaType.ociIndex) {
-        await response.body?.cancel().catch(() => undefined);
-        repository.noteReferrersApi(false);
-        return undefined;
-    }
-    repository.noteReferrersApi(true);
-    const bytes = Buffer.from(await response.arrayBuffer());
-    const parsed = manifest_parseManifest(bytes, media_types_MediaType.ociIndex, `referrers of ${digest} in ${repository.location}`);
-    if (parsed.kind !== "index")
-        throw new errors_OciError("REGISTRY_ERROR", `referrers of ${digest} in ${repository.location}: not an image index`);
-    const all = parsed.index.manifests;
-    // The filter is optional for a registry (OCI-Filters-Applied says whether it ran): apply it here too.
-    return artifactType === undefined ? all : all.filter((d) => d.artifactType === artifactType);
-}
-/** The referrers the tag schema records for `digest` (an empty list when the tag does not exist). */
-async function referrersFromTag(store, digest, artifactType) {
-    const index = await readReferrersIndex(store, digest);
-    return artifactType === undefined ? index.manifests : index.manifests.filter((d) => d.artifactType === artifactType);
-}
-/** Referrers of `digest`: the API when the store is a registry that has one, else the tag schema. */
-async function referrers_listReferrers(store, digest, options = {}) {
-    if (store instanceof registry_RegistryRepository) {
-        const viaApi = await referrersFromApi(store, digest, options.artifactType);
-        if (viaApi !== undefined)
-            return { method: "referrers-api", referrers: viaApi };
-    }
-    return { method: "referrers-tag", referrers: await referrersFromTag(store, digest, options.artifactType) };
-}
-/**
- * Stores a referrer manifest (its blobs must be stored first) and makes it findable from its
- * subject: nothing more where the registry has the referrers API, else it is added to the
- * subject's `sha256-<hex>` index (see addToReferrersTag; `settleMs` bounds the wait before the
- * read-back, default 100 ms, scaled down on a registry that answers faster; `attempts` is the
- * rounds, default 3).
- */
-async function referrers_pushReferrer(store, manifest, options = {}) {
-    const [pushed] = await referrers_pushReferrers(store, [manifest], options);
-    return pushed;
-}
-/**
- * pushReferrer for several referrer manifests at once (their blobs stored first): the manifests
- * go up together, and each subject's `sha256-<hex>` index is updated once for all of its new
- * referrers (one read, write and read-back instead of one per referrer). Results are in the
- * order of `manifests`, and each index lists its new referrers in that order.
- */
-async function referrers_pushReferrers(store, manifests, options = {}) {
-    const parsed = manifests.map((manifest) => {
-        const p = parseManifest(manifest, undefined, `referrer for ${store.location}`);
-        const body = p.kind === "manifest" ? p.manifest : p.index;
-        if (body.subject === undefined)
-            throw new OciError("MANIFEST_INVALID", `referrer for ${store.location}: it has no subject`);
-        const artifactType = body.artifactType ?? (p.kind === "manifest" ? p.manifest.config.mediaType : undefined);
-        return { manifest, mediaType: p.mediaType, subject: body.subject.digest, artifactType, annotations: body.annotations };
-    });
-    const descriptors = await Promise.all(parsed.map(async (p) => {
-        const stored = await store.putManifest(p.manifest, p.mediaType);
-        const descriptor = { mediaType: stored.mediaType, digest: stored.digest, size: stored.size };
-        if (p.artifactType !== undefined)
-            descriptor.artifactType = p.artifactType;
-        if (p.annotations !== undefined && Object.keys(p.annotations).length > 0)
-            descriptor.annotations = p.annotations;
-        return descriptor;
-    }));
-    const subjects = [...new Set(parsed.map((p) => p.subject))];
-    const methods = new Map();
-    const attempts = Math.max(1, options.attempts ?? 3);
-    await Promise.all(subjects.map(async (subject) => {
-        if (store instanceof RegistryRepository && (await referrersFromApi(store, subject)) !== undefined) {
-            methods.set(subject, "referrers-api");
-            return;
-        }
-        const mine = descriptors.filter((_, i) => parsed[i]?.subject === subject);
-        const key = `${store.location}\u0000${subject}`;
-        await serialized(key, () => addToReferrersTag(store, subject, mine, attempts, options.settleMs ?? 100));
-        methods.set(subject, "referrers-tag");
-    }));
-    return descriptors.map((descriptor, i) => ({ descriptor, method: methods.get(parsed[i]?.subject ?? "") ?? "referrers-tag" }));
-}
-/** The settle wait is this many times our own read-and-write of the index, within [SETTLE_FLOOR_MS, settleMs]. */
-const SETTLE_FACTOR = 4;
-const SETTLE_FLOOR_MS = 10;
-/**
- * Read, add, write, then read back after a short jittered wait: a writer elsewhere that read the
- * index before our write and wrote after it has dropped our descriptors, and we add them again.
- * Writers in this process take turns per subject (no loss); across processes the tag schema has
- * no compare-and-swap (the spec says as much), so this narrows the window without closing it.
- *
- * Such a writer's window (its read to its write) is about as long as our own read and write of
- * the same index, so the wait is scaled to that (4×, at least 10 ms) and bounded by `settleMs`:
- * on a slow registry it is `settleMs` as before, on a fast one it shrinks with the window.
- */
-async function addToReferrersTag(store, digest, descriptors, attempts, settleMs) {
-    const missing = (index) => descriptors.filter((d) => !index.manifests.some((m) => m.digest === d.digest));
-    let lost = descriptors;
-    for (let attempt = 0; attempt < attempts; attempt++) {
-        const started = performance.now();
-        const index = await readReferrersIndex(store, digest);
-        const add = missing(index);
-        if (add.length > 0)
-            await writeReferrersIndex(store, digest, { ...index, manifests: [...index.manifests, ...add] });
-        const settle = Math.min(settleMs, Math.max(SETTLE_FLOOR_MS, SETTLE_FACTOR * (performance.now() - started)));
-        if (settleMs > 0)
-            await new Promise((resolve) => setTimeout(resolve, settle / 2 + Math.random() * settle));
-        lost = missing(await readReferrersIndex(store, digest));
-        if (lost.length === 0)
-            return;
-    }
-    throw new OciError("REGISTRY_ERROR", `${store.location}: the referrers tag ${referrersTag(digest)} kept losing ${lost.map((d) => d.digest).join(", ")} to concurrent writers`);
-}
-const turns = new Map();
-/** Runs `fn` after every earlier call with the same key has settled. */
-async function serialized(key, fn) {
-    const before = turns.get(key) ?? Promise.resolve();
-    const mine = before.then(fn, fn);
-    const settled = mine.catch(() => undefined);
-    turns.set(key, settled);
-    try {
-        return await mine;
-    }
-    finally {
-        if (turns.get(key) === settled)
-            turns.delete(key);
-    }
-}
-async function readReferrersIndex(store, digest) {
-    const tag = referrersTag(digest);
-    let content;
-    try {
-        content = await store.getManifest(tag);
-    }
-    catch (error) {
-        if (error instanceof errors_OciError && error.code === "MANIFEST_UNKNOWN")
-            return emptyIndex();
-        throw error;
-    }
-    const parsed = manifest_parseManifest(content.bytes, content.descriptor.mediaType, `referrers tag ${tag} of ${store.location}`);
-    if (parsed.kind !== "index")
-        throw new errors_OciError("MANIFEST_INVALID", `referrers tag ${tag} of ${store.location}: not an image index`);
-    return parsed.index;
-}
-async function writeReferrersIndex(store, digest, index) {
-    const json = { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: index.manifests };
-    if (index.annotations !== undefined)
-        json.annotations = index.annotations;
-    const bytes = Buffer.from(JSON.stringify(json));
-    if (bytes.length > MAX_MANIFEST_BYTES)
-        throw new OciError("MANIFEST_INVALID", `referrers tag ${referrersTag(digest)} of ${store.location}: over the ${MAX_MANIFEST_BYTES}-byte limit`);
-    await store.putManifest(bytes, MediaType.ociIndex, referrersTag(digest));
-}
-function emptyIndex() {
-    return { schemaVersion: 2, mediaType: media_types_MediaType.ociIndex, manifests: [] };
-}
-//# sourceMappingURL=referrers.js.map
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(38522);
-;// CONCATENATED MODULE: ./packages/oci/dist/build-image.js
-/**
- * An OCI image of a directory, built with no container engine: one layer (a tar written here,
- * gzipped by node:zlib), a config with the layer's diff_id, and a manifest. The build is
- * reproducible: entries sorted by name, owner root, fixed modes (0644, 0755 for executables and
- * directories) and a fixed time (`created`, default the Unix epoch) everywhere, so the same files
- * always give the same digest. Files are read into memory: this is for small trees (a service's
- * sources and lockfile), not for a root filesystem.
- * https://github.com/opencontainers/image-spec/blob/v1.1.0/layer.md
- */
-
-
-
-
-
-
-async function buildImageFromDirectory(dir, options = {}) {
-    const destination = (options.destination ?? "app").replace(/^\/+|\/+$/g, "");
-    const created = options.created ?? new Date(0);
-    const platform = options.platform ?? { os: "linux", architecture: "amd64" };
-    const entries = new Map();
-    const addParents = (name) => {
-        const parts = name.split("/");
-        for (let i = 1; i < parts.length; i++) {
-            const parent = parts.slice(0, i).join("/");
-            if (parent !== "" && !entries.has(parent))
-                entries.set(parent, { kind: "dir", name: parent });
-        }
-    };
-    for (const relative of options.include ?? ["."]) {
-        const source = path.resolve(dir, relative);
-        if (path.relative(dir, source).startsWith(".."))
-            throw new OciError("REFERENCE_INVALID", `${relative}: outside ${dir}`);
-        for (const entry of await build_image_walk(dir, source)) {
-            const name = [destination, entry.name].filter((p) => p !== "").join("/");
-            if (name === "")
-                continue;
-            addParents(name);
-            entries.set(name, { ...entry, name });
-        }
-    }
-    if (destination !== "") {
-        addParents(`${destination}/x`);
-    }
-    const sorted = [...entries.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const tar = tarOf(sorted, Math.floor(created.getTime() / 1000));
-    const diffId = digestOf(tar);
-    const layerBytes = gzipSync(tar, { level: 9 });
-    const layer = { descriptor: { mediaType: MediaType.ociLayerGzip, digest: digestOf(layerBytes), size: layerBytes.length }, bytes: layerBytes, diffId };
-    const configJson = {
-        created: created.toISOString(),
-        architecture: platform.architecture,
-        os: platform.os,
-        ...(platform.variant ? { variant: platform.variant } : {}),
-        config: { Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"], ...(destination ? { WorkingDir: `/${destination}` } : {}), ...options.config },
-        rootfs: { type: "layers", diff_ids: [diffId] },
-        history: [{ created: created.toISOString(), created_by: `peptide: copy ${[...(options.include ?? ["."])].sort().join(" ")} to /${destination}` }],
-    };
-    const configBytes = Buffer.from(JSON.stringify(configJson));
-    const config = { descriptor: { mediaType: MediaType.ociConfig, digest: digestOf(configBytes), size: configBytes.length }, bytes: configBytes };
-    const manifestJson = {
-        schemaVersion: 2,
-        mediaType: MediaType.ociManifest,
-        config: config.descriptor,
-        layers: [layer.descriptor],
-        ...(options.annotations ? { annotations: options.annotations } : {}),
-    };
-    const manifest = Buffer.from(JSON.stringify(manifestJson));
-    return {
-        descriptor: { mediaType: MediaType.ociManifest, digest: digestOf(manifest), size: manifest.length, platform },
-        manifest,
-        config,
-        layer,
-        files: sorted.filter((e) => e.kind === "file").length,
-        size: manifest.length + configBytes.length + layerBytes.length,
-    };
-}
-/** Writes the layer and config, then the manifest (tagged when `tag` is given). */
-async function writeDirectoryImage(store, image, tag) {
-    for (const blob of [image.config, image.layer])
-        await store.putBlob({ digest: blob.descriptor.digest, size: blob.descriptor.size }, blob.bytes);
-    return store.putManifest(image.manifest, image.descriptor.mediaType, tag);
-}
-/** Entries under `source`, named relative to `root` with `/`; symlinks are kept as links, never followed. */
-async function build_image_walk(root, source) {
-    const info = await lstat(source).catch((cause) => {
-        throw new OciError("BLOB_UNKNOWN", `${source}: cannot be read`, { cause });
-    });
-    const name = path.relative(root, source).split(path.sep).join("/");
-    if (info.isSymbolicLink())
-        return [{ kind: "symlink", name, target: await readlink(source) }];
-    if (info.isFile())
-        return [{ kind: "file", name, mode: info.mode & 0o111 ? 0o755 : 0o644, content: await readFile(source) }];
-    if (!info.isDirectory())
-        return [];
-    const out = name === "" ? [] : [{ kind: "dir", name }];
-    for (const child of (await readdir(source)).sort())
-        out.push(...(await build_image_walk(root, path.join(source, child))));
-    return out;
-}
-/** A POSIX tar (ustar, with a PAX record for names over the ustar limits), ending in two zero blocks. */
-function tarOf(entries, mtime) {
-    const blocks = [];
-    for (const entry of entries) {
-        const name = entry.kind === "dir" ? `${entry.name}/` : entry.name;
-        const linkname = entry.kind === "symlink" ? entry.target : "";
-        const content = entry.kind === "file" ? entry.content : Buffer.alloc(0);
-        const pax = {};
-        const split = splitName(name);
-        if (split === undefined)
-            pax.path = name;
-        if (Buffer.byteLength(linkname) > 100)
-            pax.linkpath = linkname;
-        if (Object.keys(pax).length > 0) {
-            const body = Buffer.from(Object.entries(pax).map(([key, value]) => paxRecord(key, value)).join(""));
-            blocks.push(header({ name: "PaxHeader", prefix: "", mode: 0o644, size: body.length, mtime, type: "x", linkname: "" }), pad(body));
-        }
-        const short = split ?? { name: name.slice(-100), prefix: "" };
-        const mode = entry.kind === "file" ? entry.mode : entry.kind === "dir" ? 0o755 : 0o777;
-        const type = entry.kind === "file" ? "0" : entry.kind === "dir" ? "5" : "2";
-        blocks.push(header({ ...short, mode, size: content.length, mtime, type, linkname: linkname.slice(0, 100) }));
-        if (content.length > 0)
-            blocks.push(pad(content));
-    }
-    blocks.push(Buffer.alloc(1024));
-    return Buffer.concat(blocks);
-}
-/** ustar's name (100 bytes) and prefix (155 bytes) split at a `/`, or undefined when it does not fit. */
-function splitName(name) {
-    if (Buffer.byteLength(name) <= 100)
-        return { name, prefix: "" };
-    for (let i = name.indexOf("/"); i > 0; i = name.indexOf("/", i + 1)) {
-        const prefix = name.slice(0, i);
-        const rest = name.slice(i + 1);
-        if (Buffer.byteLength(prefix) <= 155 && Buffer.byteLength(rest) <= 100 && rest !== "")
-            return { name: rest, prefix };
-    }
-    return undefined;
-}
-/** `<length> <key>=<value>\n`, the length counting itself. */
-function paxRecord(key, value) {
-    const body = ` ${key}=${value}\n`;
-    let length = Buffer.byteLength(body) + 1;
-    while (String(length).length + Buffer.byteLength(body) !== length)
-        length++;
-    return `${length}${body}`;
-}
-function header(h) {
-    const block = Buffer.alloc(512);
-    const text = (value, offset, length) => block.write(value, offset, length, "utf8");
-    const octal = (value, offset, length) => text(`${value.toString(8).padStart(length - 1, "0")}\0`, offset, length);
-    text(h.name, 0, 100);
-    octal(h.mode, 100, 8);
-    octal(0, 108, 8);
-    octal(0, 116, 8);
-    octal(h.size, 124, 12);
-    octal(h.mtime, 136, 12);
-    block.fill(0x20, 148, 156);
-    text(h.type, 156, 1);
-    text(h.linkname, 157, 100);
-    text("ustar\0", 257, 6);
-    text("00", 263, 2);
-    text("root", 265, 32);
-    text("root", 297, 32);
-    octal(0, 329, 8);
-    octal(0, 337, 8);
-    text(h.prefix, 345, 155);
-    let sum = 0;
-    for (const byte of block)
-        sum += byte;
-    text(`${sum.toString(8).padStart(6, "0")}\0 `, 148, 8);
-    return block;
-}
-function pad(content) {
-    const rest = content.length % 512;
-    return rest === 0 ? content : Buffer.concat([content, Buffer.alloc(512 - rest)]);
-}
-//# sourceMappingURL=build-image.js.map
-;// CONCATENATED MODULE: ./packages/oci/dist/mount.js
-/**
- * Cross-repository blob mount: `POST /v2/<to>/blobs/uploads/?mount=<digest>&from=<repo>`. A 201
- * means the registry linked the blob it already holds into the target repository (no bytes
- * move); a 202 means it did not (another registry, no access to the source, mounting disabled)
- * and opened an upload session instead, which is cancelled here: the caller uploads.
- * https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#mounting-a-blob-from-another-repository
- */
-
-
-/** Mounts `digest` from `fromRepository` (same registry) into `target`; false when not mounted. */
-async function mount_mountBlob(target, digest, fromRepository) {
-    parseDigest(digest);
-    const query = `blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(fromRepository)}`;
-    const response = await target.uploadRequest("POST", query, { "content-length": "0" }, undefined, `repository:${fromRepository}:pull`);
-    await response.body?.cancel().catch(() => undefined);
-    if (response.status === 201) {
-        const stored = response.headers.get("docker-content-digest");
-        if (stored !== null && stored !== digest) {
-            throw new OciError("DIGEST_MISMATCH", `${target.location}: mounting ${digest} from ${fromRepository} gave digest ${stored}`);
-        }
-        return true;
-    }
-    if (response.status === 202) {
-        const location = response.headers.get("location");
-        if (location !== null)
-            await cancelUpload(target, location);
-        return false;
-    }
-    throw new OciError("REGISTRY_ERROR", `${target.location}: mounting ${digest} from ${fromRepository} answered ${response.status}`);
-}
-/** Best effort: an abandoned session would otherwise wait for the registry's upload purge. */
-async function cancelUpload(target, location) {
-    try {
-        const response = await target.uploadRequest("DELETE", target.uploadUrl(location));
-        await response.body?.cancel().catch(() => undefined);
-    }
-    catch {
-        // the session expires on its own
-    }
-}
-//# sourceMappingURL=mount.js.map
-;// CONCATENATED MODULE: ./packages/oci/dist/upload-chunked.js
-
-
-
-const upload_chunked_DEFAULT_CHUNK_SIZE = (/* unused pure expression or super */ null && (16 * 1024 * 1024));
-/** Uploads a blob in chunks; resolves with the bytes sent in the session that completed. */
-async function upload_chunked_uploadBlobChunked(target, blob, open, options = {}) {
-    parseDigest(blob.digest);
-    const chunkSize = Math.max(1, options.chunkSize ?? upload_chunked_DEFAULT_CHUNK_SIZE);
-    const sessions = Math.max(1, options.sessions ?? 3);
-    for (let session = 1;; session++) {
-        try {
-            return await uploadSession(target, blob, open, chunkSize, options.verify !== false);
-        }
-        catch (error) {
-            if (session >= sessions || !upload_chunked_transient(error))
-                throw error;
-            if (await target.hasBlob(blob.digest).catch(() => false))
-                return 0;
-        }
-    }
-}
-async function uploadSession(target, blob, open, chunkSize, verify) {
-    const what = `blob ${blob.digest} for ${target.location}`;
-    const state = { location: await startUpload(target, what), offset: 0 };
-    const source = await open();
-    let verifier = source;
-    if (verify) {
-        const checking = new DigestVerifier(blob.digest, { size: blob.size, what });
-        source.on("error", (error) => checking.destroy(error));
-        verifier = source.pipe(checking);
-    }
-    let inflight = Promise.resolve();
-    const queue = async (chunk) => {
-        await inflight;
-        const start = state.offset;
-        state.offset += chunk.length;
-        inflight = sendChunk(target, state, chunk, start, what);
-        inflight.catch(() => undefined);
-    };
-    try {
-        let pending = [];
-        let pendingBytes = 0;
-        for await (const data of verifier) {
-            const buffer = data;
-            pending.push(buffer);
-            pendingBytes += buffer.length;
-            while (pendingBytes >= chunkSize) {
-                const all = Buffer.concat(pending);
-                await queue(all.subarray(0, chunkSize));
-                const rest = all.subarray(chunkSize);
-                pending = rest.length > 0 ? [rest] : [];
-                pendingBytes = rest.length;
-            }
-        }
-        // The stream ended without a digest or size error: the content is the blob.
-        if (pendingBytes > 0)
-            await queue(Buffer.concat(pending));
-        await inflight;
-    }
-    catch (error) {
-        source.destroy();
-        verifier.destroy();
-        await inflight.catch(() => undefined);
-        throw error;
-    }
-    const close = new URL(state.location);
-    close.searchParams.set("digest", blob.digest);
-    const done = await target.uploadRequest("PUT", close, { "content-length": "0" });
-    await done.body?.cancel().catch(() => undefined);
-    const stored = done.headers.get("docker-content-digest");
-    if (stored !== null && stored !== blob.digest)
-        throw new OciError("DIGEST_MISMATCH", `${what}: the registry reports digest ${stored}`);
-    return state.offset;
-}
-/**
- * Monolithic upload of a blob held in memory (small ones): `POST`, then `PUT ?digest=` with the
- * bytes, checked against the digest first and by the registry on the PUT. Replayable on retries.
- */
-async function upload_chunked_uploadBlobMonolithic(target, blob, bytes) {
-    const what = `blob ${blob.digest} for ${target.location}`;
-    if (bytes.length !== blob.size)
-        throw new OciError("SIZE_MISMATCH", `${what}: ${bytes.length} bytes given, ${blob.size} declared`);
-    verifyBytes(bytes, blob.digest, what);
-    const url = await startUpload(target, what);
-    url.searchParams.set("digest", blob.digest);
-    const done = await target.uploadRequest("PUT", url, { "content-type": "application/octet-stream", "content-length": String(bytes.length) }, bytes);
-    await done.body?.cancel().catch(() => undefined);
-    const stored = done.headers.get("docker-content-digest");
-    if (stored !== null && stored !== blob.digest)
-        throw new OciError("DIGEST_MISMATCH", `${what}: the registry reports digest ${stored}`);
-}
-/** `POST /v2/<name>/blobs/uploads/` → the session's URL. */
-async function startUpload(target, what) {
-    const started = await target.uploadRequest("POST", "blobs/uploads/", { "content-length": "0" });
-    await started.body?.cancel().catch(() => undefined);
-    const location = started.headers.get("location");
-    if (started.status !== 202 || location === null)
-        throw new OciError("REGISTRY_ERROR", `${what}: upload start answered ${started.status} without a Location`);
-    return target.uploadUrl(location);
-}
-/** One PATCH; on a lost answer, asks the session where it is and accepts a chunk that landed. */
-async function sendChunk(target, state, chunk, start, what) {
-    const end = start + chunk.length - 1;
-    const headers = { "content-type": "application/octet-stream", "content-length": String(chunk.length), "content-range": `${start}-${end}` };
-    let response;
-    try {
-        response = await target.uploadRequest("PATCH", state.location, headers, chunk);
-    }
-    catch (error) {
-        const received = await sessionOffset(target, state.location).catch(() => undefined);
-        if (received === undefined || received.offset !== end + 1)
-            throw error;
-        state.location = received.location;
-        return;
-    }
-    await response.body?.cancel().catch(() => undefined);
-    const next = response.headers.get("location");
-    if (next === null)
-        throw new OciError("REGISTRY_ERROR", `${what}: PATCH answered ${response.status} without a Location`);
-    const range = parseRange(response.headers.get("range"));
-    if (range !== undefined && range !== end + 1)
-        throw new OciError("REGISTRY_ERROR", `${what}: the registry holds ${range} bytes after the chunk ending at ${end + 1}`);
-    state.location = target.uploadUrl(next);
-}
-/** `GET <location>`: 204 with `Range: 0-<last>`, the bytes the session holds. */
-async function sessionOffset(target, location) {
-    const response = await target.uploadRequest("GET", location);
-    await response.body?.cancel().catch(() => undefined);
-    const offset = parseRange(response.headers.get("range")) ?? 0;
-    const next = response.headers.get("location");
-    return { offset, location: next === null ? location : target.uploadUrl(next) };
-}
-/** `Range: 0-<last>` → the bytes the session holds (last + 1); callers compare it with an exact end. */
-function parseRange(header) {
-    const match = /^(?:bytes=)?0-(\d+)$/.exec(header?.trim() ?? "");
-    return match ? Number(match[1]) + 1 : undefined;
-}
-/**
- * Failures a fresh session may get past: the network, server errors, and a session the registry
- * lost or no longer accepts (404, 400 or 416 after a chunk whose answer was lost). Not: refused
- * credentials, or content that is not the blob.
- */
-function upload_chunked_transient(error) {
-    if (error instanceof HttpError)
-        return error.code !== "AUTH_FAILED";
-    return error instanceof PeptideError && error.code === "REGISTRY_ERROR";
-}
-//# sourceMappingURL=upload-chunked.js.map
-;// CONCATENATED MODULE: ./packages/oci/dist/blob-stream.js
-
-
-
-
-/** Streams `blob` from `from` into `to`; resolves with the bytes sent in the session that completed (0 when it was there). */
-async function blob_stream_streamBlob(from, to, blob, options = {}) {
-    parseDigest(blob.digest);
-    const sessions = Math.max(1, options.sessions ?? 3);
-    for (let session = 1;; session++) {
-        try {
-            return await streamSession(from, to, blob, session === 1 ? options.present : undefined);
-        }
-        catch (error) {
-            if (session >= sessions || !blob_stream_transient(error))
-                throw error;
-            if (await to.hasBlob(blob.digest).catch(() => false))
-                return 0;
-        }
-    }
-}
-async function streamSession(from, to, blob, present) {
-    const what = `blob ${blob.digest} for ${to.location}`;
-    const [opened, downloaded, there] = await Promise.allSettled([blob_stream_startUpload(to, what), from.getBlob(blob), present ?? Promise.resolve(false)]);
-    if (there.status === "fulfilled" && there.value) {
-        if (downloaded.status === "fulfilled")
-            downloaded.value.destroy();
-        if (opened.status === "fulfilled")
-            await blob_stream_cancelUpload(to, opened.value);
-        return 0;
-    }
-    if (opened.status === "rejected" || downloaded.status === "rejected") {
-        if (downloaded.status === "fulfilled")
-            downloaded.value.destroy();
-        if (opened.status === "fulfilled")
-            await blob_stream_cancelUpload(to, opened.value);
-        throw opened.status === "rejected" ? opened.reason : downloaded.reason;
-    }
-    const location = opened.value;
-    const source = downloaded.value;
-    // A registry's blob stream checks the digest and size as it flows (one hash, not two); any
-    // other stream gets that check here. The close waits on it.
-    let checked;
-    if (source instanceof DigestVerifier && source.expected === blob.digest) {
-        checked = source;
-    }
-    else {
-        const verifier = new DigestVerifier(blob.digest, { size: blob.size, what });
-        source.on("error", (error) => verifier.destroy(error));
-        checked = source.pipe(verifier);
-    }
-    const body = checked;
-    const sent = finished(checked, { writable: false });
-    sent.catch(() => undefined);
-    let next;
-    try {
-        let used = false;
-        const response = await to.uploadRequest("PATCH", location, { "content-type": "application/octet-stream", "content-length": String(blob.size) }, () => {
-            if (used)
-                throw new OciError("REGISTRY_ERROR", `${what}: the stream cannot be sent twice`);
-            used = true;
-            return body;
-        }, undefined, { retries: 0, timeoutMs: 2 ** 31 - 1 });
-        await response.body?.cancel().catch(() => undefined);
-        // The whole body went and ended without a digest or size error: only then is it closed.
-        await sent;
-        const after = response.headers.get("location");
-        if (after === null)
-            throw new OciError("REGISTRY_ERROR", `${what}: PATCH answered ${response.status} without a Location`);
-        next = to.uploadUrl(after);
-    }
-    catch (error) {
-        const streamError = checked.errored;
-        source.destroy();
-        checked.destroy();
-        await blob_stream_cancelUpload(to, location);
-        // Content that is not the blob says so; a cut stream is a network failure, coded as one.
-        throw coded(streamError instanceof PeptideError ? streamError : error, what);
-    }
-    next.searchParams.set("digest", blob.digest);
-    const done = await to.uploadRequest("PUT", next, { "content-length": "0" });
-    await done.body?.cancel().catch(() => undefined);
-    const stored = done.headers.get("docker-content-digest");
-    if (stored !== null && stored !== blob.digest)
-        throw new OciError("DIGEST_MISMATCH", `${what}: the registry reports digest ${stored}`);
-    return blob.size;
-}
-/** `POST /v2/<name>/blobs/uploads/` → the session's URL. */
-async function blob_stream_startUpload(target, what) {
-    const started = await target.uploadRequest("POST", "blobs/uploads/", { "content-length": "0" });
-    await started.body?.cancel().catch(() => undefined);
-    const location = started.headers.get("location");
-    if (started.status !== 202 || location === null)
-        throw new OciError("REGISTRY_ERROR", `${what}: upload start answered ${started.status} without a Location`);
-    return target.uploadUrl(location);
-}
-/** Best effort: an abandoned session would otherwise wait for the registry's upload purge. */
-async function blob_stream_cancelUpload(target, location) {
-    try {
-        const response = await target.uploadRequest("DELETE", location, {}, undefined, undefined, { retries: 0 });
-        await response.body?.cancel().catch(() => undefined);
-    }
-    catch {
-        // the session expires on its own
-    }
-}
-/** A coded error: PeptideErrors as they are, anything else (a reset or stalled stream) as NETWORK_UNREACHABLE. */
-function coded(error, what) {
-    if (error instanceof PeptideError)
-        return error;
-    const reason = error instanceof Error ? (error.code ?? error.message) : String(error);
-    return new HttpError("NETWORK_UNREACHABLE", `${what}: the stream broke off (${reason})`, undefined, { cause: error });
-}
-/** Failures a fresh session may get past: the network, server errors, a lost session. Not: credentials, wrong content. */
-function blob_stream_transient(error) {
-    if (error instanceof HttpError)
-        return error.code !== "AUTH_FAILED";
-    return error instanceof PeptideError && error.code === "REGISTRY_ERROR";
-}
-//# sourceMappingURL=blob-stream.js.map
-;// CONCATENATED MODULE: ./packages/oci/dist/copy.js
-/**
- * Copies an image by digest from one ImageStore to another: every platform manifest of an index
- * and their blobs, then the referrers of the copied manifests (signatures, SBOMs, attestations),
- * and only then the tag, so a tag never names an incomplete image.
- *
- * Blobs already at the target are skipped (HEAD); between repositories of one registry they are
- * mounted (no bytes move); otherwise they stream from source to target, verified as they flow:
- * registry to registry in one upload per blob (blob-stream.ts), from a layout in chunks. Tags
- * are immutable unless `allowOverwrite`. A copy that finds everything in place writes nothing
- * and says so (`alreadyComplete`).
- */
-
-
-
-
-
-
-
-
-
-
-/** Mounts sent at once for one manifest when the caller sets no concurrency. */
-const MOUNTS_AT_ONCE = 8;
-/** Referrers of referrers (a signature over an SBOM) are followed this deep. */
-const MAX_REFERRER_DEPTH = 3;
-async function copy_copyImage(options) {
-    return new ImageCopy(options).run();
-}
-class ImageCopy {
-    options;
-    from;
-    to;
-    result;
-    manifestsWritten = 0;
-    /** Manifests handled in this copy (an index's children may repeat across referrers). */
-    done = new Set();
-    /** Referrer listings by store and subject, started as early as possible. */
-    listings = new Map();
-    presence = new Map();
-    manifests = new Map();
-    blobs = new Map();
-    constructor(options) {
-        this.options = options;
-        this.from = options.from.store;
-        this.to = options.to.store;
-        this.result = { digest: options.from.digest, copiedBlobs: 0, mountedBlobs: 0, skippedBlobs: 0, bytesUploaded: 0, referrers: [], tagged: false, alreadyComplete: false };
-    }
-    async run() {
-        const { digest } = this.options.from;
-        const tag = this.options.to.tag;
-        // Reads that do not depend on each other go out together: the source manifest, the target
-        // tag, and the referrers of the subject on both sides.
-        if (this.options.referrers !== false) {
-            // As soon as the subject's referrers are known, their manifests and presence at the target
-            // are asked for, while the image itself is copied.
-            this.listed(this.from, digest).then((listed) => {
-                for (const r of listed) {
-                    quiet(this.sourceManifest(r.digest));
-                    quiet(this.hasManifest(r.digest));
-                }
-            }, () => undefined);
-            this.listed(this.to, digest).catch(() => undefined);
-        }
-        const [root] = await Promise.all([this.from.getManifest(digest), tag === undefined ? undefined : this.checkTag(tag, digest), this.hasManifest(digest)]);
-        const { subjects } = await this.copyManifest(root.descriptor.digest, root.bytes, root.descriptor.mediaType);
-        if (this.options.referrers !== false)
-            await this.copyReferrers(subjects, 0);
-        if (tag !== undefined) {
-            // Checked again: a tag written by someone else while we copied is not overwritten either.
-            const current = await this.checkTag(tag, digest);
-            if (current !== digest) {
-                await this.to.putManifest(root.bytes, root.descriptor.mediaType, tag);
-                this.result.tagged = true;
-            }
-            this.options.onProgress?.({ kind: "tag", tag, digest, action: this.result.tagged ? "tagged" : "unchanged" });
-        }
-        const r = this.result;
-        r.alreadyComplete = r.copiedBlobs + r.mountedBlobs === 0 && this.manifestsWritten === 0 && !r.tagged && r.referrers.every((x) => x.status === "present");
-        return r;
-    }
-    /** The digest the tag names at the target, or undefined; throws TAG_IMMUTABLE when it names another. */
-    async checkTag(tag, digest) {
-        let current;
-        try {
-            current = (await this.to.resolve(tag)).digest;
-        }
-        catch (error) {
-            if (error instanceof OciError && error.code === "MANIFEST_UNKNOWN")
-                return undefined;
-            throw error;
-        }
-        if (current !== digest && this.options.allowOverwrite !== true) {
-            throw new OciError("TAG_IMMUTABLE", `${this.to.location}: tag ${tag} names ${current}, not ${digest}; tags are immutable, promote under a new tag or allow overwriting`);
-        }
-        return current;
-    }
-    /**
-     * Copies a manifest or index with everything it references (children before parents, blobs
-     * before manifests) and returns the digests copied, subjects whose referrers follow.
-     */
-    async copyManifest(digest, bytes, mediaType, options = {}) {
-        if (this.done.has(digest))
-            return { subjects: [], wrote: false };
-        this.done.add(digest);
-        const parsed = parseManifest(bytes, mediaType, `manifest ${digest} of ${this.from.location}`);
-        const subjects = [];
-        let wrote = false;
-        // A manifest the target lacks is new there: its blobs are mounted without asking first.
-        const present = await this.hasManifest(digest);
-        if (parsed.kind === "index") {
-            for (const child of parsed.index.manifests) {
-                const content = await this.from.getManifest(child.digest);
-                const copied = await this.copyManifest(child.digest, content.bytes, content.descriptor.mediaType);
-                subjects.push(...copied.subjects);
-                wrote ||= copied.wrote;
-            }
-        }
-        else {
-            // Largest first: the big layers stream side by side from the start, a small config after.
-            const blobs = uniqueByDigest([parsed.manifest.config, ...parsed.manifest.layers]).sort((a, b) => b.size - a.size);
-            // Mounts move no bytes: unless the caller bounds it, a manifest's mounts go out at once.
-            const limit = this.options.concurrency ?? (this.mountable() && !present ? MOUNTS_AT_ONCE : 4);
-            await eachLimit(blobs, limit, (blob) => this.copyBlob(blob, !present));
-        }
-        if (present) {
-            this.options.onProgress?.({ kind: "manifest", digest, action: "skipped" });
-        }
-        else if (options.put === false) {
-            // The caller stores it (pushReferrers).
-            this.manifestsWritten++;
-            wrote = true;
-        }
-        else {
-            await this.to.putManifest(bytes, parsed.mediaType);
-            this.manifestsWritten++;
-            wrote = true;
-            this.options.onProgress?.({ kind: "manifest", digest, action: "copied" });
-        }
-        return { subjects: [digest, ...subjects], wrote };
-    }
-    /** A referrer manifest of the source, read once per copy. */
-    sourceManifest(digest) {
-        let content = this.manifests.get(digest);
-        if (content === undefined) {
-            content = this.from.getManifest(digest);
-            this.manifests.set(digest, content);
-        }
-        return content;
-    }
-    /** Whether the target holds the manifest, asked once per copy (before this copy wrote it). */
-    hasManifest(digest) {
-        let known = this.presence.get(digest);
-        if (known === undefined) {
-            known = this.askManifest(digest);
-            this.presence.set(digest, known);
-        }
-        return known;
-    }
-    async askManifest(digest) {
-        try {
-            await this.to.resolve(digest);
-            return true;
-        }
-        catch (error) {
-            if (error instanceof OciError && error.code === "MANIFEST_UNKNOWN")
-                return false;
-            throw error;
-        }
-    }
-    /** Source and target are repositories of one registry: blobs are mounted, not sent. */
-    mountable() {
-        const { from, to } = this;
-        return from instanceof RegistryRepository && to instanceof RegistryRepository && from.registry === to.registry && from.repository !== to.repository;
-    }
-    /**
-     * Each blob once per copy: referrers copied side by side share blobs (the empty config). A
-     * later manifest naming it finds it there (skipped) once the first copy of it is done.
-     */
-    async copyBlob(blob, fresh) {
-        const copying = this.blobs.get(blob.digest);
-        if (copying === undefined) {
-            const first = this.copyBlobOnce(blob, fresh);
-            this.blobs.set(blob.digest, first);
-            return first;
-        }
-        await copying;
-        this.result.skippedBlobs++;
-        this.options.onProgress?.({ kind: "blob", digest: blob.digest, size: blob.size, action: "skipped" });
-    }
-    /** `fresh`: the manifest is new at the target, so a mount goes first (no HEAD). */
-    async copyBlobOnce(blob, fresh) {
-        const report = (action) => this.options.onProgress?.({ kind: "blob", digest: blob.digest, size: blob.size, action });
-        const { from, to } = this;
-        const mountable = this.mountable();
-        const chunkSize = this.options.chunkSize ?? DEFAULT_CHUNK_SIZE;
-        // Registry to registry: the download flows into one upload, checked on the way; whether the
-        // target has the blob is asked beside the upload's start, not before it.
-        if (!mountable && from instanceof RegistryRepository && to instanceof RegistryRepository && blob.size > chunkSize) {
-            const present = quiet(to.hasBlob(blob.digest));
-            await this.landed(streamBlob(from, to, blob, { present }), blob);
-            if (await present.catch(() => false)) {
-                this.result.skippedBlobs++;
-                return report("skipped");
-            }
-            this.result.copiedBlobs++;
-            this.result.bytesUploaded += blob.size;
-            return report("copied");
-        }
-        if (!(mountable && fresh) && (await to.hasBlob(blob.digest))) {
-            this.result.skippedBlobs++;
-            return report("skipped");
-        }
-        if (mountable && from instanceof RegistryRepository && to instanceof RegistryRepository && (await mountBlob(to, blob.digest, from.repository))) {
-            this.result.mountedBlobs++;
-            return report("mounted");
-        }
-        const open = () => from.getBlob({ digest: blob.digest, size: blob.size });
-        await this.landed((async () => {
-            if (to instanceof RegistryRepository && from instanceof RegistryRepository && blob.size > chunkSize) {
-                // Not mounted after all (the registry declined): streamed like a copy between registries.
-                await streamBlob(from, to, blob);
-            }
-            else if (to instanceof RegistryRepository && blob.size > chunkSize) {
-                // The source's stream is a verifying one: no second hash on the way up.
-                await uploadBlobChunked(to, blob, open, { chunkSize, verify: false });
-            }
-            else if (to instanceof RegistryRepository) {
-                await uploadBlobMonolithic(to, blob, await readBlobBytes(from, blob, chunkSize));
-            }
-            else {
-                await to.putBlob(blob, () => deferred(open));
-            }
-        })(), blob);
-        this.result.copiedBlobs++;
-        this.result.bytesUploaded += blob.size;
-        report("copied");
-    }
-    /** Waits for an upload; one whose last answer was lost may have landed all the same. */
-    async landed(upload, blob) {
-        try {
-            await upload;
-        }
-        catch (error) {
-            if (!(await this.to.hasBlob(blob.digest).catch(() => false)))
-                throw error;
-        }
-    }
-    /** The referrers of `subject` in `store`, listed once per copy. */
-    listed(store, subject) {
-        const key = `${store === this.from ? "from" : "to"} ${subject}`;
-        let listing = this.listings.get(key);
-        if (listing === undefined) {
-            listing = listReferrers(store, subject).then((l) => l.referrers);
-            this.listings.set(key, listing);
-        }
-        return listing;
-    }
-    async copyReferrers(subjects, depth) {
-        if (depth >= MAX_REFERRER_DEPTH)
-            return;
-        const listings = await Promise.all(subjects.map(async (subject) => ({ subject, listed: await this.listed(this.from, subject) })));
-        const nested = [];
-        for (const { subject, listed } of listings) {
-            if (listed.length === 0)
-                continue;
-            const present = new Set((await this.listed(this.to, subject)).map((d) => d.digest));
-            // Their own referrers are listed while they are copied.
-            if (depth + 1 < MAX_REFERRER_DEPTH)
-                for (const r of listed)
-                    this.listed(this.from, r.digest).catch(() => undefined);
-            const todo = uniqueByDigest(listed.filter((r) => !this.done.has(r.digest)));
-            // Each referrer's manifest, and whether the target has it, are asked for all at once.
-            const contents = new Map(todo.map((r) => [r.digest, quiet(this.sourceManifest(r.digest))]));
-            for (const r of todo)
-                quiet(this.hasManifest(r.digest));
-            // Their blobs (and manifests the target's list has already) are copied side by side...
-            const copies = await mapLimit(todo, this.options.concurrency ?? 4, async (referrer) => {
-                const content = await contents.get(referrer.digest);
-                const copied = await this.copyManifest(referrer.digest, content.bytes, content.descriptor.mediaType, { put: present.has(referrer.digest) });
-                return { content, ...copied };
-            });
-            // ...and the ones it lacks are stored and added to the subject's list together.
-            const toPush = todo.map((r, i) => ({ r, copy: copies[i] })).filter(({ r }) => !present.has(r.digest));
-            const pushed = toPush.length === 0 ? [] : await pushReferrers(this.to, toPush.map(({ copy }) => copy.content.bytes), { settleMs: this.options.referrerSettleMs ?? 0 });
-            const methods = new Map(toPush.map(({ r }, i) => [r.digest, pushed[i]?.method]));
-            todo.forEach((referrer, i) => {
-                const copy = copies[i];
-                const entry = { digest: referrer.digest, subject, status: "present" };
-                if (referrer.artifactType !== undefined)
-                    entry.artifactType = referrer.artifactType;
-                const method = methods.get(referrer.digest);
-                if (!present.has(referrer.digest)) {
-                    entry.status = "copied";
-                    if (method !== undefined)
-                        entry.method = method;
-                }
-                else if (copy.wrote) {
-                    entry.status = "copied";
-                }
-                this.result.referrers.push(entry);
-                this.options.onProgress?.({ kind: "referrer", digest: referrer.digest, subject, action: entry.status === "copied" ? "copied" : "skipped" });
-                nested.push(...copy.subjects);
-            });
-        }
-        if (nested.length > 0)
-            await this.copyReferrers(nested, depth + 1);
-    }
-}
-/** A stream that is the one `open` resolves to, for APIs that take a synchronous stream factory. */
-function deferred(open) {
-    const out = new PassThrough({ highWaterMark: 1024 * 1024 });
-    open().then((source) => pipeline(source, out, () => undefined), (error) => out.destroy(error instanceof Error ? error : new Error(String(error))));
-    return out;
-}
-/** The same promise, with its rejection marked handled (it is awaited later, or not needed). */
-function quiet(promise) {
-    promise.catch(() => undefined);
-    return promise;
-}
-function uniqueByDigest(blobs) {
-    const seen = new Set();
-    return blobs.filter((b) => !seen.has(b.digest) && seen.add(b.digest));
-}
-//# sourceMappingURL=copy.js.map
-;// CONCATENATED MODULE: ./packages/oci/dist/file-artifact.js
-/**
- * Files that are not images (a release tarball, a checksums file) as an OCI 1.1 artifact, so
- * they are signed, attested, promoted and traced through the same path as an image:
- *
- *   { schemaVersion: 2, mediaType: application/vnd.oci.image.manifest.v1+json,
- *     artifactType: <type>, config: <the empty descriptor>,
- *     layers: [{ mediaType, digest, size, annotations: { org.opencontainers.image.title: <file name> } }] }
- *
- * as the OCI image spec's artifact guidance and `oras push` write them. Files are streamed from
- * disk (hashed once, uploaded as a stream), never held whole in memory. Reading back checks each
- * file's digest as it streams and refuses names that would leave the output directory.
- */
-
-
-
-
-
-
-
-
-
-/** The annotation naming a file in an artifact (as `oras` writes it). */
-const TITLE_ANNOTATION = "org.opencontainers.image.title";
-/** The artifact type of a release's files, when none is given. */
-const RELEASE_ARTIFACT_TYPE = "application/vnd.peptide.release.v1";
-const EMPTY_CONFIG = Buffer.from("{}");
-const EMPTY = { mediaType: media_types_MediaType.ociEmpty, digest: digest_digestOf(EMPTY_CONFIG), size: EMPTY_CONFIG.length };
-/** Hashes each file and lays out the artifact manifest; nothing is written yet. */
-async function buildFileArtifact(files, options = {}) {
-    if (files.length === 0)
-        throw new OciError("REFERENCE_INVALID", "an artifact needs at least one file");
-    const seen = new Set();
-    const out = [];
-    for (const file of files) {
-        const info = await lstat(file).catch((cause) => {
-            throw new OciError("BLOB_UNKNOWN", `${file}: cannot be read`, { cause });
-        });
-        if (!info.isFile())
-            throw new OciError("BLOB_UNKNOWN", `${file}: not a regular file (directories and symlinks are not packed; give the files)`);
-        const title = path.basename(file);
-        if (seen.has(title))
-            throw new OciError("REFERENCE_INVALID", `${file}: another file is also named ${title}; names in an artifact are unique`);
-        seen.add(title);
-        const hash = createHash("sha256");
-        await pipeline(createReadStream(file), hash);
-        out.push({ path: file, descriptor: { mediaType: file_artifact_mediaTypeOf(title), digest: `sha256:${hash.digest("hex")}`, size: info.size, annotations: { [TITLE_ANNOTATION]: title } } });
-    }
-    const manifestJson = {
-        schemaVersion: 2,
-        mediaType: MediaType.ociManifest,
-        artifactType: options.artifactType ?? RELEASE_ARTIFACT_TYPE,
-        config: EMPTY,
-        layers: out.map((f) => f.descriptor),
-        ...(options.annotations && Object.keys(options.annotations).length > 0 ? { annotations: options.annotations } : {}),
-    };
-    const manifest = Buffer.from(JSON.stringify(manifestJson));
-    return { descriptor: { mediaType: MediaType.ociManifest, digest: digestOf(manifest), size: manifest.length, artifactType: manifestJson.artifactType }, manifest, files: out };
-}
-/** Uploads the files (streamed, each checked against its digest), then the manifest, tagged last when `tag` is given. */
-async function pushFileArtifact(store, artifact, tag) {
-    await store.putBlob(EMPTY, EMPTY_CONFIG);
-    for (const file of artifact.files)
-        await store.putBlob(file.descriptor, () => createReadStream(file.path));
-    const stored = await store.putManifest(artifact.manifest, artifact.descriptor.mediaType);
-    if (tag !== undefined)
-        await store.tag(tag, stored.digest);
-    return { ...stored, ...(artifact.descriptor.artifactType ? { artifactType: artifact.descriptor.artifactType } : {}) };
-}
-/**
- * Writes the files of the artifact `digest` into `dir`, each verified as it streams and renamed
- * into place only when whole. A title that is not a plain file name (a path, `..`) is refused.
- */
-async function pullFileArtifact(store, digest, dir) {
-    const content = await store.getManifest(digest);
-    const parsed = parseManifest(content.bytes, content.descriptor.mediaType, `${store.location}@${digest}`);
-    if (parsed.kind !== "manifest")
-        throw new OciError("MANIFEST_INVALID", `${store.location}@${digest} is an index, not a file artifact`);
-    const layers = parsed.manifest.layers;
-    const names = layers.map((layer) => {
-        const title = layer.annotations?.[TITLE_ANNOTATION];
-        // eslint-disable-next-line no-control-regex
-        if (title === undefined || title.trim() === "" || title === "." || title === ".." || title !== path.basename(title) || /[\\/\u0000-\u001f\u007f]/.test(title)) {
-            throw new OciError("MANIFEST_INVALID", `${store.location}@${digest}: layer ${layer.digest} is named ${JSON.stringify(title ?? null)}, not a plain file name; nothing was written`);
-        }
-        return title;
-    });
-    if (new Set(names).size !== names.length)
-        throw new OciError("MANIFEST_INVALID", `${store.location}@${digest}: two files share a name; nothing was written`);
-    await mkdir(dir, { recursive: true }).catch((cause) => {
-        throw new OciError("BLOB_UNKNOWN", `${dir}: cannot be created as the output directory (${cause.code ?? "error"})`, { cause });
-    });
-    const written = [];
-    for (const [i, layer] of layers.entries()) {
-        const name = names[i];
-        const target = path.join(dir, name);
-        const partial = `${target}.partial-${process.pid}`;
-        try {
-            await pipeline(await store.getBlob(layer), createWriteStream(partial, { flags: "wx" }));
-            await rename(partial, target);
-        }
-        catch (error) {
-            await rm(partial, { force: true });
-            const code = error.code;
-            // A file-system refusal (a directory in the way, no space) in one line; registry errors as they are.
-            if (typeof code === "string" && /^E[A-Z]+$/.test(code) && !(error instanceof OciError)) {
-                throw new OciError("BLOB_UNKNOWN", `${target}: cannot be written (${code}); nothing else was written after it`, { cause: error });
-            }
-            throw error;
-        }
-        written.push({ name, path: target, descriptor: layer });
-    }
-    return written;
-}
-function file_artifact_mediaTypeOf(name) {
-    // Not the image layer types: a tool that unpacks layers must not take a tarball for a filesystem.
-    if (/\.(tgz|gz)$/i.test(name))
-        return "application/gzip";
-    if (/\.tar$/i.test(name))
-        return "application/x-tar";
-    if (/\.json$/i.test(name))
-        return "application/json";
-    return "application/octet-stream";
-}
-//# sourceMappingURL=file-artifact.js.map
-;// CONCATENATED MODULE: ./packages/oci/dist/index.js
-/**
- * OCI images: references, digests, manifests, an OCI image layout directory and a Distribution
- * API v2 client, both behind one ImageStore interface.
- */
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./packages/attest/dist/store/oci-bundle.js
-/**
- * Sigstore bundles in an OCI registry, attached to the image they are about as OCI 1.1 artifact
- * manifests (the layout cosign and `gh attestation` read):
- *
- *   artifactType  application/vnd.dev.sigstore.bundle.v0.3+json
- *   config        the OCI empty descriptor (`{}`)
- *   layers        [the bundle, same media type]
- *   subject       the image manifest or index
- *   annotations   dev.sigstore.bundle.content, dev.sigstore.bundle.predicateType, created
- *
- * Found through the referrers API, or the `sha256-<hex>` referrers tag where the registry has no
- * such API (pushReferrer in @peptide/oci keeps it). For a multi-platform index the bundle is
- * attached to the index and to each platform manifest, so a consumer pulling one platform by
- * digest finds it too (the statement should name those digests as subjects).
- */
-
-
-
-
-const oci_bundle_SIGSTORE_BUNDLE_ARTIFACT_TYPE = session/* BUNDLE_V03_MEDIA_TYPE */.HM;
-/** The OCI empty descriptor's content and digest (image-spec 1.1 "Guidance for an empty descriptor"). */
-const OCI_EMPTY_JSON = Buffer.from("{}");
-const OCI_EMPTY_DESCRIPTOR = {
-    mediaType: media_types_MediaType.ociEmpty,
-    digest: "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a",
-    size: 2,
-};
-/** Bundles larger than this are not read back from a registry (a hostile one cannot exhaust memory). */
-const MAX_BUNDLE_BYTES = 16 * 1024 * 1024;
-/** Attaches one bundle to the image `digest` in `store` (and its platform manifests). */
-async function oci_bundle_attachBundle(store, digest, bundle, options = {}) {
-    const subject = await resolveSubject(store, digest);
-    const subjects = [subject];
-    if (options.platforms !== false && (subject.mediaType === MediaType.ociIndex || subject.mediaType === MediaType.dockerManifestList)) {
-        subjects.push(...(await platformManifests(store, subject)));
-    }
-    const bytes = Buffer.from(JSON.stringify(bundle));
-    const layer = { mediaType: oci_bundle_SIGSTORE_BUNDLE_ARTIFACT_TYPE, digest: digestOf(bytes), size: bytes.length };
-    try {
-        await store.putBlob(OCI_EMPTY_DESCRIPTOR, OCI_EMPTY_JSON);
-        await store.putBlob({ digest: layer.digest, size: layer.size }, bytes);
-    }
-    catch (cause) {
-        throw new StoreError("STORE_REGISTRY", `${store.location}: cannot upload the bundle: ${cause.message}`, { cause });
-    }
-    const annotations = bundleAnnotations(bundle, options.created ?? new Date());
-    const attached = [];
-    for (const target of subjects) {
-        const manifest = artifactManifest(layer, target, annotations);
-        try {
-            const pushed = await pushReferrer(store, manifest);
-            attached.push({ subject: target, manifest: pushed.descriptor, method: pushed.method });
-        }
-        catch (cause) {
-            throw new StoreError("STORE_REGISTRY", `${store.location}: cannot attach the bundle to ${target.digest}: ${cause.message}`, { cause });
-        }
-    }
-    return attached;
-}
-/** The artifact manifest that carries `layer` (a bundle) for `subject`, as bytes to push. */
-function artifactManifest(layer, subject, annotations) {
-    const json = {
-        schemaVersion: 2,
-        mediaType: MediaType.ociManifest,
-        artifactType: oci_bundle_SIGSTORE_BUNDLE_ARTIFACT_TYPE,
-        config: OCI_EMPTY_DESCRIPTOR,
-        layers: [layer],
-        subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
-        annotations,
-    };
-    return Buffer.from(JSON.stringify(json));
-}
-/**
- * The Sigstore bundles attached to `digest` (parsed JSON, not yet verified: give them to
- * verifyBundles). `predicateType` keeps only those whose annotation names it.
- */
-async function oci_bundle_fetchAttachedBundles(store, digest, options = {}) {
-    const { referrers } = await referrers_listReferrers(store, digest, { artifactType: oci_bundle_SIGSTORE_BUNDLE_ARTIFACT_TYPE });
-    const wanted = referrers.filter((r) => options.predicateType === undefined || r.annotations?.["dev.sigstore.bundle.predicateType"] === options.predicateType);
-    // A few at a time, in the order listed: each is a manifest and a blob, two round trips.
-    const found = await (0,core_dist/* mapLimit */.sf)(wanted, FETCH_CONCURRENCY, async (referrer) => {
-        const { bytes, descriptor } = await store.getManifest(referrer.digest);
-        const parsed = manifest_parseManifest(bytes, descriptor.mediaType, `referrer ${referrer.digest} of ${store.location}`);
-        if (parsed.kind !== "manifest")
-            return undefined;
-        const layer = parsed.manifest.layers.find((l) => l.mediaType.startsWith("application/vnd.dev.sigstore.bundle"));
-        if (layer === undefined)
-            return undefined;
-        const text = await store_readBlobBytes(store, layer, MAX_BUNDLE_BYTES);
-        try {
-            return { manifest: referrer, bundle: JSON.parse(text.toString("utf8")) };
-        }
-        catch (cause) {
-            throw new errors_StoreError("STORE_REGISTRY", `${store.location}: the bundle in ${referrer.digest} is not JSON`, { cause });
-        }
-    });
-    return found.filter((f) => f !== undefined);
-}
-const FETCH_CONCURRENCY = 6;
-async function resolveSubject(store, digest) {
-    if (!/^sha256:[0-9a-f]{64}$/.test(digest))
-        throw new StoreError("STORE_INPUT", `"${digest}" is not an image digest (sha256:<64 hex>)`);
-    try {
-        const resolved = await store.resolve(digest);
-        return { mediaType: resolved.mediaType, digest: resolved.digest, size: resolved.size };
-    }
-    catch (cause) {
-        throw new StoreError("STORE_INPUT", `${store.location}: no image ${digest} to attach the bundle to: ${cause.message}`, { cause });
-    }
-}
-/** The platform manifests of an index (attestation manifests of `unknown/unknown` left out). */
-async function platformManifests(store, index) {
-    const { bytes } = await store.getManifest(index.digest);
-    const parsed = parseManifest(bytes, index.mediaType, `index ${index.digest} of ${store.location}`);
-    if (parsed.kind !== "index")
-        return [];
-    return parsed.index.manifests
-        .filter((d) => d.platform === undefined || d.platform.os !== "unknown")
-        .filter((d) => d.mediaType === MediaType.ociManifest || d.mediaType === MediaType.dockerManifest)
-        .map((d) => ({ mediaType: d.mediaType, digest: d.digest, size: d.size }));
-}
-function bundleAnnotations(bundle, created) {
-    const annotations = {
-        "dev.sigstore.bundle.content": "dsseEnvelope" in bundle && bundle.dsseEnvelope ? "dsse-envelope" : "message-signature",
-    };
-    const predicateType = predicateTypeOf(bundle);
-    if (predicateType !== undefined)
-        annotations["dev.sigstore.bundle.predicateType"] = predicateType;
-    annotations["org.opencontainers.image.created"] = created.toISOString().replace(/\.\d{3}Z$/, "Z");
-    return annotations;
-}
-/** The predicateType of the statement in a DSSE bundle. */
-function predicateTypeOf(bundle) {
-    if (!("dsseEnvelope" in bundle) || !bundle.dsseEnvelope)
-        return undefined;
-    try {
-        const statement = JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, "base64").toString("utf8"));
-        const type = typeof statement === "object" && statement !== null ? statement["predicateType"] : undefined;
-        return typeof type === "string" ? type : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-//# sourceMappingURL=oci-bundle.js.map
-;// CONCATENATED MODULE: ./packages/attest/dist/store/github-attestations.js
-/**
- * The GitHub attestations API: `POST {api}/repos/{owner}/{repo}/attestations` with `{ bundle }`
- * (answer 201 `{ id }`), needing `attestations: write` (and `id-token: write` to sign).
- * https://docs.github.com/en/rest/repos/repos#create-an-attestation
- *
- * Where the plan does not have attestations (private repositories outside GitHub Enterprise
- * Cloud, GHES without the feature) GitHub answers 404 or 403 naming the feature: that is a skip,
- * reported as such, not a failure. A 403 "Resource not accessible by integration" is the missing
- * permission, which is the user's to fix: an error.
- */
-
-
-/** Uploads one bundle; a plan without attestations gives `skipped` with GitHub's words. */
-async function uploadToGitHub(bundle, options) {
-    const [owner, repo, extra] = options.repository.split("/");
-    if (!owner || !repo || extra !== undefined)
-        throw new StoreError("STORE_INPUT", `"${options.repository}" is not owner/repo`);
-    const base = (options.apiUrl ?? "https://api.github.com").replace(/\/+$/, "");
-    const url = `${base}/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/attestations`;
-    let response;
-    try {
-        response = await fetchWithRetry(url, {
-            method: "POST",
-            headers: {
-                accept: "application/vnd.github+json",
-                authorization: `Bearer ${options.token}`,
-                "content-type": "application/json",
-                "x-github-api-version": "2022-11-28",
-            },
-            body: JSON.stringify({ bundle }),
-        }, { tokenEnv: "GITHUB_TOKEN", ...options.retry });
-    }
-    catch (error) {
-        if (error instanceof HttpError && (error.status === 404 || error.status === 403 || error.status === 422)) {
-            const said = error.message;
-            if (error.status === 403 && /not accessible by integration/i.test(said)) {
-                throw new StoreError("STORE_GITHUB", `${said}: add "permissions: attestations: write" to the job`, { cause: error });
-            }
-            if (error.status !== 422) {
-                return { status: "skipped", reason: `the GitHub attestations API is not available for ${options.repository} (${said}); bundles are still stored where else configured` };
-            }
-        }
-        throw new StoreError("STORE_GITHUB", `GitHub refused the attestation for ${options.repository}: ${error.message}`, { cause: error });
-    }
-    const answer = await response.json().catch(() => ({}));
-    const id = typeof answer === "object" && answer !== null ? answer["id"] : undefined;
-    return { status: "stored", id: typeof id === "number" || typeof id === "string" ? id : "", url };
-}
-//# sourceMappingURL=github-attestations.js.map
-;// CONCATENATED MODULE: ./packages/attest/dist/store/referrers.js
-
-
-/**
- * The Sigstore bundle referrers of an image digest (for verify and trace): the referrers API's
- * answer or the `sha256-<hex>` tag's, filtered to the bundle artifact type unless `all`.
- */
-function referrers_listBundleReferrers(store, digest, options = {}) {
-    return listReferrers(store, digest, options.all ? {} : { artifactType: SIGSTORE_BUNDLE_ARTIFACT_TYPE });
-}
-//# sourceMappingURL=referrers.js.map
-;// CONCATENATED MODULE: ./packages/attest/dist/store/index.js
-
-
-
-
-//# sourceMappingURL=index.js.map
-// EXTERNAL MODULE: ./packages/attest/dist/verify/verify-bundle.js + 3 modules
-var verify_bundle = __nccwpck_require__(1744);
-;// CONCATENATED MODULE: ./packages/attest/dist/promote/evidence.js
-
-
-
-/**
- * The promotion attestations attached to `digest` in `store` (for `environment` when given), each
- * verified against `policy` plus the promotion predicate type. Attestations whose payload is
- * not a promotion of this digest are left out.
- */
-async function evidence_findPromotions(store, digest, options) {
-    const found = await fetchAttachedBundles(store, digest, { predicateType: PROMOTION_PREDICATE_TYPE });
-    const policy = { ...options.policy, predicateTypes: [PROMOTION_PREDICATE_TYPE] };
-    const promotions = [];
-    for (const { bundle, manifest } of found) {
-        const predicate = evidence_promotionPredicateOf(bundle);
-        if (predicate === undefined || predicate.digest !== digest)
-            continue;
-        if (options.environment !== undefined && predicate.environment !== options.environment)
-            continue;
-        const report = await verifyAttestation(bundle, digest, policy, { trustedRoot: options.trustedRoot });
-        promotions.push({ predicate, report, manifestDigest: manifest.digest });
-    }
-    return promotions;
-}
-/** The promotion predicate in a DSSE bundle's statement (unverified), or undefined. */
-function evidence_promotionPredicateOf(bundle) {
-    const payload = evidence_record(evidence_record(bundle)?.["dsseEnvelope"])?.["payload"];
-    if (typeof payload !== "string")
-        return undefined;
-    let statement;
-    try {
-        statement = JSON.parse(Buffer.from(payload, "base64").toString("utf8"));
-    }
-    catch {
-        return undefined;
-    }
-    const s = evidence_record(statement);
-    if (s?.["predicateType"] !== PROMOTION_PREDICATE_TYPE)
-        return undefined;
-    const predicate = evidence_record(s["predicate"]);
-    if (typeof predicate?.["environment"] !== "string" || typeof predicate["digest"] !== "string")
-        return undefined;
-    return predicate;
-}
-function evidence_record(value) {
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? value : undefined;
-}
-//# sourceMappingURL=evidence.js.map
-;// CONCATENATED MODULE: ./packages/attest/dist/promote/promote.js
-/**
- * promote: gate a digest on its attestations (and on its promotion to the previous environment),
- * copy it by digest with its referrers, tag it last, and attach signed promotion evidence at the
- * target and at the source. A failed gate copies nothing.
- */
-
-
-
-
-
-
-
-
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
-async function promote(options) {
-    const { source, target, environment } = options;
-    if (environment.trim() === "")
-        throw new InputError("INPUT_INVALID", "the environment promoted to must be named");
-    const base = { digest: source.digest, environment };
-    const checks = [];
-    if (!DIGEST.test(source.digest)) {
-        checks.push({ name: "source-digest", ok: false, reason: `"${source.digest}" is not a digest (sha256:<64 hex>); promote a digest, never a tag` });
-        return { ...base, status: "refused", checks };
-    }
-    checks.push({ name: "source-digest", ok: true, reason: `promoting ${source.name}@${source.digest}` });
-    // 1. The gate. Nothing below writes until every check passed.
-    const report = await gateAttestations(options);
-    checks.push(attestationsCheck(report, options.policy));
-    if (options.requirePrevious)
-        checks.push(await previousCheck(options, options.requirePrevious));
-    // After a failed check GitHub is not asked: the refusal names that check, not a missing permission.
-    const passed = checks.every((c) => c.ok);
-    const review = passed ? await reviewOf(options, report) : { approvals: options.approvals ?? [], authors: authorsGiven(options) };
-    const approvals = passed || options.review === undefined ? approvalsCheck(options, review) : undefined;
-    if (approvals)
-        checks.push(approvals);
-    if (checks.some((c) => !c.ok))
-        return { ...base, status: "refused", checks, report };
-    // A finished promotion re-run: the copy finds everything there, and nothing is signed.
-    const copyOptions = {
-        from: { store: source.store, digest: source.digest },
-        to: { store: target.store, ...(target.tag !== undefined ? { tag: target.tag } : {}) },
-        ...(options.allowOverwrite ? { allowOverwrite: true } : {}),
-    };
-    if (await alreadyRecorded(options)) {
-        const copy = await copyImage(copyOptions);
-        return { ...base, status: copy.alreadyComplete ? "already-promoted" : "promoted", checks, report, copy };
-    }
-    // 2–3. Copy by digest with the referrers, tag last (immutable unless allowOverwrite). The
-    // signing certificate is fetched meanwhile; the evidence is signed only once the copy is done.
-    const made = options.signing !== undefined && isSession(options.signing) ? Promise.resolve(options.signing) : createSigningSession(options.signing ?? {});
-    const ready = made.then((session) => session.prepare());
-    ready.catch(() => undefined); // awaited below; a copy failure must not leave it unhandled
-    const copy = await copyImage(copyOptions);
-    // 4. Evidence, once per environment and target: the copy may have carried it from the source.
-    if (await alreadyRecorded(options))
-        return { ...base, status: copy.alreadyComplete ? "already-promoted" : "promoted", checks, report, copy };
-    await ready;
-    const session = await made;
-    const now = options.now ?? new Date();
-    const statement = promotionStatement(options, report, review, now);
-    const bundle = await session.signStatement(statement);
-    const bundleDigest = `sha256:${createHash("sha256").update(JSON.stringify(bundle)).digest("hex")}`;
-    // The same `created` on both sides: the artifact manifests are byte-identical, so the next
-    // promotion from the source finds the target's copy present and writes nothing.
-    const [attachedAtTarget] = await Promise.all([
-        attachBundle(target.store, source.digest, bundle, { created: now }),
-        sameStore(source.store, target.store) ? Promise.resolve([]) : attachBundle(source.store, source.digest, bundle, { created: now }),
-    ]);
-    const manifest = attachedAtTarget[0]?.manifest;
-    if (manifest === undefined)
-        throw new InputError("INPUT_INVALID", `${target.store.location}: the promotion evidence was not attached`);
-    return { ...base, status: "promoted", checks, report, copy, evidence: { statement, bundleDigest, manifest } };
-}
-/** The source's attestations (promotion evidence aside) against the environment's policy. */
-async function gateAttestations(options) {
-    const found = await fetchAttachedBundles(options.source.store, options.source.digest);
-    const bundles = found.map((f) => f.bundle).filter((b) => promotionPredicateOf(b) === undefined);
-    return verifyBundles(bundles, { sha256: options.source.digest }, options.policy, { trustedRoot: options.trustedRoot });
-}
-function attestationsCheck(report, policy) {
-    if (report.ok) {
-        const types = policy.predicateTypes?.length ? `; ${policy.predicateTypes.join(", ")} present` : "";
-        return { name: "attestations", ok: true, reason: `${report.bundles.filter((b) => b.ok).length} of ${report.bundles.length} attestations pass the policy${types}` };
-    }
-    return { name: "attestations", ok: false, reason: failureSummary(report.checks, report.bundles.map((b) => b.checks)) };
-}
-/** "signer-workflow: …; predicate-types: …": the failing checks, each named once. */
-function failureSummary(top, perBundle) {
-    const seen = new Map();
-    for (const check of [...perBundle.flat(), ...top]) {
-        if (check.ok || seen.has(check.name))
-            continue;
-        // `bundle` from verifyBundles only counts; the per-bundle reasons say why.
-        if (check.name === "bundle" && top.includes(check) && perBundle.some((c) => c.some((x) => !x.ok)))
-            continue;
-        seen.set(check.name, check.reason);
-    }
-    return [...seen].map(([name, reason]) => `${name}: ${reason}`).join("; ");
-}
-async function previousCheck(options, previous) {
-    const policy = previous.policy ?? promoterPolicy(options.policy);
-    const found = await findPromotions(options.source.store, options.source.digest, { environment: previous.environment, policy, trustedRoot: options.trustedRoot });
-    const trusted = found.find((f) => f.report.ok);
-    if (trusted) {
-        return { name: "previous-environment", ok: true, reason: `promoted to ${previous.environment} at ${trusted.predicate.promotedAt} (${trusted.predicate.target.name})` };
-    }
-    if (found.length === 0) {
-        return { name: "previous-environment", ok: false, reason: `${options.source.digest} was never promoted to ${previous.environment}; promote it there first` };
-    }
-    return {
-        name: "previous-environment",
-        ok: false,
-        reason: `the promotion to ${previous.environment} does not verify: ${failureSummary([], found.map((f) => f.report.checks))}`,
-    };
-}
-/**
- * Who may have signed a previous promotion, by default: the same repository, issuer and runner
- * as the environment's policy asks of the build (the promoting workflow may be another file).
- */
-function promoterPolicy(policy) {
-    const derived = {};
-    const repository = policy.sourceRepository ?? policy.signerWorkflow?.split("@")[0]?.split("/").slice(0, 2).join("/");
-    if (repository)
-        derived.sourceRepository = repository;
-    for (const key of ["certificateOidcIssuer", "runnerEnvironment", "serverUrl"]) {
-        const value = policy[key];
-        if (value !== undefined)
-            derived[key] = value;
-    }
-    for (const key of ["tlogThreshold", "timestampThreshold", "ctlogThreshold"]) {
-        const value = policy[key];
-        if (value !== undefined)
-            derived[key] = value;
-    }
-    // Without a repository to pin, fall back to the build's own identity fields.
-    if (!constrainsSigner(derived)) {
-        if (policy.certificateIdentity !== undefined)
-            derived.certificateIdentity = policy.certificateIdentity;
-        if (policy.certificateIdentityRegexp !== undefined)
-            derived.certificateIdentityRegexp = policy.certificateIdentityRegexp;
-    }
-    return derived;
-}
-/**
- * The approvals (given, else read from `options.review`) and the change's authors (given, and
- * read for the commit the passing attestations were signed from when self-approval is forbidden).
- */
-async function reviewOf(options, report) {
-    if (options.review !== undefined && options.approvals !== undefined) {
-        throw new InputError("INPUT_INVALID", "approvals are read from the deployment review, or given; not both (given ones would stand in for the run's)");
-    }
-    const approvals = options.approvals ?? (options.review ? await options.review.approvals(options.environment) : []);
-    const given = authorsGiven(options);
-    const changes = changesOf(report);
-    const change = changes.length === 1 ? changes[0] : undefined;
-    const base = { approvals, ...(change ? { change } : {}) };
-    if (!options.forbidSelfApproval || options.review === undefined)
-        return { ...base, authors: given };
-    const authors = new Map(given.map((a) => [a.toLowerCase(), a]));
-    let unreviewed = changes.length === 0;
-    for (const c of changes) {
-        const read = await options.review.authors(c);
-        for (const login of read.logins)
-            if (!authors.has(login.toLowerCase()))
-                authors.set(login.toLowerCase(), login);
-        if (read.pullRequests.length === 0)
-            unreviewed = true;
-    }
-    return { ...base, authors: [...authors.values()], ...(unreviewed ? { unreviewed } : {}) };
-}
-function authorsGiven(options) {
-    return options.author !== undefined && options.author.trim() !== "" ? [options.author.trim()] : [];
-}
-/** The commits the passing attestations were signed from (Fulcio's source repository claims). */
-function changesOf(report) {
-    const out = new Map();
-    for (const bundle of report.bundles) {
-        const commit = bundle.ok ? bundle.identity?.sourceRepositoryDigest : undefined;
-        const uri = bundle.identity?.sourceRepositoryUri;
-        const repository = uri === undefined ? undefined : /^https:\/\/[^/]+\/([^/]+\/[^/]+?)(?:\.git)?\/?$/.exec(uri)?.[1];
-        if (commit === undefined || repository === undefined || !/^[0-9a-f]{40}$/.test(commit))
-            continue;
-        out.set(`${repository.toLowerCase()}@${commit}`, { repository, commit });
-    }
-    return [...out.values()];
-}
-function approvalsCheck(options, review) {
-    const { approvals, authors } = review;
-    const approvers = approvals.map((a) => a.user).join(", ");
-    if (!options.forbidSelfApproval) {
-        return approvals.length === 0 ? undefined : { name: "approvals", ok: true, reason: `approved by ${approvers}` };
-    }
-    const where = review.change ? `${review.change.repository}@${review.change.commit.slice(0, 12)}` : "the change";
-    if (review.unreviewed) {
-        return {
-            name: "approvals",
-            ok: false,
-            reason: `no pull request brought ${where}, so its author is not established (a commit's author email can be forged) and an approval by someone else cannot be shown; ship changes through pull requests`,
-        };
-    }
-    if (authors.length === 0) {
-        return { name: "approvals", ok: false, reason: `${review.change ? `no GitHub user is linked to ${where}` : "the author of the change is unknown"}, so an approval by someone else cannot be shown` };
-    }
-    const lower = new Set(authors.map((a) => a.toLowerCase()));
-    const self = approvals.filter((a) => lower.has(a.user.toLowerCase()));
-    const who = authors.join(", ");
-    if (self.length > 0)
-        return { name: "approvals", ok: false, reason: `${self[0]?.user} approved their own change; an approver other than the author (${who}) is required` };
-    if (approvals.length === 0)
-        return { name: "approvals", ok: false, reason: `no approval recorded; an approver other than the author (${who}) is required` };
-    return { name: "approvals", ok: true, reason: `approved by ${approvers}, not the author (${who})` };
-}
-/** A verified promotion to this environment and target already on the target's copy. */
-async function alreadyRecorded(options) {
-    const found = await findPromotions(options.target.store, options.source.digest, {
-        environment: options.environment,
-        policy: promoterPolicy(options.policy),
-        trustedRoot: options.trustedRoot,
-    });
-    return found.some((f) => f.report.ok && f.predicate.target.name === options.target.name && f.predicate.target.tag === options.target.tag);
-}
-function promotionStatement(options, report, review, now) {
-    const { source, target } = options;
-    const reportDigest = createHash("sha256").update(JSON.stringify(report)).digest("hex");
-    return {
-        _type: "https://in-toto.io/Statement/v1",
-        subject: [{ name: target.name, digest: { sha256: source.digest.slice("sha256:".length) } }],
-        predicateType: PROMOTION_PREDICATE_TYPE,
-        predicate: {
-            environment: options.environment,
-            source: { name: source.name, digest: source.digest },
-            target: { name: target.name, ...(target.tag !== undefined ? { tag: target.tag } : {}) },
-            digest: source.digest,
-            verification: {
-                reportDigest: { sha256: reportDigest },
-                policy: options.policy,
-                ...(options.requirePrevious ? { previousEnvironment: options.requirePrevious.environment } : {}),
-            },
-            approvals: review.approvals,
-            ...(review.authors[0] !== undefined ? { author: review.authors[0] } : {}),
-            ...(review.authors.length > 1 ? { authors: review.authors } : {}),
-            ...(review.change ? { change: review.change } : {}),
-            ...(options.runUrl !== undefined ? { runUrl: options.runUrl } : {}),
-            promotedAt: now.toISOString(),
-        },
-    };
-}
-function isSession(value) {
-    return typeof value.signStatement === "function";
-}
-function sameStore(a, b) {
-    return a === b || a.location === b.location;
-}
-//# sourceMappingURL=promote.js.map
-;// CONCATENATED MODULE: ./packages/attest/dist/promote/environment-policy.js
-/**
- * A promotion policy file: verify's policy fields at the top, and under `environments` each
- * environment's overrides plus its promotion rules (`require-previous`, `forbid-self-approval`).
- * Shared by actions/promote and `peptide promote`, so one file means the same to both.
- *
- *   signer-workflow: acme/pay/.github/workflows/release.yml
- *   environments:
- *     staging: {}
- *     production: { require-previous: staging, forbid-self-approval: true }
- *
- * Environment names match case-insensitively, as GitHub's do. When the file lists environments,
- * promoting to one it does not list is refused: a typo (`prod`) must not fall back to the
- * top-level policy and silently drop production's rules.
- */
-
-function environmentPolicyFields(file, environment, shown) {
-    const { environments, ...base } = file;
-    const entry = environmentEntry(environments, environment, shown);
-    const top = takeRules(base, shown);
-    const own = takeRules(entry, `${shown}: environments.${environment}`);
-    return {
-        fields: { ...base, ...entry },
-        rules: {
-            ...((own.requirePrevious ?? top.requirePrevious) !== undefined ? { requirePrevious: own.requirePrevious ?? top.requirePrevious } : {}),
-            forbidSelfApproval: own.forbidSelfApproval ?? top.forbidSelfApproval ?? false,
-        },
-    };
-}
-function environmentEntry(environments, environment, shown) {
-    if (environments === undefined || environments === null)
-        return {};
-    if (typeof environments !== "object" || Array.isArray(environments))
-        throw new InputError("CONFIG_INVALID", `${shown}: "environments" must map environment names to policy fields`);
-    const names = Object.keys(environments);
-    const byCase = new Map();
-    for (const name of names) {
-        const other = byCase.get(name.toLowerCase());
-        if (other !== undefined)
-            throw new InputError("CONFIG_INVALID", `${shown}: environments "${other}" and "${name}" differ only in case; GitHub environment names are case-insensitive, keep one`);
-        byCase.set(name.toLowerCase(), name);
-    }
-    const key = byCase.get(environment.trim().toLowerCase());
-    if (key === undefined) {
-        throw new InputError("CONFIG_INVALID", `${shown}: environment "${environment}" is not under "environments" (${names.join(", ") || "none"}); add "${environment}: {}" there to promote to it with the top-level policy`);
-    }
-    const entry = environments[key];
-    if (entry === null || entry === undefined)
-        return {};
-    if (typeof entry !== "object" || Array.isArray(entry))
-        throw new InputError("CONFIG_INVALID", `${shown}: "environments.${key}" must be a mapping of policy fields`);
-    return { ...entry };
-}
-/** Removes the promotion rules (either spelling) from `fields`, which policyFromJSON would reject. */
-function takeRules(fields, shown) {
-    const out = {};
-    for (const key of ["require-previous", "requirePrevious"]) {
-        const value = fields[key];
-        delete fields[key];
-        if (value === undefined || value === null)
-            continue;
-        if (typeof value !== "string" || value.trim() === "")
-            throw new InputError("CONFIG_INVALID", `${shown}: "${key}" must be an environment name`);
-        out.requirePrevious = value.trim();
-    }
-    for (const key of ["forbid-self-approval", "forbidSelfApproval"]) {
-        const value = fields[key];
-        delete fields[key];
-        if (value === undefined || value === null)
-            continue;
-        if (typeof value !== "boolean")
-            throw new InputError("CONFIG_INVALID", `${shown}: "${key}" must be true or false`);
-        out.forbidSelfApproval = value;
-    }
-    return out;
-}
-//# sourceMappingURL=environment-policy.js.map
-;// CONCATENATED MODULE: ./packages/attest/dist/promote/github-review.js
-/**
- * Who approved a deployment and who wrote the change, read from the GitHub REST API:
- *
- * - `GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals`, the review history of the run
- *   (https://docs.github.com/en/rest/actions/workflow-runs#get-the-review-history-for-a-workflow-run):
- *   `[{ state: "approved" | "rejected" | "pending", comment, environments: [{ id, name, ... }],
- *   user: { login, id, ... } }]`. Needs `actions: read`. The entries carry no time.
- * - `GET /repos/{owner}/{repo}/commits/{sha}` (https://docs.github.com/en/rest/commits/commits#get-a-commit):
- *   `author` is the GitHub user linked to the commit's author email (null when none is). The
- *   committer is not counted: a reviewer who rebase-merges becomes the committer. Needs
- *   `contents: read`.
- * - `GET /repos/{owner}/{repo}/commits/{sha}/pulls`
- *   (https://docs.github.com/en/rest/commits/commits#list-pull-requests-associated-with-a-commit):
- *   the pull requests that brought the commit, `[{ number, user: { login }, ... }]`. Needs
- *   `pull-requests: read`.
- */
-
-/** The GitHub account that commits changes made in the web interface; it authors nothing. */
-const WEB_FLOW = "web-flow";
-function githubDeploymentReview(options) {
-    const base = (options.apiUrl ?? "https://api.github.com").replace(/\/+$/, "");
-    const get = async (repository, path, permission) => {
-        const [owner, repo, extra] = repository.split("/");
-        if (!owner || !repo || extra !== undefined)
-            throw new InputError("INPUT_INVALID", `"${repository}" is not owner/repo`);
-        const url = `${base}/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/${path}`;
-        try {
-            const response = await fetchWithRetry(url, { headers: { accept: "application/vnd.github+json", authorization: `Bearer ${options.token}`, "x-github-api-version": "2022-11-28" } }, { tokenEnv: "GITHUB_TOKEN", ...options.retry });
-            const text = await response.text();
-            try {
-                return JSON.parse(text);
-            }
-            catch (cause) {
-                throw new HttpError("HTTP_ERROR", `GET ${url}: the answer is not JSON (a proxy or login page?)`, response.status, { cause });
-            }
-        }
-        catch (error) {
-            // A token without the scope, or a repository it cannot see; a rate limit keeps its own words.
-            if (error instanceof HttpError && (error.code === "AUTH_FAILED" || error.code === "NOT_FOUND")) {
-                throw new InputError("INPUT_INVALID", `${error.message}: give the promoting job "permissions: ${permission}" (and the token access to ${repository})`, { cause: error });
-            }
-            throw error;
-        }
-    };
-    return {
-        async approvals(environment) {
-            if (!/^\d+$/.test(options.runId))
-                throw new InputError("INPUT_INVALID", `"${options.runId}" is not a workflow run id (GITHUB_RUN_ID)`);
-            const answer = await get(options.repository, `actions/runs/${options.runId}/approvals`, "actions: read");
-            if (!Array.isArray(answer))
-                throw new InputError("INPUT_INVALID", `the review history of run ${options.runId} is not a list`);
-            const wanted = environment.toLowerCase();
-            const approvals = [];
-            for (const entry of answer.map(github_review_record)) {
-                if (entry.state !== "approved")
-                    continue;
-                const environments = Array.isArray(entry.environments) ? entry.environments.map(github_review_record) : [];
-                if (!environments.some((e) => typeof e.name === "string" && e.name.toLowerCase() === wanted))
-                    continue;
-                const user = github_review_record(entry.user).login;
-                if (typeof user !== "string" || user.trim() === "" || github_review_record(entry.user).type === "Bot")
-                    continue;
-                const comment = typeof entry.comment === "string" && entry.comment.trim() !== "" ? entry.comment.trim() : undefined;
-                approvals.push({ user, ...(comment !== undefined ? { comment } : {}) });
-            }
-            return approvals;
-        },
-        async authors({ repository, commit }) {
-            if (!/^[0-9a-f]{40}$/.test(commit))
-                throw new InputError("INPUT_INVALID", `"${commit}" is not a commit SHA`);
-            const [detail, pulls] = await Promise.all([get(repository, `commits/${commit}`, "contents: read"), get(repository, `commits/${commit}/pulls`, "pull-requests: read")]);
-            if (!Array.isArray(pulls))
-                throw new InputError("INPUT_INVALID", `the pull requests of ${repository}@${commit} are not a list`);
-            const logins = [github_review_record(github_review_record(detail).author).login, ...pulls.map((p) => github_review_record(github_review_record(p).user).login)];
-            const unique = new Map();
-            for (const login of logins) {
-                if (typeof login === "string" && login.trim() !== "" && login !== WEB_FLOW)
-                    unique.set(login.toLowerCase(), login);
-            }
-            const numbers = pulls.map((p) => github_review_record(p).number).filter((n) => typeof n === "number");
-            return { logins: [...unique.values()], pullRequests: numbers };
-        },
-    };
-}
-function github_review_record(value) {
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? value : {};
-}
-//# sourceMappingURL=github-review.js.map
-;// CONCATENATED MODULE: ./packages/attest/dist/promote/index.js
-
-
-
-
-
-//# sourceMappingURL=index.js.map
-// EXTERNAL MODULE: ./packages/attest/dist/verify/certificate.js
-var certificate = __nccwpck_require__(25439);
-;// CONCATENATED MODULE: ./packages/attest/dist/trace/trace.js
-
-
-
-
-
-
-/** Reads the bundles attached to `image` in `store` and lays out the chain; `name` is the image as a person names it. */
-async function traceImage(store, image, name) {
-    return (await traceChain(store, image, name)).trace;
-}
-/** The trace, and each environment the digest reached with who approved it and when. */
-async function traceChain(store, image, name) {
-    const { referrers } = await listBundleReferrers(store, image.digest, { all: true });
-    const found = await fetchAttachedBundles(store, image.digest);
-    // A statement about another digest says nothing of this image (anyone who can push a referrer can
-    // attach one): it is left out, so it cannot fill a link.
-    const statements = found
-        .map((item) => ({ statement: trace_statementOf(item.bundle), fact: signatureFact(item.bundle, item.manifest.digest) }))
-        .filter((s) => s.statement === undefined || namesDigest(s.statement, image.digest));
-    const provenance = statements.find((s) => s.statement?.predicateType === SLSA_PROVENANCE_V1)?.statement;
-    const sbom = statements.find((s) => isSbomType(s.statement?.predicateType))?.statement;
-    const environments = environmentFacts(statements.filter((s) => s.statement?.predicateType === PROMOTION_PREDICATE_TYPE).map((s) => s.statement?.predicate));
-    const links = [...provenanceLinks(provenance), sbomLink(sbom), signaturesLink(statements.map((s) => s.fact)), promotionsLink(environments)];
-    const trace = {
-        version: 1,
-        image: { name, location: store.location, digest: image.digest, mediaType: image.mediaType, size: image.size },
-        attachments: referrers.length,
-        links,
-        signatures: statements.map((s) => s.fact),
-        missing: links.filter((l) => l.status === "missing").map((l) => l.name),
-    };
-    return { trace, environments };
-}
-/** The statement's subjects include `digest` (`sha256:<hex>`). */
-function namesDigest(statement, digest) {
-    const [algorithm, hex] = digest.split(":");
-    const subjects = Array.isArray(statement.subject) ? statement.subject : [];
-    return subjects.some((subject) => algorithm !== undefined && text(record(record(subject).digest)[algorithm]) === hex);
-}
-/** The in-toto statement inside a bundle's DSSE envelope, or undefined (a message signature, unreadable JSON). */
-function trace_statementOf(bundle) {
-    const payload = text(record(record(bundle).dsseEnvelope).payload);
-    if (payload === undefined)
-        return undefined;
-    try {
-        const parsed = JSON.parse(Buffer.from(payload, "base64").toString("utf8"));
-        return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? parsed : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-function signatureFact(bundle, manifest) {
-    const statement = trace_statementOf(bundle);
-    const material = record(record(bundle).verificationMaterial);
-    const chain = record(material.x509CertificateChain).certificates;
-    const raw = text(record(material.certificate).rawBytes) ?? (Array.isArray(chain) ? text(record(chain[0]).rawBytes) : undefined);
-    const fact = { predicateType: text(statement?.predicateType) ?? "message signature", manifest };
-    if (raw !== undefined) {
-        try {
-            const certificate = readSigningCertificate(Buffer.from(raw, "base64"));
-            const signer = certificate.subjectAlternativeNames[0];
-            if (signer !== undefined)
-                fact.signer = signer;
-            if (certificate.claims.issuer !== undefined)
-                fact.issuer = certificate.claims.issuer;
-        }
-        catch {
-            // an unreadable certificate is reported as such
-        }
-    }
-    const entry = Array.isArray(material.tlogEntries) ? record(material.tlogEntries[0]) : {};
-    const logIndex = text(entry.logIndex);
-    if (logIndex !== undefined)
-        fact.logIndex = logIndex;
-    const seconds = Number(text(entry.integratedTime));
-    if (Number.isFinite(seconds) && seconds > 0)
-        fact.integratedTime = new Date(seconds * 1000).toISOString();
-    return fact;
-}
-//# sourceMappingURL=trace.js.map
-;// CONCATENATED MODULE: ./packages/attest/dist/trace/markdown.js
-/**
- * The job summary of a trace: a table (link | status | what) and the Mermaid diagram of the
- * chain. GitHub's job summaries strip colour from text, so a missing link is marked with an
- * emoji and bold words ("❌ **missing**") in the table, and drawn red only in the diagram
- * (Mermaid's classDef is rendered).
- */
-
-const STATUS = {
-    present: "✅ present",
-    missing: "❌ **missing**",
-    none: "➖ none yet",
-};
-function traceMarkdown(trace, environments) {
-    const verdict = trace.missing.length === 0
-        ? "✅ every link is present"
-        : `❌ **${trace.missing.length} link${trace.missing.length === 1 ? "" : "s"} missing**: ${trace.missing.map(markdownText).join(", ")}`;
-    const lines = [
-        "## Peptide trace",
-        "",
-        `${markdownText(trace.image.name)}@${markdownText(trace.image.digest)} (${trace.attachments} attachment${trace.attachments === 1 ? "" : "s"}): ${verdict}`,
-        "",
-        "| link | status | what |",
-        "| --- | --- | --- |",
-        ...trace.links.map((l) => `| ${markdownText(l.name)} | ${STATUS[l.status]} | ${[l.summary, ...(l.details ?? [])].map(markdownText).join("<br>")} |`),
-        "",
-    ];
-    lines.push("```mermaid", traceMermaid(trace, environments), "```", "", "The attestations are read, not verified: the verify action and `peptide verify` are the gate.", "");
-    return lines.join("\n");
-}
-/**
- * Text safe in a Markdown table cell: line breaks flattened, and every character that could
- * start markup (emphasis, links, HTML, code, the cell separator) backslash-escaped.
- */
-function markdownText(value) {
-    // eslint-disable-next-line no-control-regex
-    return value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/[\\`*_[\]<>|~&!#]/g, "\\$&");
-}
-//# sourceMappingURL=markdown.js.map
-;// CONCATENATED MODULE: ./packages/attest/dist/trace/index.js
-
-
-
-
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./packages/attest/dist/index.js
-
-
-
-
-
-
-
-
-
-//# sourceMappingURL=index.js.map
+// EXTERNAL MODULE: ./packages/core/dist/index.js + 4 modules
+var core_dist = __nccwpck_require__(57775);
+// EXTERNAL MODULE: ./packages/oci/dist/index.js + 26 modules
+var oci_dist = __nccwpck_require__(15828);
 ;// CONCATENATED MODULE: ./actions/verify/lib/bundles.js
 
 
@@ -40188,10 +35185,10 @@ async function findBundles(options) {
     if (file !== undefined)
         return { bundles: await readBundleFile(external_node_path_.resolve(options.workspace, file), file), from: file };
     if (options.subjectDigest !== undefined && options.subjectName !== undefined) {
-        const reference = reference_parseReference(options.subjectName);
-        const store = new registry_RegistryClient().store(reference);
+        const reference = (0,oci_dist/* parseReference */.F2)(options.subjectName);
+        const store = new oci_dist/* RegistryClient */.bP().store(reference);
         const digest = options.subjectDigest.startsWith("sha256:") ? options.subjectDigest : `sha256:${options.subjectDigest}`;
-        const found = await oci_bundle_fetchAttachedBundles(store, digest);
+        const found = await (0,attest_dist/* fetchAttachedBundles */.I7)(store, digest);
         return { bundles: found.map((f) => f.bundle), from: `${store.location}@${digest} (referrers)` };
     }
     throw new core_dist/* InputError */.dz("INPUT_INVALID", 'no bundle: give "bundle", or "subject-name" (an image) with "subject-digest" to read the attached bundles');
@@ -40259,21 +35256,13 @@ function summary_escape(text) {
 
 
 async function run(inputs) {
-    const fromFile = inputs.policyFile === undefined ? {} : await (0,verify/* readPolicyFile */.BK)(external_node_path_.resolve(inputs.workspace, inputs.policyFile), inputs.policyFile);
-    const policy = (0,verify/* policyFromJSON */.LT)({ ...fromFile, ...inputs.policyInputs }, inputs.policyFile ?? "inputs");
-    const source = inputs.trustedRoot !== undefined
-        ? { kind: "file", path: external_node_path_.resolve(inputs.workspace, inputs.trustedRoot) }
-        : {
-            kind: "tuf",
-            mirrorUrl: inputs.tufMirror,
-            rootPath: inputs.tufRoot === undefined ? undefined : external_node_path_.resolve(inputs.workspace, inputs.tufRoot),
-            cacheDir: (0,verify/* defaultTufCacheDir */.aA)(inputs.env ?? process.env),
-        };
-    const trustedRoot = await (0,verify/* loadTrustedRoot */.KE)(source);
+    const fromFile = inputs.policyFile === undefined ? {} : await (0,attest_dist/* readPolicyFile */.BK)(external_node_path_.resolve(inputs.workspace, inputs.policyFile), inputs.policyFile);
+    const policy = (0,attest_dist/* policyFromJSON */.LT)({ ...fromFile, ...inputs.policyInputs }, inputs.policyFile ?? "inputs");
+    const trustedRoot = await (0,attest_dist/* loadTrustedRoot */.KE)(inputs.trustedRoot);
     const { bundles, from } = await findBundles(inputs);
     const artifact = inputs.subjectPath !== undefined ? { path: external_node_path_.resolve(inputs.workspace, inputs.subjectPath) } : { sha256: (inputs.subjectDigest ?? "").replace(/^sha256:/, "") };
     const subject = inputs.subjectPath ?? inputs.subjectDigest ?? "";
-    const report = await (0,verify/* verifyBundles */.tA)(bundles, artifact, policy, { trustedRoot });
+    const report = await (0,attest_dist/* verifyBundles */.tA)(bundles, artifact, policy, { trustedRoot });
     const reportPath = external_node_path_.join(inputs.tempDir, "peptide-verify-report.json");
     await (0,promises_.writeFile)(reportPath, `${JSON.stringify({ version: 1, subject, bundlesFrom: from, ...report }, null, 2)}\n`);
     const signer = report.bundles.find((b) => b.ok)?.identity?.subjectAlternativeName ?? "";
@@ -43376,6 +38365,2318 @@ async function runAction(main) {
 
 /***/ }),
 
+/***/ 57376:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  I7: () => (/* reexport */ oci_bundle_fetchAttachedBundles),
+  KE: () => (/* reexport */ verify/* loadTrustedRoot */.KE),
+  LT: () => (/* reexport */ verify/* policyFromJSON */.LT),
+  BK: () => (/* reexport */ verify/* readPolicyFile */.BK),
+  tA: () => (/* reexport */ verify/* verifyBundles */.tA)
+});
+
+// UNUSED EXPORTS: BUNDLE_FILE_SUFFIX, BUNDLE_V03_MEDIA_TYPE, DEFAULT_JSONL_NAME, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, DIGEST_CHUNK_BYTES, FULCIO_EXTENSIONS, GITHUB_ACTIONS_ISSUER, INSTANCES, IN_TOTO_PAYLOAD_TYPE, IN_TOTO_STATEMENT_V1, MAX_BUNDLE_BYTES, OCI_EMPTY_DESCRIPTOR, OCI_EMPTY_JSON, OidcError, PEPTIDE_BUILD_TYPE, POLICY_FIELDS, PROMOTION_PREDICATE_TYPE, SIGNING_CONFIG_MEDIA_TYPE, SIGSTORE_AUDIENCE, SIGSTORE_BUNDLE_ARTIFACT_TYPE, SLSA_PROVENANCE_V1, SignError, StoreError, TrustRoot, artifactManifest, assertPolicy, attachBundle, bundleFileName, candidateKeys, collectSubjects, constrainsSigner, contextFromRunner, contextOf, createSigningSession, decodeJwt, defaultTufCacheDir, environmentPolicyFields, expandBraces, expandGlob, fetchIssuerKeys, findPromotions, formatArtifactReportText, formatReportText, formatTraceText, gatherFacts, githubClaims, githubDeploymentReview, githubIssuer, githubReviewFromEnv, globMatcher, identityProviderFrom, imageSubject, isGlob, isImageReference, isLockfileName, issuerMatches, listBundleReferrers, lockfileDigests, markdownText, matchesRepository, matchesSignerWorkflow, mermaidText, parseChecksums, predicateTypeOf, promote, provenancePredicate, provenanceStatement, readAttachedBundles, readBuildWorkflow, readChecksumsFile, readSigningCertificate, refGlob, requestIdToken, resolveEndpoints, runUrlFromEnv, sbomDescriptor, sha256File, sha256Hex, sha256Of, sha256Stream, signBlob, signStatements, signingConfigEndpoints, splitWorkflowRef, statementOf, traceChain, traceImage, traceMarkdown, traceMermaid, uploadToGitHub, verifyAttestation, verifyBundle, verifyGitHubToken, verifyIdToken, workspaceCommit, writeBundles
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(51455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
+// EXTERNAL MODULE: ./packages/core/dist/index.js + 4 modules
+var dist = __nccwpck_require__(57775);
+;// CONCATENATED MODULE: ./packages/attest/dist/subjects/checksums.js
+
+
+/**
+ * Subjects from a checksums file, as release pipelines write them with `sha256sum`:
+ *
+ *     <64 hex>  name        text mode (two spaces)
+ *     <64 hex> *name        binary mode
+ *     \<64 hex>  na\\me     a name holding `\` or a newline, escaped (GNU coreutils)
+ *     SHA256 (name) = <64 hex>   the BSD / `sha256sum --tag` form
+ *
+ * Blank lines and `#` comments are skipped; a CRLF file reads the same as an LF one. Any other
+ * line is an error naming the file and the line number.
+ */
+const GNU_LINE = /^(\\?)([0-9a-fA-F]+)[ \t]([ *]?)(.*)$/;
+const BSD_LINE = /^(SHA\d*(?:-\d+)?|MD5|BLAKE2[bs]?(?:-\d+)?|SM3) ?\((.*)\) ?= ?([0-9a-fA-F]+)$/;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+/** Largest checksums file read: 64 MiB is several hundred thousand lines. */
+const MAX_CHECKSUMS_BYTES = (/* unused pure expression or super */ null && (64 * 1024 * 1024));
+/** Reads a checksums file; `file` is resolved against `cwd` and named as given in errors. */
+async function checksums_readChecksumsFile(file, cwd = process.cwd()) {
+    const absolute = path.resolve(cwd, file);
+    const text = await readTextFile(absolute, { maxBytes: MAX_CHECKSUMS_BYTES }).catch((cause) => {
+        if (cause instanceof InputError) {
+            const message = cause.message.startsWith(absolute) ? `${file}${cause.message.slice(absolute.length)}` : cause.message;
+            throw new InputError(cause.code, `checksums file ${message}`, { cause });
+        }
+        throw cause;
+    });
+    return parseChecksums(text, file);
+}
+/** Parses the text of a checksums file; `file` names it in errors. */
+function parseChecksums(text, file) {
+    const subjects = [];
+    const lines = text.split("\n");
+    lines.forEach((raw, index) => {
+        const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+        if (line.trim() === "" || line.startsWith("#"))
+            return;
+        subjects.push(parseLine(line, file, index + 1));
+    });
+    if (subjects.length === 0)
+        throw new InputError("INPUT_INVALID", `${file}: no checksum line; expected \`<sha256 hex>  <name>\` lines as sha256sum writes them`);
+    return subjects;
+}
+function parseLine(line, file, lineNumber) {
+    const where = `${file}:${lineNumber}`;
+    const bsd = BSD_LINE.exec(line);
+    if (bsd) {
+        const [, algorithm = "", name = "", hex = ""] = bsd;
+        if (algorithm.toUpperCase() !== "SHA256")
+            throw new InputError("INPUT_INVALID", `${where}: a ${algorithm} checksum, not SHA256; write the file with sha256sum`);
+        return subject(name, hex, where);
+    }
+    const gnu = GNU_LINE.exec(line);
+    if (!gnu)
+        throw new InputError("INPUT_INVALID", `${where}: not a checksum line; expected \`<sha256 hex>  <name>\` or \`<sha256 hex> *<name>\``);
+    const [, escaped = "", hex = "", , rawName = ""] = gnu;
+    const name = escaped ? unescapeName(rawName, where) : rawName;
+    return subject(name, hex, where);
+}
+function subject(name, hex, where) {
+    const digest = hex.toLowerCase();
+    if (!SHA256_HEX.test(digest)) {
+        const what = digest.length === 40 ? "a sha1" : digest.length === 128 ? "a sha512" : `a ${digest.length}-character`;
+        throw new InputError("INPUT_INVALID", `${where}: ${what} digest, not sha256 (64 hex characters); write the file with sha256sum`);
+    }
+    if (name === "")
+        throw new InputError("INPUT_INVALID", `${where}: a digest without a file name`);
+    return { name, digest: { sha256: digest } };
+}
+/** GNU coreutils escapes `\` as `\\`, newline as `\n` and carriage return as `\r` when it prefixes a line with `\`. */
+function unescapeName(name, where) {
+    return name.replace(/\\(.?)/g, (_, ch) => {
+        if (ch === "\\")
+            return "\\";
+        if (ch === "n")
+            return "\n";
+        if (ch === "r")
+            return "\r";
+        throw new InputError("INPUT_INVALID", `${where}: bad escape \`\\${ch}\` in an escaped file name`);
+    });
+}
+//# sourceMappingURL=checksums.js.map
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+;// CONCATENATED MODULE: ./packages/attest/dist/subjects/digest.js
+
+
+
+/**
+ * Bytes per read when hashing a file. Measured on a 1 GiB file (bench/digest --tune, 2 vCPUs):
+ * 64 KiB and 256 KiB lose a quarter of the speed to per-read overhead; 1 MiB to 16 MiB are within
+ * the noise of each other, and 16 MiB adds 10 MiB to the resident set. 1 MiB it is.
+ */
+const digest_DIGEST_CHUNK_BYTES = (/* unused pure expression or super */ null && (1024 * 1024));
+/**
+ * The sha256 of a file as lower-case hex, streamed through one buffer that every read reuses:
+ * memory stays flat (one chunk) whatever the file's size, and no garbage is made per chunk. This
+ * is faster and flatter than `fs.createReadStream`, which allocates a new buffer for every chunk
+ * (bench/digest --tune shows both). Throws an InputError naming the file when it cannot be read.
+ */
+async function digest_sha256File(file, options = {}) {
+    const size = Math.max(4096, Math.floor(options.highWaterMark ?? digest_DIGEST_CHUNK_BYTES));
+    const hash = createHash("sha256");
+    const handle = await open(file, "r").catch((cause) => {
+        throw readError(file, cause);
+    });
+    try {
+        const buffer = Buffer.allocUnsafe(size);
+        for (;;) {
+            const { bytesRead } = await handle.read(buffer, 0, size, null).catch((cause) => {
+                throw readError(file, cause);
+            });
+            if (bytesRead === 0)
+                break;
+            hash.update(bytesRead === size ? buffer : buffer.subarray(0, bytesRead));
+        }
+    }
+    finally {
+        await handle.close();
+    }
+    return hash.digest("hex");
+}
+/** The sha256 of everything a stream yields (an HTTP body, a tar entry), as lower-case hex. */
+async function sha256Stream(stream) {
+    const hash = createHash("sha256");
+    for await (const chunk of stream)
+        hash.update(chunk);
+    return hash.digest("hex");
+}
+/** The sha256 of bytes in memory, as lower-case hex. */
+function sha256Hex(bytes) {
+    return createHash("sha256").update(bytes).digest("hex");
+}
+function readError(file, cause) {
+    const code = digest_errnoOf(cause);
+    if (code === "ENOENT")
+        return new InputError("INPUT_NOT_FOUND", `${file}: no such file`, { cause });
+    if (code === "EISDIR")
+        return new InputError("INPUT_INVALID", `${file}: a directory, not a file`, { cause });
+    return new InputError("INPUT_NOT_FOUND", `${file}: cannot be read (${code ?? "error"})`, { cause });
+}
+function digest_errnoOf(error) {
+    return typeof error === "object" && error !== null && "code" in error && typeof error.code === "string" ? error.code : undefined;
+}
+//# sourceMappingURL=digest.js.map
+;// CONCATENATED MODULE: ./packages/attest/dist/subjects/glob.js
+
+
+const GLOB_CHARS = /[*?[{]/;
+/** Whether `text` holds glob syntax; a path without any is taken literally. */
+function glob_isGlob(text) {
+    return GLOB_CHARS.test(text);
+}
+/**
+ * The files `pattern` matches below `cwd`, spelled as the pattern spells them (relative when the
+ * pattern is relative, `/`-separated), sorted and without duplicates.
+ */
+async function glob_expandGlob(pattern, cwd) {
+    const found = new Set();
+    for (const alternative of expandBraces(pattern.split("\\").join("/"))) {
+        const absolute = alternative.startsWith("/");
+        const parts = alternative.split("/").filter((part, i) => part !== "" && !(part === "." && i === 0));
+        const segments = parts.map(toSegment);
+        const start = absolute ? "/" : cwd;
+        await walk(start, absolute ? "/" : "", segments, 0, found);
+    }
+    return [...found].sort();
+}
+/** A compiled matcher for exclusions (`!pattern`), tested against `/`-separated relative paths. */
+function glob_globMatcher(pattern) {
+    const regexps = expandBraces(pattern.split("\\").join("/")).map((alternative) => {
+        const parts = alternative.split("/").filter((part, i) => part !== "" && !(part === "." && i === 0));
+        const body = parts
+            .map((part, i) => {
+            if (part === "**")
+                return i === parts.length - 1 ? ".*" : "(?:[^/]+/)*";
+            return `${segmentSource(part)}${i === parts.length - 1 ? "" : "/"}`;
+        })
+            .join("");
+        return new RegExp(`^${alternative.startsWith("/") ? "/" : ""}${body}$`);
+    });
+    return (file) => {
+        const normalized = file.split("\\").join("/").replace(/^\.\//, "");
+        return regexps.some((re) => re.test(normalized));
+    };
+}
+async function walk(dir, shown, segments, index, found) {
+    const segment = segments[index];
+    if (segment === undefined)
+        return;
+    const last = index === segments.length - 1;
+    if (segment.kind === "literal") {
+        const child = path.join(dir, segment.name);
+        const kind = await kindOf(child);
+        if (last && kind === "file")
+            found.add(join(shown, segment.name));
+        else if (!last && kind === "directory")
+            await walk(child, join(shown, segment.name), segments, index + 1, found);
+        return;
+    }
+    const entries = await list(dir);
+    if (segment.kind === "globstar") {
+        // Zero directories: the rest of the pattern applies here; a trailing `**` takes every file.
+        if (last) {
+            for (const entry of entries)
+                if (entry.kind === "file")
+                    found.add(join(shown, entry.name));
+        }
+        else {
+            await walk(dir, shown, segments, index + 1, found);
+        }
+        for (const entry of entries) {
+            if (entry.kind === "directory" && !entry.symlink && entry.name !== ".git") {
+                await walk(path.join(dir, entry.name), join(shown, entry.name), segments, index, found);
+            }
+        }
+        return;
+    }
+    for (const entry of entries) {
+        if (!segment.re.test(entry.name))
+            continue;
+        if (last && entry.kind === "file")
+            found.add(join(shown, entry.name));
+        else if (!last && entry.kind === "directory")
+            await walk(path.join(dir, entry.name), join(shown, entry.name), segments, index + 1, found);
+    }
+}
+async function list(dir) {
+    const dirents = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    const entries = [];
+    for (const dirent of dirents) {
+        if (dirent.isFile())
+            entries.push({ name: dirent.name, kind: "file", symlink: false });
+        else if (dirent.isDirectory())
+            entries.push({ name: dirent.name, kind: "directory", symlink: false });
+        else if (dirent.isSymbolicLink())
+            entries.push({ name: dirent.name, kind: await kindOf(path.join(dir, dirent.name)), symlink: true });
+    }
+    return entries;
+}
+async function kindOf(file) {
+    try {
+        const info = await stat(file);
+        return info.isFile() ? "file" : info.isDirectory() ? "directory" : "other";
+    }
+    catch {
+        return "missing";
+    }
+}
+function join(shown, name) {
+    if (shown === "")
+        return name;
+    return shown.endsWith("/") ? `${shown}${name}` : `${shown}/${name}`;
+}
+function toSegment(part) {
+    if (part === "**")
+        return { kind: "globstar" };
+    if (!glob_isGlob(part))
+        return { kind: "literal", name: part };
+    return { kind: "pattern", re: new RegExp(`^${segmentSource(part)}$`) };
+}
+/** The RegExp source of one path segment: `*`, `?` and classes never cross a `/`. */
+function segmentSource(part) {
+    let re = "";
+    for (let i = 0; i < part.length; i++) {
+        const ch = part[i];
+        if (ch === "*") {
+            while (part[i + 1] === "*")
+                i++;
+            re += "[^/]*";
+        }
+        else if (ch === "?") {
+            re += "[^/]";
+        }
+        else if (ch === "[") {
+            const close = part.indexOf("]", i + 2);
+            if (close < 0) {
+                re += "\\[";
+                continue;
+            }
+            let body = part.slice(i + 1, close);
+            const negated = body.startsWith("!") || body.startsWith("^");
+            if (negated)
+                body = body.slice(1);
+            re += `[${negated ? "^/" : ""}${body.replace(/[\\\]]/g, "\\$&")}]`;
+            i = close;
+        }
+        else {
+            re += ch.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+        }
+    }
+    return re;
+}
+/** `a/{b,c}/*.{tgz,zip}` → four patterns; nested braces expand too; a lone `{` stays literal. */
+function expandBraces(pattern) {
+    const open = pattern.indexOf("{");
+    if (open < 0)
+        return [pattern];
+    let depth = 0;
+    const commas = [];
+    for (let i = open; i < pattern.length; i++) {
+        const ch = pattern[i];
+        if (ch === "{")
+            depth++;
+        else if (ch === "}") {
+            depth--;
+            if (depth === 0) {
+                if (commas.length === 0) {
+                    // `{x}` has no alternatives: keep it, expand what follows.
+                    return expandBraces(pattern.slice(i + 1)).map((rest) => `${pattern.slice(0, i + 1)}${rest}`);
+                }
+                const head = pattern.slice(0, open);
+                const tail = pattern.slice(i + 1);
+                const bounds = [open, ...commas, i];
+                const options = [];
+                for (let k = 0; k < bounds.length - 1; k++)
+                    options.push(pattern.slice(bounds[k] + 1, bounds[k + 1]));
+                return options.flatMap((option) => expandBraces(`${head}${option}${tail}`));
+            }
+        }
+        else if (ch === "," && depth === 1)
+            commas.push(i);
+    }
+    return [pattern];
+}
+//# sourceMappingURL=glob.js.map
+;// CONCATENATED MODULE: ./packages/attest/dist/subjects/image.js
+
+/**
+ * An image subject from a reference by digest: `ghcr.io/o/app@sha256:<64 hex>`. A tag before the
+ * digest (`app:1.2@sha256:…`) is dropped: the digest is what is attested, and the subject name is
+ * the repository, as registries and `cosign` name it. Nothing is fetched.
+ */
+const DIGEST_REF = /^(?<name>[^\s@]+)@(?<algorithm>[a-z0-9]+(?:[+._-][a-z0-9]+)*):(?<hex>[0-9a-fA-F]+)$/;
+/** Whether `text` is written as an image reference by digest (`name@sha256:hex`). */
+function isImageReference(text) {
+    return /@sha256:[0-9a-fA-F]{64}$/.test(text.trim());
+}
+function image_imageSubject(reference) {
+    const text = reference.trim();
+    const match = DIGEST_REF.exec(text);
+    if (!match?.groups) {
+        throw new InputError("INPUT_INVALID", `${reference}: not an image reference by digest; expected name@sha256:<64 hex>`);
+    }
+    const { algorithm = "", hex = "" } = match.groups;
+    if (algorithm !== "sha256")
+        throw new InputError("INPUT_INVALID", `${reference}: a ${algorithm} digest; image subjects are attested by sha256`);
+    if (!/^[0-9a-fA-F]{64}$/.test(hex))
+        throw new InputError("INPUT_INVALID", `${reference}: the digest is not 64 hex characters`);
+    const name = withoutTag(match.groups.name ?? "");
+    if (name === "" || name.endsWith("/") || name.startsWith("/"))
+        throw new InputError("INPUT_INVALID", `${reference}: no repository name before the digest`);
+    return { name, digest: { sha256: hex.toLowerCase() } };
+}
+/** `host:5000/o/app:1.2` → `host:5000/o/app`: a colon after the last `/` starts a tag. */
+function withoutTag(name) {
+    const slash = name.lastIndexOf("/");
+    const colon = name.lastIndexOf(":");
+    return colon > slash ? name.slice(0, colon) : name;
+}
+//# sourceMappingURL=image.js.map
+;// CONCATENATED MODULE: ./packages/attest/dist/subjects/collect.js
+
+
+
+
+
+
+
+/**
+ * Every subject the inputs name, hashed where they are files, with duplicates (same name and
+ * digest) removed, sorted by name then digest. Throws an InputError naming the input: a missing
+ * file, a directory given as a file, a glob matching nothing, a bad checksums line, a bad image
+ * reference, or one name with two digests.
+ */
+async function collectSubjects(inputs, options = {}) {
+    const cwd = options.cwd ?? process.cwd();
+    const naming = options.naming ?? "basename";
+    const files = await filesOf(inputs.paths ?? [], cwd);
+    const found = await hashAll(files, cwd, options);
+    for (const file of inputs.checksums ?? []) {
+        for (const subject of await readChecksumsFile(file, cwd))
+            found.push({ ...subject, from: file });
+    }
+    for (const reference of inputs.images ?? [])
+        found.push({ ...imageSubject(reference), from: reference });
+    for (const subject of inputs.digests ?? [])
+        found.push({ ...checkedDigest(subject), from: subject.name });
+    if (found.length === 0)
+        throw new InputError("INPUT_INVALID", "no subject given; name files, globs, a checksums file or an image by digest");
+    return unique(found, naming);
+}
+/** Files named by the path inputs as the user spelled them, in input order, each once; exclusions applied. */
+async function filesOf(inputs, cwd) {
+    const exclusions = inputs.filter((input) => input.trim().startsWith("!")).map((input) => globMatcher(input.trim().slice(1)));
+    const seen = new Set();
+    const files = [];
+    for (const raw of inputs) {
+        const input = raw.trim();
+        if (input === "" || input.startsWith("!"))
+            continue;
+        const matched = isGlob(input) && !(await isFile(path.resolve(cwd, input))) ? await expandGlob(input, cwd) : [await literalFile(input, cwd)];
+        if (matched.length === 0)
+            throw new InputError("INPUT_NOT_FOUND", `${input}: the glob matches no file (from ${cwd})`);
+        const kept = matched.filter((file) => !exclusions.some((excluded) => excluded(file)));
+        if (kept.length === 0)
+            throw new InputError("INPUT_NOT_FOUND", `${input}: every file the glob matches is excluded by a \`!\` pattern`);
+        for (const file of kept) {
+            const key = path.resolve(cwd, file);
+            if (seen.has(key))
+                continue;
+            seen.add(key);
+            files.push(file);
+        }
+    }
+    return files;
+}
+/** A file named like a glob (`sbom[1].json`) is taken as it is, as a shell does. */
+async function isFile(file) {
+    return stat(file).then((info) => info.isFile(), () => false);
+}
+async function literalFile(input, cwd) {
+    const info = await stat(path.resolve(cwd, input)).catch((cause) => {
+        const code = errnoOf(cause);
+        throw new InputError("INPUT_NOT_FOUND", code === "ENOENT" ? `${input}: no such file` : `${input}: cannot be read (${code ?? "error"})`, { cause });
+    });
+    if (info.isDirectory())
+        throw new InputError("INPUT_INVALID", `${input}: a directory; name its files or a glob such as ${input.replace(/\/+$/, "")}/**`);
+    if (!info.isFile())
+        throw new InputError("INPUT_INVALID", `${input}: not a regular file`);
+    return input;
+}
+/** Each file's sha256, a few files at a time; the subject is named by `naming`. */
+async function hashAll(files, cwd, options) {
+    const naming = options.naming ?? "basename";
+    const limit = Math.max(1, options.concurrency ?? 4);
+    const highWaterMark = options.highWaterMark ?? DIGEST_CHUNK_BYTES;
+    const found = new Array(files.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < files.length) {
+            const index = next++;
+            const file = files[index];
+            const absolute = path.resolve(cwd, file);
+            const sha256 = await sha256File(absolute, { highWaterMark }).catch(renamed(file, absolute));
+            found[index] = { name: fileName(file, naming), digest: { sha256 }, from: file };
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, files.length) }, worker));
+    return found;
+}
+function checkedDigest(subject) {
+    const hex = String(subject.digest.sha256 ?? "").replace(/^sha256:/, "").toLowerCase();
+    if (!/^[0-9a-f]{64}$/.test(hex))
+        throw new InputError("INPUT_INVALID", `${subject.name}: the subject digest is not sha256:<64 hex>`);
+    if (subject.name.trim() === "")
+        throw new InputError("INPUT_INVALID", `sha256:${hex}: a subject digest needs a subject name`);
+    return { name: subject.name, digest: { sha256: hex } };
+}
+/** Errors from a nested call name the file as the user spelled it. */
+function renamed(shown, absolute) {
+    return (error) => {
+        if (error instanceof InputError && error.message.startsWith(absolute)) {
+            throw new InputError(error.code, `${shown}${error.message.slice(absolute.length)}`, { cause: error });
+        }
+        throw error;
+    };
+}
+/** One subject per (name, digest), sorted; one name with two digests is an error. */
+function unique(subjects, naming) {
+    const byName = new Map();
+    for (const { name, digest, from } of subjects) {
+        const digests = byName.get(name) ?? new Map();
+        byName.set(name, digests);
+        if (!digests.has(digest.sha256))
+            digests.set(digest.sha256, from);
+    }
+    const out = [];
+    for (const [name, digests] of byName) {
+        if (digests.size > 1) {
+            const [first, second] = [...digests.values()];
+            const hint = naming === "basename" ? "; name file subjects by path" : "";
+            throw new InputError("INPUT_INVALID", `${name}: one subject name with two digests (from ${first} and ${second})${hint}`);
+        }
+        for (const digest of digests.keys())
+            out.push({ name, digest: { sha256: digest } });
+    }
+    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.digest.sha256 < b.digest.sha256 ? -1 : 1));
+}
+function fileName(file, naming) {
+    const posix = file.split("\\").join("/");
+    return naming === "basename" ? path.posix.basename(posix) : posix.replace(/^\.\//, "");
+}
+//# sourceMappingURL=collect.js.map
+;// CONCATENATED MODULE: ./packages/attest/dist/subjects/index.js
+
+
+
+
+
+//# sourceMappingURL=index.js.map
+// EXTERNAL MODULE: ./packages/attest/dist/oidc/errors.js
+var errors = __nccwpck_require__(91445);
+;// CONCATENATED MODULE: ./packages/attest/dist/oidc/jwks.js
+
+
+
+const DISCOVERY_PATH = "/.well-known/openid-configuration";
+/**
+ * The issuer's signing keys: `<issuer>/.well-known/openid-configuration`, then its `jwks_uri`.
+ * The discovery document must name the same issuer (OpenID Connect Discovery 1.0, §4.3), and the
+ * keys must come over https (plain http only when the issuer itself is on loopback, for tests).
+ * Keys are fetched from the issuer the caller expects, never from a URL the token names.
+ */
+async function jwks_fetchIssuerKeys(issuer, options = {}) {
+    const base = issuer.replace(/\/+$/, "");
+    const config = await getJson(`${base}${DISCOVERY_PATH}`, options, "discovery document");
+    const named = typeof config.issuer === "string" ? config.issuer.replace(/\/+$/, "") : undefined;
+    if (named !== base) {
+        throw new OidcError("JWKS_INVALID", `${base}${DISCOVERY_PATH}: names issuer ${String(config.issuer)}, expected ${base}`);
+    }
+    if (typeof config.jwks_uri !== "string")
+        throw new OidcError("JWKS_INVALID", `${base}${DISCOVERY_PATH}: no jwks_uri`);
+    const jwksUri = parseUrl(config.jwks_uri, `${base}${DISCOVERY_PATH}: jwks_uri`);
+    if (jwksUri.protocol !== "https:" && !(jwksUri.protocol === "http:" && isLoopback(jwksUri) && isLoopback(parseUrl(base, "issuer")))) {
+        throw new OidcError("JWKS_INVALID", `${base}${DISCOVERY_PATH}: jwks_uri ${jwksUri.origin} is not https`);
+    }
+    const set = await getJson(jwksUri.href, options, "key set");
+    if (!Array.isArray(set.keys))
+        throw new OidcError("JWKS_INVALID", `${jwksUri.origin}${jwksUri.pathname}: no "keys" array`);
+    const keys = set.keys.filter((key) => typeof key === "object" && key !== null && !Array.isArray(key));
+    return { keys };
+}
+/**
+ * The public keys that may have signed a token with this header: the key named by `kid` when the
+ * header has one, else every key of the algorithm's type. A key declaring another `alg` or a
+ * `use` other than `sig` is never used.
+ */
+function jwks_candidateKeys(set, alg, kid) {
+    const fits = set.keys.filter((key) => {
+        if (key.use !== undefined && key.use !== "sig")
+            return false;
+        if (key.alg !== undefined && key.alg !== alg)
+            return false;
+        if (alg === "ES256" ? key.kty !== "EC" || key.crv !== "P-256" : key.kty !== "RSA")
+            return false;
+        return kid === undefined || key.kid === kid;
+    });
+    const out = [];
+    for (const jwk of fits) {
+        try {
+            out.push(createPublicKey({ key: publicPart(jwk), format: "jwk" }));
+        }
+        catch {
+            // An unusable key is skipped; if none remains the caller reports it.
+        }
+    }
+    return out;
+}
+/** Only the public members: a JWK with `d` (a private key) must not be imported as one. */
+function publicPart(jwk) {
+    return jwk.kty === "EC" ? { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y } : { kty: jwk.kty, n: jwk.n, e: jwk.e };
+}
+async function getJson(url, options, what) {
+    const response = await fetchWithRetry(url, { headers: { accept: "application/json" } }, { ...options.retry, fetch: options.fetch }).catch((cause) => {
+        throw new OidcError("JWKS_INVALID", `the issuer's ${what} cannot be fetched: ${errorMessage(cause)}`, { cause });
+    });
+    const text = await response.text();
+    try {
+        const value = JSON.parse(text);
+        if (typeof value === "object" && value !== null && !Array.isArray(value))
+            return value;
+    }
+    catch {
+        // reported below
+    }
+    throw new OidcError("JWKS_INVALID", `${displayUrl(url)}: the ${what} is not a JSON object`);
+}
+function parseUrl(text, what) {
+    try {
+        return new URL(text);
+    }
+    catch {
+        throw new OidcError("JWKS_INVALID", `${what} is not a URL: ${text.slice(0, 100)}`);
+    }
+}
+function isLoopback(url) {
+    return url.hostname === "127.0.0.1" || url.hostname === "localhost" || url.hostname === "[::1]";
+}
+function displayUrl(url) {
+    return url.replace(/[?#].*$/, "");
+}
+//# sourceMappingURL=jwks.js.map
+;// CONCATENATED MODULE: ./packages/attest/dist/oidc/jwt.js
+
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+/** Splits and decodes a token. Errors describe the shape, never echo the token. */
+function jwt_decodeJwt(token) {
+    const parts = token.trim().split(".");
+    if (parts.length !== 3)
+        throw new OidcError("TOKEN_MALFORMED", `the identity token has ${parts.length} part(s), expected 3 (header.payload.signature)`);
+    const [header = "", payload = "", signature = ""] = parts;
+    if (![header, payload, signature].every((part) => BASE64URL.test(part))) {
+        throw new OidcError("TOKEN_MALFORMED", "the identity token is not base64url-encoded");
+    }
+    return {
+        header: jsonPart(header, "header"),
+        payload: jsonPart(payload, "payload"),
+        signingInput: `${header}.${payload}`,
+        signature: Buffer.from(signature, "base64url"),
+    };
+}
+function jsonPart(part, what) {
+    let value;
+    try {
+        value = JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
+    }
+    catch {
+        throw new OidcError("TOKEN_MALFORMED", `the identity token's ${what} is not JSON`);
+    }
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+        throw new OidcError("TOKEN_MALFORMED", `the identity token's ${what} is not a JSON object`);
+    }
+    return value;
+}
+//# sourceMappingURL=jwt.js.map
+;// CONCATENATED MODULE: ./packages/attest/dist/oidc/verify.js
+
+
+
+
+
+const ALGORITHMS = new Set(["ES256", "RS256"]);
+/**
+ * The claims of an identity token whose signature, issuer, validity period and audience check
+ * out; throws an OidcError saying which did not. Order: shape, algorithm, issuer (before any
+ * fetch, so a foreign token never makes us fetch anything), signature, time, audience.
+ */
+async function verify_verifyIdToken(token, options) {
+    const jwt = decodeJwt(token);
+    const alg = jwt.header.alg;
+    if (typeof alg !== "string" || !ALGORITHMS.has(alg)) {
+        throw new OidcError("TOKEN_ALGORITHM", `the identity token is signed with ${typeof alg === "string" ? alg : "no algorithm"}; only ES256 and RS256 are accepted`);
+    }
+    const iss = jwt.payload.iss;
+    if (typeof iss !== "string" || !issuerMatches(iss, options.issuer)) {
+        throw new OidcError("TOKEN_ISSUER", `the identity token was issued by ${typeof iss === "string" ? iss : "no issuer"}, expected ${options.issuer}`);
+    }
+    const kid = typeof jwt.header.kid === "string" ? jwt.header.kid : undefined;
+    const keys = candidateKeys(options.keys ?? (await fetchIssuerKeys(options.issuer, options)), alg, kid);
+    if (keys.length === 0) {
+        throw new OidcError("JWKS_INVALID", `${options.issuer} publishes no ${alg} key${kid === undefined ? "" : ` with kid ${kid}`} for the identity token`);
+    }
+    if (!keys.some((key) => signatureValid(alg, key, jwt.signingInput, jwt.signature))) {
+        throw new OidcError("TOKEN_SIGNATURE", `the identity token's signature does not verify against the keys of ${options.issuer}`);
+    }
+    checkTime(jwt.payload, options.now ?? new Date(), options.clockToleranceSeconds ?? 60);
+    checkAudience(jwt.payload.aud, typeof options.audience === "string" ? [options.audience] : options.audience);
+    return jwt.payload;
+}
+function signatureValid(alg, key, signingInput, signature) {
+    const data = Buffer.from(signingInput, "ascii");
+    try {
+        // JWS ES256 signatures are r || s, 32 bytes each (RFC 7518 §3.4), not DER.
+        if (alg === "ES256")
+            return signature.length === 64 && verifySignature("sha256", data, { key, dsaEncoding: "ieee-p1363" }, signature);
+        return verifySignature("sha256", data, key, signature);
+    }
+    catch {
+        return false;
+    }
+}
+function checkTime(payload, now, tolerance) {
+    const seconds = now.getTime() / 1000;
+    const { exp, nbf, iat } = payload;
+    if (typeof exp !== "number")
+        throw new OidcError("TOKEN_CLAIMS", "the identity token has no numeric exp claim");
+    if (seconds > exp + tolerance)
+        throw new OidcError("TOKEN_EXPIRED", `the identity token expired at ${isoOf(exp)} (now ${now.toISOString()}); request a fresh one`);
+    if (typeof nbf === "number" && seconds + tolerance < nbf) {
+        throw new OidcError("TOKEN_NOT_YET_VALID", `the identity token is not valid before ${isoOf(nbf)} (now ${now.toISOString()}); check the clock`);
+    }
+    if (typeof iat === "number" && seconds + tolerance < iat) {
+        throw new OidcError("TOKEN_NOT_YET_VALID", `the identity token was issued in the future, at ${isoOf(iat)} (now ${now.toISOString()}); check the clock`);
+    }
+}
+function checkAudience(aud, expected) {
+    const got = typeof aud === "string" ? [aud] : Array.isArray(aud) ? aud.filter((a) => typeof a === "string") : [];
+    if (!got.some((a) => expected.includes(a))) {
+        throw new OidcError("TOKEN_AUDIENCE", `the identity token is for audience ${got.length > 0 ? got.join(", ") : "(none)"}, expected ${expected.join(" or ")}`);
+    }
+}
+function isoOf(seconds) {
+    const date = new Date(seconds * 1000);
+    return Number.isNaN(date.getTime()) ? String(seconds) : date.toISOString();
+}
+//# sourceMappingURL=verify.js.map
+;// CONCATENATED MODULE: ./packages/attest/dist/oidc/claims.js
+
+
+/** The claims actions/attest-build-provenance requires, plus `iss`. */
+const REQUIRED = (/* unused pure expression or super */ null && ([
+    "iss",
+    "ref",
+    "sha",
+    "repository",
+    "repository_id",
+    "repository_owner_id",
+    "workflow_ref",
+    "job_workflow_ref",
+    "event_name",
+    "run_id",
+    "run_attempt",
+    "runner_environment",
+]));
+const OPTIONAL_STRINGS = (/* unused pure expression or super */ null && ([
+    "sub",
+    "ref_type",
+    "ref_protected",
+    "repository_owner",
+    "repository_visibility",
+    "workflow_sha",
+    "workflow",
+    "job_workflow_sha",
+    "run_number",
+    "actor",
+    "actor_id",
+    "environment",
+    "head_ref",
+    "base_ref",
+    "enterprise",
+    "enterprise_id",
+    "check_run_id",
+]));
+/** The GitHub claims of a verified payload; throws TOKEN_CLAIMS naming what is missing. */
+function claims_githubClaims(payload) {
+    const missing = REQUIRED.filter((name) => typeof payload[name] !== "string" || payload[name] === "");
+    if (missing.length > 0) {
+        throw new OidcError("TOKEN_CLAIMS", `the identity token lacks the GitHub Actions claim(s) ${missing.join(", ")}; is it a GitHub Actions token?`);
+    }
+    const claims = {};
+    for (const name of REQUIRED)
+        claims[name] = payload[name];
+    for (const name of OPTIONAL_STRINGS)
+        if (typeof payload[name] === "string")
+            claims[name] = payload[name];
+    for (const name of ["iat", "exp", "nbf"])
+        if (typeof payload[name] === "number")
+            claims[name] = payload[name];
+    const aud = payload.aud;
+    if (typeof aud === "string" || (Array.isArray(aud) && aud.every((a) => typeof a === "string")))
+        claims.aud = aud;
+    return claims;
+}
+/** Verifies a GitHub Actions identity token and returns its claims. */
+async function claims_verifyGitHubToken(token, options) {
+    return claims_githubClaims(await verifyIdToken(token, options));
+}
+//# sourceMappingURL=claims.js.map
+// EXTERNAL MODULE: ./packages/attest/dist/oidc/request.js
+var request = __nccwpck_require__(47769);
+;// CONCATENATED MODULE: ./packages/attest/dist/oidc/index.js
+
+
+
+
+
+
+
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/attest/dist/provenance/git-head.js
+
+
+/**
+ * The commit checked out in `workspace`, read from `.git` without running git: HEAD holds the
+ * commit itself when detached (as actions/checkout leaves it) or a ref resolved through
+ * `refs/…` or `packed-refs`. Undefined when there is no git metadata (a checkout through the
+ * REST API has none) or it cannot be read.
+ */
+async function git_head_workspaceCommit(workspace) {
+    const gitDir = await gitDirOf(workspace);
+    if (gitDir === undefined)
+        return undefined;
+    const head = (await git_head_text(path.join(gitDir, "HEAD")))?.trim();
+    if (head === undefined)
+        return undefined;
+    if (isObjectId(head))
+        return head;
+    const ref = /^ref:\s*(refs\/\S+)$/.exec(head)?.[1];
+    if (ref === undefined)
+        return undefined;
+    const loose = (await git_head_text(path.join(gitDir, ...ref.split("/"))))?.trim();
+    if (loose !== undefined && isObjectId(loose))
+        return loose;
+    const packed = await git_head_text(path.join(gitDir, "packed-refs"));
+    for (const line of packed?.split("\n") ?? []) {
+        const [id, name] = line.trim().split(" ");
+        if (name === ref && id !== undefined && isObjectId(id))
+            return id;
+    }
+    return undefined;
+}
+async function gitDirOf(workspace) {
+    const dotGit = path.join(workspace, ".git");
+    const info = await stat(dotGit).catch(() => undefined);
+    if (info?.isDirectory())
+        return dotGit;
+    if (!info?.isFile())
+        return undefined;
+    // A worktree or submodule: `.git` is a file `gitdir: <path>`.
+    const pointer = /^gitdir:\s*(.+)$/m.exec((await git_head_text(dotGit)) ?? "")?.[1]?.trim();
+    return pointer === undefined ? undefined : path.resolve(workspace, pointer);
+}
+async function git_head_text(file) {
+    return readFile(file, "utf8").catch(() => undefined);
+}
+function isObjectId(value) {
+    return /^[0-9a-f]{40}$/.test(value) || /^[0-9a-f]{64}$/.test(value);
+}
+//# sourceMappingURL=git-head.js.map
+;// CONCATENATED MODULE: ./packages/attest/dist/provenance/build-workflow.js
+
+
+
+
+/** `owner/repo/.github/workflows/x.yml@ref` split into its parts. */
+function build_workflow_splitWorkflowRef(workflowRef) {
+    const match = /^([^/]+\/[^/]+)\/(.+?\.ya?ml)@(.*)$/.exec(workflowRef);
+    if (match)
+        return { repository: match[1], path: match[2], ref: match[3] };
+    const at = workflowRef.indexOf("@");
+    const name = at < 0 ? workflowRef : workflowRef.slice(0, at);
+    const [owner = "", repo = "", ...rest] = name.split("/");
+    return { repository: `${owner}/${repo}`, path: rest.join("/"), ref: at < 0 ? "" : workflowRef.slice(at + 1) };
+}
+async function build_workflow_readBuildWorkflow(context, options = {}) {
+    const { claims } = context;
+    const jobWorkflow = build_workflow_splitWorkflowRef(claims.job_workflow_ref);
+    const unread = (reason, commitChecked = false) => ({ path: jobWorkflow.path, read: false, reason, commitChecked, uses: [] });
+    if (jobWorkflow.repository.toLowerCase() !== claims.repository.toLowerCase()) {
+        return unread(`the job runs ${claims.job_workflow_ref} from another repository; its file is not in the workspace`);
+    }
+    if (context.workspace === undefined)
+        return unread("no workspace to read the workflow file from");
+    const expected = expectedCommit(context);
+    const head = await workspaceCommit(context.workspace);
+    if (head !== undefined && head !== expected) {
+        return unread(`the workspace is at commit ${head}, not at the workflow's commit ${expected}`, true);
+    }
+    let text;
+    try {
+        text = await readTextFile(path.join(context.workspace, jobWorkflow.path), { root: context.workspace });
+    }
+    catch (error) {
+        const why = isPeptideError(error) && error.code === "INPUT_NOT_FOUND" ? "not found in the workspace" : errorMessage(error).replace(/^.*?: /, "");
+        return unread(`${jobWorkflow.path}: ${why}`, head !== undefined);
+    }
+    const workflow = await Promise.all(/* import() */[__nccwpck_require__.e(815), __nccwpck_require__.e(909), __nccwpck_require__.e(601)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4601));
+    let model;
+    try {
+        model = workflow.buildWorkflow(new workflow.SourceFile(jobWorkflow.path, text));
+    }
+    catch (error) {
+        return unread(`${jobWorkflow.path}: not a workflow (${errorMessage(error)})`, head !== undefined);
+    }
+    return {
+        path: jobWorkflow.path,
+        read: true,
+        sha256: createHash("sha256").update(text).digest("hex"),
+        commitChecked: head !== undefined,
+        uses: await usedReferences(workflow, model, expected, options.resolveRef),
+        job: jobPermissions(model, context.env.GITHUB_JOB),
+    };
+}
+/** The commit the job's workflow file was taken from. */
+function expectedCommit(context) {
+    const { claims } = context;
+    if (claims.job_workflow_sha)
+        return claims.job_workflow_sha;
+    if (claims.workflow_sha && claims.workflow_ref === claims.job_workflow_ref)
+        return claims.workflow_sha;
+    return claims.sha;
+}
+async function usedReferences(workflow, model, sourceCommit, resolveRef) {
+    const byText = new Map();
+    const add = (node, job) => {
+        const uses = typeof node?.value === "string" ? node.value.trim() : "";
+        if (uses === "")
+            return;
+        const known = byText.get(uses);
+        if (known) {
+            if (!known.jobs.includes(job))
+                known.jobs.push(job);
+            return;
+        }
+        const comment = typeof node?.comment === "string" && node.comment.trim() !== "" ? node.comment.trim() : undefined;
+        byText.set(uses, { ...describe(workflow, uses, sourceCommit), jobs: [job], ...(comment === undefined ? {} : { comment }) });
+    };
+    for (const job of model.jobs) {
+        add(job.uses, job.id);
+        for (const step of job.steps)
+            add(step.uses, job.id);
+    }
+    const references = [...byText.values()].sort((a, b) => (a.uses < b.uses ? -1 : a.uses > b.uses ? 1 : 0));
+    for (const reference of references) {
+        reference.jobs.sort();
+        const target = reference.target;
+        if (reference.commit !== undefined || resolveRef === undefined || !("owner" in target) || target.ref === undefined)
+            continue;
+        const commit = await resolveRef({ owner: target.owner, repo: target.repo, ref: target.ref }).catch(() => undefined);
+        if (commit !== undefined && /^[0-9a-f]{40}$/.test(commit))
+            Object.assign(reference, { commit, resolvedBy: "lookup" });
+    }
+    return references;
+}
+function describe(workflow, uses, sourceCommit) {
+    const parsed = workflow.parseUses(uses);
+    if (parsed.kind === "local") {
+        const localPath = parsed.path.replace(/^\.\//, "").replace(/\/+$/, "");
+        return { uses, kind: "local", target: { localPath }, pinned: true, commit: sourceCommit, resolvedBy: "source" };
+    }
+    if (parsed.kind === "docker") {
+        const image = parsed.image.trim();
+        const pinned = workflow.isDigestPinned(image);
+        return { uses, kind: "docker", target: { image }, pinned, ...(pinned ? { sha256: image.slice(-64) } : {}) };
+    }
+    const kind = parsed.reusable ? "reusable-workflow" : "action";
+    const target = { owner: parsed.owner, repo: parsed.repo, ...(parsed.path ? { path: parsed.path } : {}), ...(parsed.ref ? { ref: parsed.ref } : {}) };
+    if (workflow.isShaRef(parsed.ref))
+        return { uses, kind, target, pinned: true, commit: parsed.ref, resolvedBy: "pin" };
+    return { uses, kind, target, pinned: false };
+}
+function jobPermissions(model, jobId) {
+    if (!jobId)
+        return undefined;
+    const job = model.jobs.find((candidate) => candidate.id === jobId);
+    if (!job)
+        return undefined;
+    if (job.permissions)
+        return { id: jobId, permissions: permissionsRecord(job.permissions), permissionsDeclaredAt: "job" };
+    if (model.permissions)
+        return { id: jobId, permissions: permissionsRecord(model.permissions), permissionsDeclaredAt: "workflow" };
+    return { id: jobId, permissionsDeclaredAt: "none" };
+}
+function permissionsRecord(model) {
+    if (model.kind === "all")
+        return model.level === "read" ? "read-all" : "write-all";
+    const record = {};
+    for (const scope of [...model.scopes.keys()].sort())
+        record[scope] = model.scopes.get(scope)?.level;
+    return record;
+}
+//# sourceMappingURL=build-workflow.js.map
+;// CONCATENATED MODULE: ./packages/attest/dist/provenance/context.js
+
+
+
+
+
+/**
+ * The context of the running job: the identity token (requested from the runner unless given)
+ * verified against its issuer's JWKS, the runner's variables, the event payload and the
+ * workspace. Never logs the token.
+ */
+async function contextFromRunner(env, options = {}) {
+    const audience = options.audience ?? "sigstore";
+    const issuer = options.issuer ?? githubIssuer(env.GITHUB_SERVER_URL || "https://github.com");
+    const token = options.token ?? (await requestIdToken(env, audience, { fetch: options.fetch, retry: options.retry }));
+    const claims = await verifyGitHubToken(token, { issuer, audience, keys: options.keys, fetch: options.fetch, retry: options.retry, now: options.now });
+    const eventPath = env.GITHUB_EVENT_PATH;
+    return {
+        claims,
+        env,
+        event: eventPath ? await readEvent(eventPath) : undefined,
+        workspace: env.GITHUB_WORKSPACE || undefined,
+        startedOn: eventPath ? await writtenAt(eventPath) : undefined,
+        sbom: options.sbom,
+    };
+}
+/** A context for claims already verified elsewhere, with the same defaults. */
+function contextOf(claims, env, extra = {}) {
+    return { claims: githubClaims(claims), env, ...extra };
+}
+async function readEvent(file) {
+    let text;
+    try {
+        text = await readFile(file, "utf8");
+    }
+    catch (cause) {
+        throw new InputError("INPUT_NOT_FOUND", `GITHUB_EVENT_PATH ${file}: cannot be read`, { cause });
+    }
+    try {
+        const value = JSON.parse(text);
+        if (typeof value === "object" && value !== null && !Array.isArray(value))
+            return value;
+    }
+    catch {
+        // reported below
+    }
+    throw new InputError("INPUT_INVALID", `GITHUB_EVENT_PATH ${file}: not a JSON object`);
+}
+/**
+ * The runner writes the event payload (`_temp/_github_workflow/event.json`) when the job starts:
+ * its modification time is the job's start, to the second, without an API call.
+ */
+async function writtenAt(file) {
+    try {
+        return (await stat(file)).mtime;
+    }
+    catch {
+        return undefined;
+    }
+}
+//# sourceMappingURL=context.js.map
+;// CONCATENATED MODULE: ./packages/attest/dist/provenance/lockfiles.js
+
+
+
+/**
+ * Lockfiles of a checkout, by file name: the files that pin what a build resolves, one
+ * ecosystem per line. @peptide/sbom selects lockfiles by name too but does not export its walk;
+ * this list also has the ecosystems it does not read (bun, deno, Swift, Dart, Elixir, Nix,
+ * Terraform, Helm...).
+ */
+const LOCKFILE_NAMES = new Set([
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    "bun.lock",
+    "bun.lockb",
+    "deno.lock",
+    "poetry.lock",
+    "uv.lock",
+    "Pipfile.lock",
+    "pdm.lock",
+    "pylock.toml",
+    "go.sum",
+    "Cargo.lock",
+    "Gemfile.lock",
+    "gems.locked",
+    "composer.lock",
+    "gradle.lockfile",
+    "packages.lock.json",
+    "Package.resolved",
+    "Podfile.lock",
+    "pubspec.lock",
+    "mix.lock",
+    "flake.lock",
+    "conan.lock",
+    "paket.lock",
+    "MODULE.bazel.lock",
+    ".terraform.lock.hcl",
+    "Chart.lock",
+    "cabal.project.freeze",
+    "stack.yaml.lock",
+    "renv.lock",
+    "Manifest.toml",
+]);
+/** `requirements.txt` and `requirements-dev.txt`, `pylock.<name>.toml` (PEP 751), Gradle's `*.lockfile`. */
+const LOCKFILE_PATTERNS = (/* unused pure expression or super */ null && ([/^requirements[\w.-]*\.txt$/, /^pylock\.[\w-]+\.toml$/, /\.lockfile$/]));
+/** Folders of installed or generated code: their lockfiles are not the repository's. */
+const SKIPPED = new Set([".git", "node_modules", "vendor", ".venv", "venv", ".tox", "bower_components", "__pycache__", ".terraform"]);
+/** Directory entries visited at most; a workspace bigger than this is walked in part. */
+const MAX_ENTRIES = 200_000;
+function isLockfileName(name) {
+    return LOCKFILE_NAMES.has(name) || LOCKFILE_PATTERNS.some((re) => re.test(name));
+}
+/**
+ * Every lockfile below `root` with its sha256, sorted by path. Symlinks are not followed (a link
+ * could point out of the checkout); installed-code folders are skipped.
+ */
+async function lockfiles_lockfileDigests(root) {
+    const found = [];
+    const pending = [""];
+    let visited = 0;
+    let truncated = false;
+    while (pending.length > 0) {
+        const relative = pending.pop();
+        const entries = await readdir(path.join(root, relative), { withFileTypes: true }).catch(() => []);
+        visited += entries.length;
+        if (visited > MAX_ENTRIES) {
+            truncated = true;
+            break;
+        }
+        for (const entry of entries) {
+            const child = relative === "" ? entry.name : `${relative}/${entry.name}`;
+            if (entry.isDirectory() && !SKIPPED.has(entry.name))
+                pending.push(child);
+            else if (entry.isFile() && isLockfileName(entry.name))
+                found.push(child);
+        }
+    }
+    found.sort();
+    const lockfiles = [];
+    for (const file of found) {
+        const sha256 = await sha256File(path.join(root, file)).catch(() => undefined);
+        if (sha256 !== undefined)
+            lockfiles.push({ path: file, sha256 });
+    }
+    return { lockfiles, truncated };
+}
+//# sourceMappingURL=lockfiles.js.map
+;// CONCATENATED MODULE: ./packages/attest/dist/provenance/predicate.js
+
+
+/**
+ * The SLSA v1 predicate, a pure function of the context and the facts read from the workspace.
+ * Every field and its source is listed in docs/provenance.md.
+ */
+function predicate_provenancePredicate(context, facts) {
+    const { claims, env } = context;
+    const server = (env.GITHUB_SERVER_URL || "https://github.com").replace(/\/+$/, "");
+    const workflow = splitWorkflowRef(claims.workflow_ref);
+    const source = `git+${server}/${claims.repository}`;
+    const sourceCommit = { uri: `${source}@${claims.ref}`, digest: { gitCommit: claims.sha } };
+    const inputs = dispatchInputs(claims.event_name, context.event);
+    const metadata = {
+        invocationId: `${server}/${claims.repository}/actions/runs/${claims.run_id}/attempts/${claims.run_attempt}`,
+        ...(context.startedOn ? { startedOn: rfc3339(context.startedOn) } : {}),
+        ...(context.finishedOn ? { finishedOn: rfc3339(context.finishedOn) } : {}),
+    };
+    return {
+        buildDefinition: {
+            buildType: PEPTIDE_BUILD_TYPE,
+            externalParameters: {
+                workflow: { ref: workflow.ref, repository: `${server}/${claims.repository}`, path: workflow.path },
+                ...(inputs === undefined ? {} : { inputs }),
+            },
+            internalParameters: {
+                github: githubParameters(context),
+                workflow: workflowParameters(facts.workflow),
+                ...(facts.workflow.job ? { job: facts.workflow.job } : {}),
+                lockfiles: { searched: context.workspace !== undefined, count: facts.lockfiles.lockfiles.length, ...(facts.lockfiles.truncated ? { truncated: true } : {}) },
+            },
+            resolvedDependencies: [
+                sourceCommit,
+                ...facts.workflow.uses.map((used) => usedDescriptor(used, server, claims.repository)),
+                ...facts.lockfiles.lockfiles.map(({ path, sha256 }) => ({
+                    name: path,
+                    uri: `${source}@${claims.sha}#${path}`,
+                    digest: { sha256 },
+                    annotations: { kind: "lockfile" },
+                })),
+            ],
+        },
+        runDetails: {
+            builder: { id: `${server}/${claims.job_workflow_ref}` },
+            metadata,
+            ...(context.sbom ? { byproducts: [context.sbom] } : {}),
+        },
+    };
+}
+/** The claims actions/attest records, then who triggered the run and where the workflow came from. */
+function githubParameters(context) {
+    const { claims, env, event } = context;
+    const out = {
+        event_name: claims.event_name,
+        repository_id: claims.repository_id,
+        repository_owner_id: claims.repository_owner_id,
+        runner_environment: claims.runner_environment,
+    };
+    const optional = {
+        actor: claims.actor,
+        actor_id: claims.actor_id,
+        ...triggeringActor(claims.actor, claims.actor_id, env.GITHUB_TRIGGERING_ACTOR, event),
+        ref_type: claims.ref_type,
+        ref_protected: claims.ref_protected,
+        environment: claims.environment,
+        workflow_sha: claims.workflow_sha,
+        job_workflow_sha: claims.job_workflow_sha,
+        run_number: claims.run_number,
+        repository_visibility: claims.repository_visibility,
+    };
+    for (const [key, value] of Object.entries(optional))
+        if (value !== undefined && value !== "")
+            out[key] = value;
+    return out;
+}
+/**
+ * Who started this attempt (GITHUB_TRIGGERING_ACTOR; differs from `actor` on a re-run by someone
+ * else) and their id: `actor_id` when it is the actor, the event's `sender.id` when it is the sender.
+ */
+function triggeringActor(actor, actorId, triggering, event) {
+    if (!triggering)
+        return {};
+    if (triggering === actor && actorId)
+        return { triggering_actor: triggering, triggering_actor_id: actorId };
+    const sender = event?.sender;
+    if (typeof sender === "object" && sender !== null && "login" in sender && sender.login === triggering && "id" in sender) {
+        const id = sender.id;
+        if (typeof id === "number" || typeof id === "string")
+            return { triggering_actor: triggering, triggering_actor_id: String(id) };
+    }
+    return { triggering_actor: triggering };
+}
+/** `workflow_dispatch` inputs as the event payload gives them (strings, or booleans/numbers for typed inputs). */
+function dispatchInputs(eventName, event) {
+    if (eventName !== "workflow_dispatch")
+        return undefined;
+    const inputs = event?.inputs;
+    if (typeof inputs !== "object" || inputs === null || Array.isArray(inputs))
+        return {};
+    const sorted = {};
+    for (const key of Object.keys(inputs).sort())
+        sorted[key] = inputs[key];
+    return sorted;
+}
+function workflowParameters(facts) {
+    return {
+        path: facts.path,
+        read: facts.read,
+        ...(facts.reason === undefined ? {} : { reason: facts.reason }),
+        ...(facts.sha256 === undefined ? {} : { sha256: facts.sha256 }),
+        commitChecked: facts.commitChecked,
+        uses: facts.uses.length,
+        unpinned: facts.uses.filter((used) => !used.pinned).length,
+    };
+}
+function usedDescriptor(used, server, repository) {
+    const annotations = { kind: used.kind, uses: used.uses, pinned: used.pinned, jobs: used.jobs };
+    if (used.comment !== undefined)
+        annotations.comment = used.comment;
+    if (used.resolvedBy === "lookup")
+        annotations.resolvedBy = "lookup";
+    const target = used.target;
+    if ("image" in target) {
+        return { name: imageName(target.image), uri: `docker://${target.image}`, ...(used.sha256 ? { digest: { sha256: used.sha256 } } : {}), annotations };
+    }
+    if ("localPath" in target) {
+        const local = target.localPath;
+        return { name: local, uri: `git+${server}/${repository}@${used.commit ?? ""}#${local}`, ...(used.commit ? { digest: { gitCommit: used.commit } } : {}), annotations };
+    }
+    const name = [target.owner, target.repo, target.path].filter(Boolean).join("/");
+    const fragment = target.path ? `#${target.path}` : "";
+    return {
+        name,
+        uri: `git+${server}/${target.owner}/${target.repo}@${target.ref ?? ""}${fragment}`,
+        ...(used.commit ? { digest: { gitCommit: used.commit } } : {}),
+        annotations,
+    };
+}
+/** `alpine:3.20@sha256:…` → `alpine`. */
+function imageName(image) {
+    const withoutDigest = image.trim().replace(/@.*$/, "");
+    const slash = withoutDigest.lastIndexOf("/");
+    const colon = withoutDigest.lastIndexOf(":");
+    return colon > slash ? withoutDigest.slice(0, colon) : withoutDigest;
+}
+/** RFC 3339 in UTC without milliseconds, as SLSA examples and GitHub write timestamps. */
+function rfc3339(date) {
+    return date.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+//# sourceMappingURL=predicate.js.map
+;// CONCATENATED MODULE: ./packages/attest/dist/provenance/sbom.js
+
+
+
+const CYCLONEDX_JSON = "application/vnd.cyclonedx+json";
+const SPDX_JSON = "application/spdx+json";
+/**
+ * The SBOM made for the subjects, as the provenance records it (a byproduct): its file name,
+ * sha256 and media type, which is sniffed from the first KiB (`bomFormat` → CycloneDX,
+ * `spdxVersion` → SPDX) unless given.
+ */
+async function sbomDescriptor(file, mediaType) {
+    const sha256 = await sha256File(file);
+    return { name: path.basename(file), digest: { sha256 }, mediaType: mediaType ?? (await sniff(file)) };
+}
+async function sniff(file) {
+    const handle = await open(file, "r");
+    try {
+        const buffer = Buffer.alloc(4096);
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+        const head = buffer.subarray(0, bytesRead).toString("utf8");
+        if (head.includes('"spdxVersion"'))
+            return SPDX_JSON;
+        if (head.includes('"bomFormat"'))
+            return CYCLONEDX_JSON;
+        return /\.spdx(\.json)?$/i.test(file) ? SPDX_JSON : CYCLONEDX_JSON;
+    }
+    finally {
+        await handle.close();
+    }
+}
+//# sourceMappingURL=sbom.js.map
+;// CONCATENATED MODULE: ./packages/attest/dist/provenance/statement.js
+
+
+
+
+/** Reads what the provenance records from the workspace: the build workflow and the lockfiles. */
+async function gatherFacts(context, options = {}) {
+    const [workflow, lockfiles] = await Promise.all([
+        readBuildWorkflow(context, options),
+        context.workspace === undefined ? { lockfiles: [], truncated: false } : lockfileDigests(context.workspace),
+    ]);
+    return { workflow, lockfiles };
+}
+/**
+ * An in-toto Statement v1 with an SLSA v1 provenance predicate for the subjects. `finishedOn`
+ * defaults to now: the provenance is made once the build steps before it have run.
+ */
+async function provenanceStatement(subjects, context, options = {}) {
+    const facts = await gatherFacts(context, options);
+    return statementOf(subjects, provenancePredicate({ ...context, finishedOn: context.finishedOn ?? new Date() }, facts));
+}
+function statementOf(subjects, predicate) {
+    return {
+        _type: IN_TOTO_STATEMENT_V1,
+        subject: subjects.map((s) => ({ name: s.name, digest: { ...s.digest } })),
+        predicateType: SLSA_PROVENANCE_V1,
+        predicate,
+    };
+}
+//# sourceMappingURL=statement.js.map
+;// CONCATENATED MODULE: ./packages/attest/dist/provenance/index.js
+
+
+
+
+
+
+
+//# sourceMappingURL=index.js.map
+// EXTERNAL MODULE: ./packages/attest/dist/verify/index.js + 2 modules
+var verify = __nccwpck_require__(61732);
+// EXTERNAL MODULE: ./packages/attest/dist/sign/errors.js
+var sign_errors = __nccwpck_require__(27377);
+;// CONCATENATED MODULE: ./packages/attest/dist/sign/bundle-files.js
+/**
+ * Bundle files for release assets: `<subject>.sigstore.json` per subject (what `cosign
+ * verify-blob --bundle` and `gh attestation verify --bundle` take), or one JSON Lines file with a
+ * bundle per line for many subjects (the `.jsonl` form `gh attestation download` writes).
+ */
+
+
+
+const BUNDLE_FILE_SUFFIX = ".sigstore.json";
+const DEFAULT_JSONL_NAME = "attestations.sigstore.jsonl";
+/**
+ * Writes the bundles and returns the paths written. In the per-subject layout a bundle that
+ * covers several subjects is written once per subject (each file verifies its own asset).
+ */
+async function writeBundles(bundles, options) {
+    try {
+        await mkdir(options.dir, { recursive: true });
+    }
+    catch (cause) {
+        throw new SignError("SIGN_OUTPUT", `cannot create the bundle directory ${options.dir}: ${cause.message}`, { cause });
+    }
+    if (options.layout === "jsonl") {
+        const file = path.join(options.dir, options.jsonlName ?? DEFAULT_JSONL_NAME);
+        await atomicWrite(file, bundles.map((b) => `${JSON.stringify(b.bundle)}\n`).join(""));
+        return [file];
+    }
+    const files = new Map();
+    for (const { bundle, subjects } of bundles) {
+        for (const subject of subjects) {
+            const name = bundleFileName(subject);
+            const seen = files.get(name);
+            if (seen && seen.subject !== subject) {
+                throw new SignError("SIGN_OUTPUT", `subjects "${seen.subject}" and "${subject}" would both be written to ${name}: rename one, or write a .jsonl bundle file`);
+            }
+            files.set(name, { subject, bundle });
+        }
+    }
+    const written = [];
+    for (const [name, { bundle }] of files) {
+        const file = path.join(options.dir, name);
+        await atomicWrite(file, `${JSON.stringify(bundle)}\n`);
+        written.push(file);
+    }
+    return written;
+}
+/**
+ * `<last path segment of the subject>.sigstore.json`, with characters other than letters,
+ * digits and `._-@+` replaced by `_` (`ghcr.io/acme/app@sha256:ab…` → `app@sha256_ab….sigstore.json`).
+ */
+function bundleFileName(subject) {
+    const base = subject.replace(/\\/g, "/").split("/").filter(Boolean).pop() ?? "";
+    const safe = base.replace(/[^A-Za-z0-9._@+-]/g, "_").replace(/^\.+/, "_");
+    if (safe === "" || safe === "_")
+        throw new SignError("SIGN_OUTPUT", `subject "${subject}" gives no usable file name for its bundle`);
+    return `${safe}${BUNDLE_FILE_SUFFIX}`;
+}
+async function atomicWrite(file, text) {
+    const temp = `${file}.${process.pid}.tmp`;
+    try {
+        await writeFile(temp, text);
+        await rename(temp, file);
+    }
+    catch (cause) {
+        throw new SignError("SIGN_OUTPUT", `cannot write ${file}: ${cause.message}`, { cause });
+    }
+}
+//# sourceMappingURL=bundle-files.js.map
+// EXTERNAL MODULE: ./packages/attest/dist/sign/identity.js
+var identity = __nccwpck_require__(13816);
+// EXTERNAL MODULE: ./packages/attest/dist/sign/instances.js
+var instances = __nccwpck_require__(95424);
+// EXTERNAL MODULE: ./packages/attest/dist/sign/retry.js
+var retry = __nccwpck_require__(59770);
+// EXTERNAL MODULE: ./packages/attest/dist/sign/signing-config.js
+var signing_config = __nccwpck_require__(39594);
+// EXTERNAL MODULE: ./packages/attest/dist/sign/session.js
+var session = __nccwpck_require__(6628);
+;// CONCATENATED MODULE: ./packages/attest/dist/sign/index.js
+
+
+
+
+
+
+
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/attest/dist/store/errors.js
+
+class errors_StoreError extends dist/* PeptideError */._6 {
+    constructor(code, message, options = {}) {
+        super(code, message, options);
+        this.name = "StoreError";
+    }
+}
+//# sourceMappingURL=errors.js.map
+// EXTERNAL MODULE: ./packages/oci/dist/index.js + 26 modules
+var oci_dist = __nccwpck_require__(15828);
+;// CONCATENATED MODULE: ./packages/attest/dist/store/oci-bundle.js
+/**
+ * Sigstore bundles in an OCI registry, attached to the image they are about as OCI 1.1 artifact
+ * manifests (the layout cosign and `gh attestation` read):
+ *
+ *   artifactType  application/vnd.dev.sigstore.bundle.v0.3+json
+ *   config        the OCI empty descriptor (`{}`)
+ *   layers        [the bundle, same media type]
+ *   subject       the image manifest or index
+ *   annotations   dev.sigstore.bundle.content, dev.sigstore.bundle.predicateType, created
+ *
+ * Found through the referrers API, or the `sha256-<hex>` referrers tag where the registry has no
+ * such API (pushReferrer in @peptide/oci keeps it). For a multi-platform index the bundle is
+ * attached to the index and to each platform manifest, so a consumer pulling one platform by
+ * digest finds it too (the statement should name those digests as subjects).
+ */
+
+
+
+
+const oci_bundle_SIGSTORE_BUNDLE_ARTIFACT_TYPE = session/* BUNDLE_V03_MEDIA_TYPE */.HM;
+/** The OCI empty descriptor's content and digest (image-spec 1.1 "Guidance for an empty descriptor"). */
+const OCI_EMPTY_JSON = Buffer.from("{}");
+const OCI_EMPTY_DESCRIPTOR = {
+    mediaType: oci_dist/* MediaType */.zu.ociEmpty,
+    digest: "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a",
+    size: 2,
+};
+/** Bundles larger than this are not read back from a registry (a hostile one cannot exhaust memory). */
+const MAX_BUNDLE_BYTES = 16 * 1024 * 1024;
+/** Attaches one bundle to the image `digest` in `store` (and its platform manifests). */
+async function oci_bundle_attachBundle(store, digest, bundle, options = {}) {
+    const subject = await resolveSubject(store, digest);
+    const subjects = [subject];
+    if (options.platforms !== false && (subject.mediaType === MediaType.ociIndex || subject.mediaType === MediaType.dockerManifestList)) {
+        subjects.push(...(await platformManifests(store, subject)));
+    }
+    const bytes = Buffer.from(JSON.stringify(bundle));
+    const layer = { mediaType: oci_bundle_SIGSTORE_BUNDLE_ARTIFACT_TYPE, digest: digestOf(bytes), size: bytes.length };
+    try {
+        await store.putBlob(OCI_EMPTY_DESCRIPTOR, OCI_EMPTY_JSON);
+        await store.putBlob({ digest: layer.digest, size: layer.size }, bytes);
+    }
+    catch (cause) {
+        throw new StoreError("STORE_REGISTRY", `${store.location}: cannot upload the bundle: ${cause.message}`, { cause });
+    }
+    const annotations = bundleAnnotations(bundle, options.created ?? new Date());
+    const attached = [];
+    for (const target of subjects) {
+        const manifest = artifactManifest(layer, target, annotations);
+        try {
+            const pushed = await pushReferrer(store, manifest);
+            attached.push({ subject: target, manifest: pushed.descriptor, method: pushed.method });
+        }
+        catch (cause) {
+            throw new StoreError("STORE_REGISTRY", `${store.location}: cannot attach the bundle to ${target.digest}: ${cause.message}`, { cause });
+        }
+    }
+    return attached;
+}
+/** The artifact manifest that carries `layer` (a bundle) for `subject`, as bytes to push. */
+function artifactManifest(layer, subject, annotations) {
+    const json = {
+        schemaVersion: 2,
+        mediaType: MediaType.ociManifest,
+        artifactType: oci_bundle_SIGSTORE_BUNDLE_ARTIFACT_TYPE,
+        config: OCI_EMPTY_DESCRIPTOR,
+        layers: [layer],
+        subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
+        annotations,
+    };
+    return Buffer.from(JSON.stringify(json));
+}
+/**
+ * The Sigstore bundles attached to `digest` (parsed JSON, not yet verified: give them to
+ * verifyBundles). `predicateType` keeps only those whose annotation names it.
+ */
+async function oci_bundle_fetchAttachedBundles(store, digest, options = {}) {
+    const { referrers } = await (0,oci_dist/* listReferrers */.xt)(store, digest, { artifactType: oci_bundle_SIGSTORE_BUNDLE_ARTIFACT_TYPE });
+    return oci_bundle_readAttachedBundles(store, referrers, options);
+}
+/** fetchAttachedBundles over referrers already listed (those of another artifact type are skipped). */
+async function oci_bundle_readAttachedBundles(store, referrers, options = {}) {
+    const wanted = referrers.filter((r) => r.artifactType === oci_bundle_SIGSTORE_BUNDLE_ARTIFACT_TYPE && (options.predicateType === undefined || r.annotations?.["dev.sigstore.bundle.predicateType"] === options.predicateType));
+    // A few at a time, in the order listed: each is a manifest and a blob, two round trips.
+    const found = await (0,dist/* mapLimit */.sf)(wanted, FETCH_CONCURRENCY, async (referrer) => {
+        const { bytes, descriptor } = await store.getManifest(referrer.digest);
+        const parsed = (0,oci_dist/* parseManifest */.Ng)(bytes, descriptor.mediaType, `referrer ${referrer.digest} of ${store.location}`);
+        if (parsed.kind !== "manifest")
+            return undefined;
+        const layer = parsed.manifest.layers.find((l) => l.mediaType.startsWith("application/vnd.dev.sigstore.bundle"));
+        if (layer === undefined)
+            return undefined;
+        const text = await (0,oci_dist/* readBlobBytes */.RO)(store, layer, MAX_BUNDLE_BYTES);
+        try {
+            return { manifest: referrer, bundle: JSON.parse(text.toString("utf8")) };
+        }
+        catch (cause) {
+            throw new errors_StoreError("STORE_REGISTRY", `${store.location}: the bundle in ${referrer.digest} is not JSON`, { cause });
+        }
+    });
+    return found.filter((f) => f !== undefined);
+}
+const FETCH_CONCURRENCY = 6;
+async function resolveSubject(store, digest) {
+    if (!/^sha256:[0-9a-f]{64}$/.test(digest))
+        throw new StoreError("STORE_INPUT", `"${digest}" is not an image digest (sha256:<64 hex>)`);
+    try {
+        const resolved = await store.resolve(digest);
+        return { mediaType: resolved.mediaType, digest: resolved.digest, size: resolved.size };
+    }
+    catch (cause) {
+        throw new StoreError("STORE_INPUT", `${store.location}: no image ${digest} to attach the bundle to: ${cause.message}`, { cause });
+    }
+}
+/** The platform manifests of an index (attestation manifests of `unknown/unknown` left out). */
+async function platformManifests(store, index) {
+    const { bytes } = await store.getManifest(index.digest);
+    const parsed = parseManifest(bytes, index.mediaType, `index ${index.digest} of ${store.location}`);
+    if (parsed.kind !== "index")
+        return [];
+    return parsed.index.manifests
+        .filter((d) => d.platform === undefined || d.platform.os !== "unknown")
+        .filter((d) => d.mediaType === MediaType.ociManifest || d.mediaType === MediaType.dockerManifest)
+        .map((d) => ({ mediaType: d.mediaType, digest: d.digest, size: d.size }));
+}
+function bundleAnnotations(bundle, created) {
+    const annotations = {
+        "dev.sigstore.bundle.content": "dsseEnvelope" in bundle && bundle.dsseEnvelope ? "dsse-envelope" : "message-signature",
+    };
+    const predicateType = predicateTypeOf(bundle);
+    if (predicateType !== undefined)
+        annotations["dev.sigstore.bundle.predicateType"] = predicateType;
+    annotations["org.opencontainers.image.created"] = created.toISOString().replace(/\.\d{3}Z$/, "Z");
+    return annotations;
+}
+/** The predicateType of the statement in a DSSE bundle. */
+function predicateTypeOf(bundle) {
+    if (!("dsseEnvelope" in bundle) || !bundle.dsseEnvelope)
+        return undefined;
+    try {
+        const statement = JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, "base64").toString("utf8"));
+        const type = typeof statement === "object" && statement !== null ? statement["predicateType"] : undefined;
+        return typeof type === "string" ? type : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+//# sourceMappingURL=oci-bundle.js.map
+;// CONCATENATED MODULE: ./packages/attest/dist/store/github-attestations.js
+/**
+ * The GitHub attestations API: `POST {api}/repos/{owner}/{repo}/attestations` with `{ bundle }`
+ * (answer 201 `{ id }`), needing `attestations: write` (and `id-token: write` to sign).
+ * https://docs.github.com/en/rest/repos/repos#create-an-attestation
+ *
+ * Where the plan does not have attestations (private repositories outside GitHub Enterprise
+ * Cloud, GHES without the feature) GitHub answers 404 or 403 naming the feature: that is a skip,
+ * reported as such, not a failure. A 403 "Resource not accessible by integration" is the missing
+ * permission, which is the user's to fix: an error.
+ */
+
+
+/** Uploads one bundle; a plan without attestations gives `skipped` with GitHub's words. */
+async function uploadToGitHub(bundle, options) {
+    const [owner, repo, extra] = options.repository.split("/");
+    if (!owner || !repo || extra !== undefined)
+        throw new StoreError("STORE_INPUT", `"${options.repository}" is not owner/repo`);
+    const base = (options.apiUrl ?? "https://api.github.com").replace(/\/+$/, "");
+    const url = `${base}/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/attestations`;
+    let response;
+    try {
+        response = await fetchWithRetry(url, {
+            method: "POST",
+            headers: {
+                accept: "application/vnd.github+json",
+                authorization: `Bearer ${options.token}`,
+                "content-type": "application/json",
+                "x-github-api-version": "2022-11-28",
+            },
+            body: JSON.stringify({ bundle }),
+        }, { tokenEnv: "GITHUB_TOKEN", ...options.retry });
+    }
+    catch (error) {
+        if (error instanceof HttpError && (error.status === 404 || error.status === 403 || error.status === 422)) {
+            const said = error.message;
+            if (error.status === 403 && /not accessible by integration/i.test(said)) {
+                throw new StoreError("STORE_GITHUB", `${said}: add "permissions: attestations: write" to the job`, { cause: error });
+            }
+            if (error.status !== 422) {
+                return { status: "skipped", reason: `the GitHub attestations API is not available for ${options.repository} (${said}); bundles are still stored where else configured` };
+            }
+        }
+        throw new StoreError("STORE_GITHUB", `GitHub refused the attestation for ${options.repository}: ${error.message}`, { cause: error });
+    }
+    const answer = await response.json().catch(() => ({}));
+    const id = typeof answer === "object" && answer !== null ? answer["id"] : undefined;
+    return { status: "stored", id: typeof id === "number" || typeof id === "string" ? id : "", url };
+}
+//# sourceMappingURL=github-attestations.js.map
+;// CONCATENATED MODULE: ./packages/attest/dist/store/referrers.js
+
+
+/**
+ * The Sigstore bundle referrers of an image digest (for verify and trace): the referrers API's
+ * answer or the `sha256-<hex>` tag's, filtered to the bundle artifact type unless `all`.
+ */
+function referrers_listBundleReferrers(store, digest, options = {}) {
+    return listReferrers(store, digest, options.all ? {} : { artifactType: SIGSTORE_BUNDLE_ARTIFACT_TYPE });
+}
+//# sourceMappingURL=referrers.js.map
+;// CONCATENATED MODULE: ./packages/attest/dist/store/index.js
+
+
+
+
+//# sourceMappingURL=index.js.map
+// EXTERNAL MODULE: ./packages/attest/dist/verify/verify-bundle.js + 3 modules
+var verify_bundle = __nccwpck_require__(1744);
+;// CONCATENATED MODULE: ./packages/attest/dist/promote/evidence.js
+
+
+
+/**
+ * The promotion attestations attached to `digest` in `store` (for `environment` when given), each
+ * verified against `policy` plus the promotion predicate type. Attestations whose payload is
+ * not a promotion of this digest are left out.
+ */
+async function evidence_findPromotions(store, digest, options) {
+    return evidence_promotionsIn(await fetchAttachedBundles(store, digest, { predicateType: PROMOTION_PREDICATE_TYPE }), digest, options);
+}
+/** findPromotions over bundles already fetched (any kind: the promotions of `digest` are picked out). */
+async function evidence_promotionsIn(found, digest, options) {
+    const policy = { ...options.policy, predicateTypes: [PROMOTION_PREDICATE_TYPE] };
+    const promotions = [];
+    for (const { bundle, manifest } of found) {
+        const predicate = evidence_promotionPredicateOf(bundle);
+        if (predicate === undefined || predicate.digest !== digest)
+            continue;
+        if (options.environment !== undefined && predicate.environment !== options.environment)
+            continue;
+        const report = await verifyAttestation(bundle, digest, policy, { trustedRoot: options.trustedRoot });
+        promotions.push({ predicate, report, manifestDigest: manifest.digest });
+    }
+    return promotions;
+}
+/** The promotion predicate in a DSSE bundle's statement (unverified), or undefined. */
+function evidence_promotionPredicateOf(bundle) {
+    const payload = evidence_record(evidence_record(bundle)?.["dsseEnvelope"])?.["payload"];
+    if (typeof payload !== "string")
+        return undefined;
+    let statement;
+    try {
+        statement = JSON.parse(Buffer.from(payload, "base64").toString("utf8"));
+    }
+    catch {
+        return undefined;
+    }
+    const s = evidence_record(statement);
+    if (s?.["predicateType"] !== PROMOTION_PREDICATE_TYPE)
+        return undefined;
+    const predicate = evidence_record(s["predicate"]);
+    if (typeof predicate?.["environment"] !== "string" || typeof predicate["digest"] !== "string")
+        return undefined;
+    return predicate;
+}
+function evidence_record(value) {
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? value : undefined;
+}
+//# sourceMappingURL=evidence.js.map
+;// CONCATENATED MODULE: ./packages/attest/dist/promote/promote.js
+/**
+ * promote: gate a digest on its attestations (and on its promotion to the previous environment),
+ * copy it by digest with its referrers, tag it last, and attach signed promotion evidence at the
+ * target and at the source. A failed gate copies nothing.
+ */
+
+
+
+
+
+
+
+
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+async function promote(options) {
+    const { source, target, environment } = options;
+    if (environment.trim() === "")
+        throw new InputError("INPUT_INVALID", "the environment promoted to must be named");
+    const base = { digest: source.digest, environment };
+    const checks = [];
+    if (!DIGEST.test(source.digest)) {
+        checks.push({ name: "source-digest", ok: false, reason: `"${source.digest}" is not a digest (sha256:<64 hex>); promote a digest, never a tag` });
+        return { ...base, status: "refused", checks };
+    }
+    checks.push({ name: "source-digest", ok: true, reason: `promoting ${source.name}@${source.digest}` });
+    // 1. The gate. Nothing below writes until every check passed.
+    // The source's bundles, read once: its attestations for the gate, its promotions for the previous check.
+    const found = await fetchAttachedBundles(source.store, source.digest);
+    const report = await gateAttestations(options, found);
+    checks.push(attestationsCheck(report, options.policy));
+    if (options.requirePrevious)
+        checks.push(await previousCheck(options, options.requirePrevious, found));
+    // After a failed check GitHub is not asked: the refusal names that check, not a missing permission.
+    const passed = checks.every((c) => c.ok);
+    const review = passed ? await reviewOf(options, report) : { approvals: options.approvals ?? [], authors: authorsGiven(options) };
+    const approvals = passed || options.review === undefined ? approvalsCheck(options, review) : undefined;
+    if (approvals)
+        checks.push(approvals);
+    if (checks.some((c) => !c.ok))
+        return { ...base, status: "refused", checks, report };
+    // A finished promotion re-run: the copy finds everything there, and nothing is signed.
+    const copyOptions = {
+        from: { store: source.store, digest: source.digest },
+        to: { store: target.store, ...(target.tag !== undefined ? { tag: target.tag } : {}) },
+        ...(options.allowOverwrite ? { allowOverwrite: true } : {}),
+    };
+    if (await alreadyRecorded(options)) {
+        const copy = await copyImage(copyOptions);
+        return { ...base, status: copy.alreadyComplete ? "already-promoted" : "promoted", checks, report, copy };
+    }
+    // 2–3. Copy by digest with the referrers, tag last (immutable unless allowOverwrite). The
+    // signing certificate is fetched meanwhile; the evidence is signed only once the copy is done.
+    const made = options.signing !== undefined && isSession(options.signing) ? Promise.resolve(options.signing) : createSigningSession(options.signing ?? {});
+    const ready = made.then((session) => session.prepare());
+    ready.catch(() => undefined); // awaited below; a copy failure must not leave it unhandled
+    const copy = await copyImage(copyOptions);
+    // 4. Evidence, once per environment and target: the copy may have carried it from the source.
+    if (await alreadyRecorded(options))
+        return { ...base, status: copy.alreadyComplete ? "already-promoted" : "promoted", checks, report, copy };
+    await ready;
+    const session = await made;
+    const now = options.now ?? new Date();
+    const statement = promotionStatement(options, report, review, now);
+    const bundle = await session.signStatement(statement);
+    const bundleDigest = `sha256:${createHash("sha256").update(JSON.stringify(bundle)).digest("hex")}`;
+    // The same `created` on both sides: the artifact manifests are byte-identical, so the next
+    // promotion from the source finds the target's copy present and writes nothing.
+    const [attachedAtTarget] = await Promise.all([
+        attachBundle(target.store, source.digest, bundle, { created: now }),
+        sameStore(source.store, target.store) ? Promise.resolve([]) : attachBundle(source.store, source.digest, bundle, { created: now }),
+    ]);
+    const manifest = attachedAtTarget[0]?.manifest;
+    if (manifest === undefined)
+        throw new InputError("INPUT_INVALID", `${target.store.location}: the promotion evidence was not attached`);
+    return { ...base, status: "promoted", checks, report, copy, evidence: { statement, bundleDigest, manifest } };
+}
+/** The source's attestations (promotion evidence aside) against the environment's policy. */
+async function gateAttestations(options, found) {
+    const bundles = found.map((f) => f.bundle).filter((b) => promotionPredicateOf(b) === undefined);
+    return verifyBundles(bundles, { sha256: options.source.digest }, options.policy, { trustedRoot: options.trustedRoot });
+}
+function attestationsCheck(report, policy) {
+    if (report.ok) {
+        const types = policy.predicateTypes?.length ? `; ${policy.predicateTypes.join(", ")} present` : "";
+        return { name: "attestations", ok: true, reason: `${report.bundles.filter((b) => b.ok).length} of ${report.bundles.length} attestations pass the policy${types}` };
+    }
+    return { name: "attestations", ok: false, reason: failureSummary(report.checks, report.bundles.map((b) => b.checks)) };
+}
+/** "signer-workflow: …; predicate-types: …": the failing checks, each named once. */
+function failureSummary(top, perBundle) {
+    const seen = new Map();
+    for (const check of [...perBundle.flat(), ...top]) {
+        if (check.ok || seen.has(check.name))
+            continue;
+        // `bundle` from verifyBundles only counts; the per-bundle reasons say why.
+        if (check.name === "bundle" && top.includes(check) && perBundle.some((c) => c.some((x) => !x.ok)))
+            continue;
+        seen.set(check.name, check.reason);
+    }
+    return [...seen].map(([name, reason]) => `${name}: ${reason}`).join("; ");
+}
+async function previousCheck(options, previous, sourceBundles) {
+    const policy = previous.policy ?? promoterPolicy(options.policy);
+    const found = await promotionsIn(sourceBundles, options.source.digest, { environment: previous.environment, policy, trustedRoot: options.trustedRoot });
+    const trusted = found.find((f) => f.report.ok);
+    if (trusted) {
+        return { name: "previous-environment", ok: true, reason: `promoted to ${previous.environment} at ${trusted.predicate.promotedAt} (${trusted.predicate.target.name})` };
+    }
+    if (found.length === 0) {
+        return { name: "previous-environment", ok: false, reason: `${options.source.digest} was never promoted to ${previous.environment}; promote it there first` };
+    }
+    return {
+        name: "previous-environment",
+        ok: false,
+        reason: `the promotion to ${previous.environment} does not verify: ${failureSummary([], found.map((f) => f.report.checks))}`,
+    };
+}
+/**
+ * Who may have signed a previous promotion, by default: the same repository, issuer and runner
+ * as the environment's policy asks of the build (the promoting workflow may be another file).
+ */
+function promoterPolicy(policy) {
+    const derived = {};
+    const repository = policy.sourceRepository ?? policy.signerWorkflow?.split("@")[0]?.split("/").slice(0, 2).join("/");
+    if (repository)
+        derived.sourceRepository = repository;
+    for (const key of ["certificateOidcIssuer", "runnerEnvironment", "serverUrl"]) {
+        const value = policy[key];
+        if (value !== undefined)
+            derived[key] = value;
+    }
+    for (const key of ["tlogThreshold", "timestampThreshold", "ctlogThreshold"]) {
+        const value = policy[key];
+        if (value !== undefined)
+            derived[key] = value;
+    }
+    // Without a repository to pin, fall back to the build's own identity fields.
+    if (!constrainsSigner(derived)) {
+        if (policy.certificateIdentity !== undefined)
+            derived.certificateIdentity = policy.certificateIdentity;
+        if (policy.certificateIdentityRegexp !== undefined)
+            derived.certificateIdentityRegexp = policy.certificateIdentityRegexp;
+    }
+    return derived;
+}
+/**
+ * The approvals (given, else read from `options.review`) and the change's authors (given, and
+ * read for the commit the passing attestations were signed from when self-approval is forbidden).
+ */
+async function reviewOf(options, report) {
+    if (options.review !== undefined && options.approvals !== undefined) {
+        throw new InputError("INPUT_INVALID", "approvals are read from the deployment review, or given; not both (given ones would stand in for the run's)");
+    }
+    const approvals = options.approvals ?? (options.review ? await options.review.approvals(options.environment) : []);
+    const given = authorsGiven(options);
+    const changes = changesOf(report);
+    const change = changes.length === 1 ? changes[0] : undefined;
+    const base = { approvals, ...(change ? { change } : {}) };
+    if (!options.forbidSelfApproval || options.review === undefined)
+        return { ...base, authors: given };
+    const authors = new Map(given.map((a) => [a.toLowerCase(), a]));
+    let unreviewed = changes.length === 0;
+    for (const c of changes) {
+        const read = await options.review.authors(c);
+        for (const login of read.logins)
+            if (!authors.has(login.toLowerCase()))
+                authors.set(login.toLowerCase(), login);
+        if (read.pullRequests.length === 0)
+            unreviewed = true;
+    }
+    return { ...base, authors: [...authors.values()], ...(unreviewed ? { unreviewed } : {}) };
+}
+function authorsGiven(options) {
+    return options.author !== undefined && options.author.trim() !== "" ? [options.author.trim()] : [];
+}
+/** The commits the passing attestations were signed from (Fulcio's source repository claims). */
+function changesOf(report) {
+    const out = new Map();
+    for (const bundle of report.bundles) {
+        const commit = bundle.ok ? bundle.identity?.sourceRepositoryDigest : undefined;
+        const uri = bundle.identity?.sourceRepositoryUri;
+        const repository = uri === undefined ? undefined : /^https:\/\/[^/]+\/([^/]+\/[^/]+?)(?:\.git)?\/?$/.exec(uri)?.[1];
+        if (commit === undefined || repository === undefined || !/^[0-9a-f]{40}$/.test(commit))
+            continue;
+        out.set(`${repository.toLowerCase()}@${commit}`, { repository, commit });
+    }
+    return [...out.values()];
+}
+function approvalsCheck(options, review) {
+    const { approvals, authors } = review;
+    const approvers = approvals.map((a) => a.user).join(", ");
+    if (!options.forbidSelfApproval) {
+        return approvals.length === 0 ? undefined : { name: "approvals", ok: true, reason: `approved by ${approvers}` };
+    }
+    const where = review.change ? `${review.change.repository}@${review.change.commit.slice(0, 12)}` : "the change";
+    if (review.unreviewed) {
+        return {
+            name: "approvals",
+            ok: false,
+            reason: `no pull request brought ${where}, so its author is not established (a commit's author email can be forged) and an approval by someone else cannot be shown; ship changes through pull requests`,
+        };
+    }
+    if (authors.length === 0) {
+        return { name: "approvals", ok: false, reason: `${review.change ? `no GitHub user is linked to ${where}` : "the author of the change is unknown"}, so an approval by someone else cannot be shown` };
+    }
+    const lower = new Set(authors.map((a) => a.toLowerCase()));
+    const self = approvals.filter((a) => lower.has(a.user.toLowerCase()));
+    const who = authors.join(", ");
+    if (self.length > 0)
+        return { name: "approvals", ok: false, reason: `${self[0]?.user} approved their own change; an approver other than the author (${who}) is required` };
+    if (approvals.length === 0)
+        return { name: "approvals", ok: false, reason: `no approval recorded; an approver other than the author (${who}) is required` };
+    return { name: "approvals", ok: true, reason: `approved by ${approvers}, not the author (${who})` };
+}
+/** A verified promotion to this environment and target already on the target's copy. */
+async function alreadyRecorded(options) {
+    const found = await findPromotions(options.target.store, options.source.digest, {
+        environment: options.environment,
+        policy: promoterPolicy(options.policy),
+        trustedRoot: options.trustedRoot,
+    });
+    return found.some((f) => f.report.ok && f.predicate.target.name === options.target.name && f.predicate.target.tag === options.target.tag);
+}
+function promotionStatement(options, report, review, now) {
+    const { source, target } = options;
+    const reportDigest = createHash("sha256").update(JSON.stringify(report)).digest("hex");
+    return {
+        _type: "https://in-toto.io/Statement/v1",
+        subject: [{ name: target.name, digest: { sha256: source.digest.slice("sha256:".length) } }],
+        predicateType: PROMOTION_PREDICATE_TYPE,
+        predicate: {
+            environment: options.environment,
+            source: { name: source.name, digest: source.digest },
+            target: { name: target.name, ...(target.tag !== undefined ? { tag: target.tag } : {}) },
+            digest: source.digest,
+            verification: {
+                reportDigest: { sha256: reportDigest },
+                policy: options.policy,
+                ...(options.requirePrevious ? { previousEnvironment: options.requirePrevious.environment } : {}),
+            },
+            approvals: review.approvals,
+            ...(review.authors[0] !== undefined ? { author: review.authors[0] } : {}),
+            ...(review.authors.length > 1 ? { authors: review.authors } : {}),
+            ...(review.change ? { change: review.change } : {}),
+            ...(options.runUrl !== undefined ? { runUrl: options.runUrl } : {}),
+            promotedAt: now.toISOString(),
+        },
+    };
+}
+function isSession(value) {
+    return typeof value.signStatement === "function";
+}
+function sameStore(a, b) {
+    return a === b || a.location === b.location;
+}
+//# sourceMappingURL=promote.js.map
+;// CONCATENATED MODULE: ./packages/attest/dist/promote/environment-policy.js
+/**
+ * A promotion policy file: verify's policy fields at the top, and under `environments` each
+ * environment's overrides plus its promotion rules (`require-previous`, `forbid-self-approval`).
+ * Shared by actions/promote and `peptide promote`, so one file means the same to both.
+ *
+ *   signer-workflow: acme/pay/.github/workflows/release.yml
+ *   environments:
+ *     staging: {}
+ *     production: { require-previous: staging, forbid-self-approval: true }
+ *
+ * Environment names match case-insensitively, as GitHub's do. When the file lists environments,
+ * promoting to one it does not list is refused: a typo (`prod`) must not fall back to the
+ * top-level policy and silently drop production's rules.
+ */
+
+function environmentPolicyFields(file, environment, shown) {
+    const { environments, ...base } = file;
+    const entry = environmentEntry(environments, environment, shown);
+    const top = takeRules(base, shown);
+    const own = takeRules(entry, `${shown}: environments.${environment}`);
+    return {
+        fields: { ...base, ...entry },
+        rules: {
+            ...((own.requirePrevious ?? top.requirePrevious) !== undefined ? { requirePrevious: own.requirePrevious ?? top.requirePrevious } : {}),
+            forbidSelfApproval: own.forbidSelfApproval ?? top.forbidSelfApproval ?? false,
+        },
+    };
+}
+function environmentEntry(environments, environment, shown) {
+    if (environments === undefined || environments === null)
+        return {};
+    if (typeof environments !== "object" || Array.isArray(environments))
+        throw new InputError("CONFIG_INVALID", `${shown}: "environments" must map environment names to policy fields`);
+    const names = Object.keys(environments);
+    const byCase = new Map();
+    for (const name of names) {
+        const other = byCase.get(name.toLowerCase());
+        if (other !== undefined)
+            throw new InputError("CONFIG_INVALID", `${shown}: environments "${other}" and "${name}" differ only in case; GitHub environment names are case-insensitive, keep one`);
+        byCase.set(name.toLowerCase(), name);
+    }
+    const key = byCase.get(environment.trim().toLowerCase());
+    if (key === undefined) {
+        throw new InputError("CONFIG_INVALID", `${shown}: environment "${environment}" is not under "environments" (${names.join(", ") || "none"}); add "${environment}: {}" there to promote to it with the top-level policy`);
+    }
+    const entry = environments[key];
+    if (entry === null || entry === undefined)
+        return {};
+    if (typeof entry !== "object" || Array.isArray(entry))
+        throw new InputError("CONFIG_INVALID", `${shown}: "environments.${key}" must be a mapping of policy fields`);
+    return { ...entry };
+}
+/** Removes the promotion rules (either spelling) from `fields`, which policyFromJSON would reject. */
+function takeRules(fields, shown) {
+    const out = {};
+    for (const key of ["require-previous", "requirePrevious"]) {
+        const value = fields[key];
+        delete fields[key];
+        if (value === undefined || value === null)
+            continue;
+        if (typeof value !== "string" || value.trim() === "")
+            throw new InputError("CONFIG_INVALID", `${shown}: "${key}" must be an environment name`);
+        out.requirePrevious = value.trim();
+    }
+    for (const key of ["forbid-self-approval", "forbidSelfApproval"]) {
+        const value = fields[key];
+        delete fields[key];
+        if (value === undefined || value === null)
+            continue;
+        if (typeof value !== "boolean")
+            throw new InputError("CONFIG_INVALID", `${shown}: "${key}" must be true or false`);
+        out.forbidSelfApproval = value;
+    }
+    return out;
+}
+//# sourceMappingURL=environment-policy.js.map
+;// CONCATENATED MODULE: ./packages/attest/dist/promote/github-review.js
+/**
+ * Who approved a deployment and who wrote the change, read from the GitHub REST API:
+ *
+ * - `GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals`, the review history of the run
+ *   (https://docs.github.com/en/rest/actions/workflow-runs#get-the-review-history-for-a-workflow-run):
+ *   `[{ state: "approved" | "rejected" | "pending", comment, environments: [{ id, name, ... }],
+ *   user: { login, id, ... } }]`. Needs `actions: read`. The entries carry no time.
+ * - `GET /repos/{owner}/{repo}/commits/{sha}` (https://docs.github.com/en/rest/commits/commits#get-a-commit):
+ *   `author` is the GitHub user linked to the commit's author email (null when none is). The
+ *   committer is not counted: a reviewer who rebase-merges becomes the committer. Needs
+ *   `contents: read`.
+ * - `GET /repos/{owner}/{repo}/commits/{sha}/pulls`
+ *   (https://docs.github.com/en/rest/commits/commits#list-pull-requests-associated-with-a-commit):
+ *   the pull requests that brought the commit, `[{ number, user: { login }, ... }]`. Needs
+ *   `pull-requests: read`.
+ */
+
+/**
+ * The review of the workflow run described by `env` (GITHUB_REPOSITORY, GITHUB_RUN_ID, and
+ * GITHUB_API_URL when set) read with `token`; or what is missing, the token named `tokenName`.
+ */
+function githubReviewFromEnv(env, token, tokenName) {
+    const { GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId, GITHUB_API_URL: apiUrl } = env;
+    if (!repository || !runId || !token) {
+        return { missing: [!repository && "GITHUB_REPOSITORY", !runId && "GITHUB_RUN_ID", !token && tokenName].filter((m) => typeof m === "string") };
+    }
+    return githubDeploymentReview({ repository, runId, token, ...(apiUrl ? { apiUrl } : {}) });
+}
+/** The workflow run in `env` as a URL (`…/actions/runs/<id>/attempts/<n>`), recorded in evidence. */
+function runUrlFromEnv(env) {
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: attempt } = env;
+    if (!server || !repository || !runId)
+        return undefined;
+    return `${server}/${repository}/actions/runs/${runId}${attempt ? `/attempts/${attempt}` : ""}`;
+}
+/** The GitHub account that commits changes made in the web interface; it authors nothing. */
+const WEB_FLOW = "web-flow";
+function githubDeploymentReview(options) {
+    const base = (options.apiUrl ?? "https://api.github.com").replace(/\/+$/, "");
+    const get = async (repository, path, permission) => {
+        const [owner, repo, extra] = repository.split("/");
+        if (!owner || !repo || extra !== undefined)
+            throw new InputError("INPUT_INVALID", `"${repository}" is not owner/repo`);
+        const url = `${base}/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/${path}`;
+        try {
+            const response = await fetchWithRetry(url, { headers: { accept: "application/vnd.github+json", authorization: `Bearer ${options.token}`, "x-github-api-version": "2022-11-28" } }, { tokenEnv: "GITHUB_TOKEN", ...options.retry });
+            const text = await response.text();
+            try {
+                return JSON.parse(text);
+            }
+            catch (cause) {
+                throw new HttpError("HTTP_ERROR", `GET ${url}: the answer is not JSON (a proxy or login page?)`, response.status, { cause });
+            }
+        }
+        catch (error) {
+            // A token without the scope, or a repository it cannot see; a rate limit keeps its own words.
+            if (error instanceof HttpError && (error.code === "AUTH_FAILED" || error.code === "NOT_FOUND")) {
+                throw new InputError("INPUT_INVALID", `${error.message}: give the promoting job "permissions: ${permission}" (and the token access to ${repository})`, { cause: error });
+            }
+            throw error;
+        }
+    };
+    return {
+        async approvals(environment) {
+            if (!/^\d+$/.test(options.runId))
+                throw new InputError("INPUT_INVALID", `"${options.runId}" is not a workflow run id (GITHUB_RUN_ID)`);
+            const answer = await get(options.repository, `actions/runs/${options.runId}/approvals`, "actions: read");
+            if (!Array.isArray(answer))
+                throw new InputError("INPUT_INVALID", `the review history of run ${options.runId} is not a list`);
+            const wanted = environment.toLowerCase();
+            const approvals = [];
+            for (const entry of answer.map(github_review_record)) {
+                if (entry.state !== "approved")
+                    continue;
+                const environments = Array.isArray(entry.environments) ? entry.environments.map(github_review_record) : [];
+                if (!environments.some((e) => typeof e.name === "string" && e.name.toLowerCase() === wanted))
+                    continue;
+                const user = github_review_record(entry.user).login;
+                if (typeof user !== "string" || user.trim() === "" || github_review_record(entry.user).type === "Bot")
+                    continue;
+                const comment = typeof entry.comment === "string" && entry.comment.trim() !== "" ? entry.comment.trim() : undefined;
+                approvals.push({ user, ...(comment !== undefined ? { comment } : {}) });
+            }
+            return approvals;
+        },
+        async authors({ repository, commit }) {
+            if (!/^[0-9a-f]{40}$/.test(commit))
+                throw new InputError("INPUT_INVALID", `"${commit}" is not a commit SHA`);
+            const [detail, pulls] = await Promise.all([get(repository, `commits/${commit}`, "contents: read"), get(repository, `commits/${commit}/pulls`, "pull-requests: read")]);
+            if (!Array.isArray(pulls))
+                throw new InputError("INPUT_INVALID", `the pull requests of ${repository}@${commit} are not a list`);
+            const logins = [github_review_record(github_review_record(detail).author).login, ...pulls.map((p) => github_review_record(github_review_record(p).user).login)];
+            const unique = new Map();
+            for (const login of logins) {
+                if (typeof login === "string" && login.trim() !== "" && login !== WEB_FLOW)
+                    unique.set(login.toLowerCase(), login);
+            }
+            const numbers = pulls.map((p) => github_review_record(p).number).filter((n) => typeof n === "number");
+            return { logins: [...unique.values()], pullRequests: numbers };
+        },
+    };
+}
+function github_review_record(value) {
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? value : {};
+}
+//# sourceMappingURL=github-review.js.map
+;// CONCATENATED MODULE: ./packages/attest/dist/promote/index.js
+
+
+
+
+
+//# sourceMappingURL=index.js.map
+// EXTERNAL MODULE: ./packages/attest/dist/verify/certificate.js
+var certificate = __nccwpck_require__(25439);
+;// CONCATENATED MODULE: ./packages/attest/dist/trace/trace.js
+
+
+
+
+
+
+/** Reads the bundles attached to `image` in `store` and lays out the chain; `name` is the image as a person names it. */
+async function traceImage(store, image, name) {
+    return (await traceChain(store, image, name)).trace;
+}
+/** The trace, and each environment the digest reached with who approved it and when. */
+async function traceChain(store, image, name) {
+    // Listed once: every referrer counts as an attachment, the Sigstore bundles among them are read.
+    const { referrers } = await listBundleReferrers(store, image.digest, { all: true });
+    const found = await readAttachedBundles(store, referrers);
+    // A statement about another digest says nothing of this image (anyone who can push a referrer can
+    // attach one): it is left out, so it cannot fill a link.
+    const statements = found
+        .map((item) => ({ statement: trace_statementOf(item.bundle), fact: signatureFact(item.bundle, item.manifest.digest) }))
+        .filter((s) => s.statement === undefined || namesDigest(s.statement, image.digest));
+    const provenance = statements.find((s) => s.statement?.predicateType === SLSA_PROVENANCE_V1)?.statement;
+    const sbom = statements.find((s) => isSbomType(s.statement?.predicateType))?.statement;
+    const environments = environmentFacts(statements.filter((s) => s.statement?.predicateType === PROMOTION_PREDICATE_TYPE).map((s) => s.statement?.predicate));
+    const links = [...provenanceLinks(provenance), sbomLink(sbom), signaturesLink(statements.map((s) => s.fact)), promotionsLink(environments)];
+    const trace = {
+        version: 1,
+        image: { name, location: store.location, digest: image.digest, mediaType: image.mediaType, size: image.size },
+        attachments: referrers.length,
+        links,
+        signatures: statements.map((s) => s.fact),
+        missing: links.filter((l) => l.status === "missing").map((l) => l.name),
+    };
+    return { trace, environments };
+}
+/** The statement's subjects include `digest` (`sha256:<hex>`). */
+function namesDigest(statement, digest) {
+    const [algorithm, hex] = digest.split(":");
+    const subjects = Array.isArray(statement.subject) ? statement.subject : [];
+    return subjects.some((subject) => algorithm !== undefined && text(record(record(subject).digest)[algorithm]) === hex);
+}
+/** The in-toto statement inside a bundle's DSSE envelope, or undefined (a message signature, unreadable JSON). */
+function trace_statementOf(bundle) {
+    const payload = text(record(record(bundle).dsseEnvelope).payload);
+    if (payload === undefined)
+        return undefined;
+    try {
+        const parsed = JSON.parse(Buffer.from(payload, "base64").toString("utf8"));
+        return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? parsed : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function signatureFact(bundle, manifest) {
+    const statement = trace_statementOf(bundle);
+    const material = record(record(bundle).verificationMaterial);
+    const chain = record(material.x509CertificateChain).certificates;
+    const raw = text(record(material.certificate).rawBytes) ?? (Array.isArray(chain) ? text(record(chain[0]).rawBytes) : undefined);
+    const fact = { predicateType: text(statement?.predicateType) ?? "message signature", manifest };
+    if (raw !== undefined) {
+        try {
+            const certificate = readSigningCertificate(Buffer.from(raw, "base64"));
+            const signer = certificate.subjectAlternativeNames[0];
+            if (signer !== undefined)
+                fact.signer = signer;
+            if (certificate.claims.issuer !== undefined)
+                fact.issuer = certificate.claims.issuer;
+        }
+        catch {
+            // an unreadable certificate is reported as such
+        }
+    }
+    const entry = Array.isArray(material.tlogEntries) ? record(material.tlogEntries[0]) : {};
+    const logIndex = text(entry.logIndex);
+    if (logIndex !== undefined)
+        fact.logIndex = logIndex;
+    const seconds = Number(text(entry.integratedTime));
+    if (Number.isFinite(seconds) && seconds > 0)
+        fact.integratedTime = new Date(seconds * 1000).toISOString();
+    return fact;
+}
+//# sourceMappingURL=trace.js.map
+;// CONCATENATED MODULE: ./packages/attest/dist/trace/markdown.js
+/**
+ * The job summary of a trace: a table (link | status | what) and the Mermaid diagram of the
+ * chain. GitHub's job summaries strip colour from text, so a missing link is marked with an
+ * emoji and bold words ("❌ **missing**") in the table, and drawn red only in the diagram
+ * (Mermaid's classDef is rendered).
+ */
+
+const STATUS = {
+    present: "✅ present",
+    missing: "❌ **missing**",
+    none: "➖ none yet",
+};
+function traceMarkdown(trace, environments) {
+    const verdict = trace.missing.length === 0
+        ? "✅ every link is present"
+        : `❌ **${trace.missing.length} link${trace.missing.length === 1 ? "" : "s"} missing**: ${trace.missing.map(markdownText).join(", ")}`;
+    const lines = [
+        "## Peptide trace",
+        "",
+        `${markdownText(trace.image.name)}@${markdownText(trace.image.digest)} (${trace.attachments} attachment${trace.attachments === 1 ? "" : "s"}): ${verdict}`,
+        "",
+        "| link | status | what |",
+        "| --- | --- | --- |",
+        ...trace.links.map((l) => `| ${markdownText(l.name)} | ${STATUS[l.status]} | ${[l.summary, ...(l.details ?? [])].map(markdownText).join("<br>")} |`),
+        "",
+    ];
+    lines.push("```mermaid", traceMermaid(trace, environments), "```", "", "The attestations are read, not verified: the verify action and `peptide verify` are the gate.", "");
+    return lines.join("\n");
+}
+/**
+ * Text safe in a Markdown table cell: line breaks flattened, and every character that could
+ * start markup (emphasis, links, HTML, code, the cell separator) backslash-escaped.
+ */
+function markdownText(value) {
+    // eslint-disable-next-line no-control-regex
+    return value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/[\\`*_[\]<>|~&!#]/g, "\\$&");
+}
+//# sourceMappingURL=markdown.js.map
+;// CONCATENATED MODULE: ./packages/attest/dist/trace/index.js
+
+
+
+
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/attest/dist/index.js
+
+
+
+
+
+
+
+
+
+//# sourceMappingURL=index.js.map
+
+/***/ }),
+
 /***/ 91445:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -45550,6 +42851,2972 @@ async function eachLimit(items, limit, fn) {
 }
 //# sourceMappingURL=concurrency.js.map
 ;// CONCATENATED MODULE: ./packages/core/dist/index.js
+
+
+
+
+//# sourceMappingURL=index.js.map
+
+/***/ }),
+
+/***/ 15828:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  zu: () => (/* reexport */ media_types_MediaType),
+  bP: () => (/* reexport */ registry_RegistryClient),
+  xt: () => (/* reexport */ referrers_listReferrers),
+  Ng: () => (/* reexport */ manifest_parseManifest),
+  F2: () => (/* reexport */ reference_parseReference),
+  RO: () => (/* reexport */ store_readBlobBytes)
+});
+
+// UNUSED EXPORTS: DEFAULT_CHUNK_SIZE, DOCKER_HUB, DOCKER_HUB_API_HOST, DigestVerifier, HostPolicy, MANIFEST_ACCEPT, MANIFEST_MEDIA_TYPES, MAX_MANIFEST_BYTES, OciError, OciLayout, REF_NAME_ANNOTATION, RELEASE_ARTIFACT_TYPE, RegistryRepository, TITLE_ANNOTATION, bareHostname, buildFileArtifact, buildImageFromDirectory, canonicalRegistryName, copyImage, digestOf, dockerCredentials, formatPlatform, formatReference, hostnameOf, isDigest, isForbiddenAddress, isImageManifestMediaType, isIndexMediaType, isLoopbackHost, isManifestMediaType, isRecord, layerCompression, looksLikeRegistry, manifestReference, mountBlob, normalizeServerKey, openImage, parseChallenges, parseDescriptor, parseDigest, parsePlatform, platformMatches, pullFileArtifact, pushFileArtifact, pushReferrer, pushReferrers, referrersFromApi, referrersFromTag, referrersTag, registryApiHost, repositoryName, runCredentialHelper, staticCredentials, streamBlob, uploadBlobChunked, uploadBlobMonolithic, verifyBytes, writeDirectoryImage
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(51455);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(48161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
+// EXTERNAL MODULE: ./packages/core/dist/index.js + 4 modules
+var dist = __nccwpck_require__(57775);
+;// CONCATENATED MODULE: ./packages/oci/dist/errors.js
+
+class errors_OciError extends dist/* PeptideError */._6 {
+    constructor(code, message, options = {}) {
+        super(code, message, options);
+        this.name = "OciError";
+    }
+}
+//# sourceMappingURL=errors.js.map
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(57075);
+;// CONCATENATED MODULE: ./packages/oci/dist/digest.js
+/**
+ * Content digests (`sha256:<hex>`): parsing, hashing bytes, and verifying a stream as it flows,
+ * so a blob is checked without being held in memory. A verifying stream errors, instead of
+ * ending, when the content is longer or shorter than declared or hashes to another digest.
+ * https://github.com/opencontainers/image-spec/blob/v1.1.0/descriptor.md#digests
+ */
+
+
+
+const HEX_LENGTH = { sha256: 64, sha512: 128 };
+/** Parses `sha256:<64 hex>` or `sha512:<128 hex>` (lower case). Throws DIGEST_INVALID otherwise. */
+function digest_parseDigest(digest) {
+    const colon = digest.indexOf(":");
+    const algorithm = digest.slice(0, colon);
+    const hex = digest.slice(colon + 1);
+    if (colon < 0 || (algorithm !== "sha256" && algorithm !== "sha512")) {
+        throw new errors_OciError("DIGEST_INVALID", `${JSON.stringify(shorten(digest))} is not a digest; expected sha256:<64 hex digits>`);
+    }
+    if (hex.length !== HEX_LENGTH[algorithm] || !/^[a-f0-9]+$/.test(hex)) {
+        throw new errors_OciError("DIGEST_INVALID", `${JSON.stringify(shorten(digest))} is not a valid ${algorithm} digest; expected ${HEX_LENGTH[algorithm]} lower-case hex digits`);
+    }
+    return { algorithm, hex };
+}
+function isDigest(value) {
+    try {
+        digest_parseDigest(value);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/** `sha256:<hex>` of the bytes (or the algorithm asked for). */
+function digest_digestOf(bytes, algorithm = "sha256") {
+    return `${algorithm}:${(0,external_node_crypto_.createHash)(algorithm).update(bytes).digest("hex")}`;
+}
+/** Throws DIGEST_MISMATCH when `bytes` do not hash to `expected`. `what` names the content in the message. */
+function digest_verifyBytes(bytes, expected, what) {
+    const { algorithm } = digest_parseDigest(expected);
+    const actual = digest_digestOf(bytes, algorithm);
+    if (actual !== expected)
+        throw mismatch(what, expected, actual);
+}
+/**
+ * A pass-through stream that hashes what flows through it and errors at the end if the digest
+ * (or the length, when given) differs; a stream longer than `size` errors as soon as it is.
+ */
+class digest_DigestVerifier extends external_node_stream_.Transform {
+    expected;
+    options;
+    hash;
+    algorithm;
+    bytes = 0;
+    constructor(expected, options) {
+        super();
+        this.expected = expected;
+        this.options = options;
+        this.algorithm = digest_parseDigest(expected).algorithm;
+        this.hash = (0,external_node_crypto_.createHash)(this.algorithm);
+    }
+    /** Bytes seen so far. */
+    get bytesSeen() {
+        return this.bytes;
+    }
+    _transform(chunk, _encoding, callback) {
+        this.bytes += chunk.length;
+        const size = this.options.size;
+        if (size !== undefined && this.bytes > size) {
+            callback(new errors_OciError("SIZE_MISMATCH", `${this.options.what}: more than the ${size} bytes its descriptor declares`));
+            return;
+        }
+        this.hash.update(chunk);
+        callback(null, chunk);
+    }
+    _flush(callback) {
+        const size = this.options.size;
+        if (size !== undefined && this.bytes !== size) {
+            callback(new errors_OciError("SIZE_MISMATCH", `${this.options.what}: ${this.bytes} bytes, its descriptor declares ${size}; the content is truncated`));
+            return;
+        }
+        const actual = `${this.algorithm}:${this.hash.digest("hex")}`;
+        callback(actual === this.expected ? null : mismatch(this.options.what, this.expected, actual));
+    }
+}
+function mismatch(what, expected, actual) {
+    return new errors_OciError("DIGEST_MISMATCH", `${what}: content has digest ${actual}, expected ${expected}; refusing tampered or corrupt content`);
+}
+function shorten(text) {
+    return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+}
+//# sourceMappingURL=digest.js.map
+;// CONCATENATED MODULE: ./packages/oci/dist/media-types.js
+/**
+ * Media types of the OCI image spec and the Docker v2 schema 2 it grew from, and the `Accept`
+ * header that asks a registry for any of them. A registry answers 404 MANIFEST_UNKNOWN to a
+ * GET of an OCI manifest whose `Accept` does not name OCI types, so every manifest request
+ * sends them all.
+ * https://github.com/opencontainers/image-spec/blob/v1.1.0/media-types.md
+ */
+const media_types_MediaType = {
+    ociIndex: "application/vnd.oci.image.index.v1+json",
+    ociManifest: "application/vnd.oci.image.manifest.v1+json",
+    ociConfig: "application/vnd.oci.image.config.v1+json",
+    ociEmpty: "application/vnd.oci.empty.v1+json",
+    ociLayer: "application/vnd.oci.image.layer.v1.tar",
+    ociLayerGzip: "application/vnd.oci.image.layer.v1.tar+gzip",
+    ociLayerZstd: "application/vnd.oci.image.layer.v1.tar+zstd",
+    ociLayerNondistributable: "application/vnd.oci.image.layer.nondistributable.v1.tar",
+    ociLayerNondistributableGzip: "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
+    ociLayerNondistributableZstd: "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd",
+    dockerManifestList: "application/vnd.docker.distribution.manifest.list.v2+json",
+    dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
+    dockerConfig: "application/vnd.docker.container.image.v1+json",
+    dockerLayerGzip: "application/vnd.docker.image.rootfs.diff.tar.gzip",
+    dockerForeignLayerGzip: "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
+};
+/** Every manifest and index type, most preferred first. */
+const MANIFEST_MEDIA_TYPES = [
+    media_types_MediaType.ociIndex,
+    media_types_MediaType.ociManifest,
+    media_types_MediaType.dockerManifestList,
+    media_types_MediaType.dockerManifest,
+];
+/** The `Accept` header of every manifest GET and HEAD. */
+const MANIFEST_ACCEPT = MANIFEST_MEDIA_TYPES.join(", ");
+function isIndexMediaType(mediaType) {
+    return mediaType === media_types_MediaType.ociIndex || mediaType === media_types_MediaType.dockerManifestList;
+}
+function isImageManifestMediaType(mediaType) {
+    return mediaType === media_types_MediaType.ociManifest || mediaType === media_types_MediaType.dockerManifest;
+}
+function isManifestMediaType(mediaType) {
+    return isIndexMediaType(mediaType) || isImageManifestMediaType(mediaType);
+}
+const LAYER_COMPRESSION = {
+    [media_types_MediaType.ociLayer]: "none",
+    [media_types_MediaType.ociLayerGzip]: "gzip",
+    [media_types_MediaType.ociLayerZstd]: "zstd",
+    [media_types_MediaType.ociLayerNondistributable]: "none",
+    [media_types_MediaType.ociLayerNondistributableGzip]: "gzip",
+    [media_types_MediaType.ociLayerNondistributableZstd]: "zstd",
+    [media_types_MediaType.dockerLayerGzip]: "gzip",
+    [media_types_MediaType.dockerForeignLayerGzip]: "gzip",
+};
+/** The compression a layer media type declares; undefined when it is not a filesystem layer type. */
+function layerCompression(mediaType) {
+    return LAYER_COMPRESSION[mediaType];
+}
+//# sourceMappingURL=media-types.js.map
+;// CONCATENATED MODULE: ./packages/oci/dist/manifest.js
+/**
+ * The JSON documents of an image: descriptors, image manifests, indexes and platforms, parsed
+ * strictly enough that nothing downstream has to re-check their shape. Docker v2 schema 2
+ * manifests and manifest lists have the same shape as their OCI counterparts.
+ * https://github.com/opencontainers/image-spec/blob/v1.1.0/manifest.md
+ * https://github.com/opencontainers/image-spec/blob/v1.1.0/image-index.md
+ */
+
+
+
+/** Manifests larger than this are refused (containerd and distribution use 4 MiB). */
+const manifest_MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+/** The annotation an OCI layout's index.json names a tag with. */
+const manifest_REF_NAME_ANNOTATION = "org.opencontainers.image.ref.name";
+/**
+ * Parses a manifest or index. The type comes from the document's own `mediaType`, else from
+ * `contentType` (the registry's Content-Type or the descriptor's), else from its shape; a
+ * document whose `mediaType` contradicts `contentType` is refused, as the spec requires.
+ */
+function manifest_parseManifest(bytes, contentType, what) {
+    if (bytes.length > manifest_MAX_MANIFEST_BYTES)
+        throw invalid(what, `${bytes.length} bytes is over the ${manifest_MAX_MANIFEST_BYTES}-byte limit`);
+    let json;
+    try {
+        json = JSON.parse(Buffer.from(bytes).toString("utf8"));
+    }
+    catch (cause) {
+        throw new errors_OciError("MANIFEST_INVALID", `${what}: not JSON (${cause instanceof Error ? cause.message : "parse error"})`, { cause });
+    }
+    if (!manifest_isRecord(json))
+        throw invalid(what, "not a JSON object");
+    if (json.schemaVersion !== 2)
+        throw invalid(what, `schemaVersion ${JSON.stringify(json.schemaVersion)} is not supported (only 2; Docker schema 1 is deprecated)`);
+    const declared = optionalString(json, "mediaType", what);
+    const hinted = contentType?.split(";")[0]?.trim();
+    if (declared !== undefined && hinted !== undefined && hinted !== "" && declared !== hinted && isKnown(hinted)) {
+        throw invalid(what, `its mediaType ${declared} contradicts the declared ${hinted}`);
+    }
+    const mediaType = declared ?? (isKnown(hinted) ? hinted : undefined) ?? ("manifests" in json ? media_types_MediaType.ociIndex : media_types_MediaType.ociManifest);
+    if (isIndexMediaType(mediaType)) {
+        const manifests = json.manifests;
+        if (!Array.isArray(manifests))
+            throw invalid(what, "an index without a manifests array");
+        const index = { schemaVersion: 2, ...common(json, what), manifests: manifests.map((d, i) => manifest_parseDescriptor(d, `${what} manifests[${i}]`)) };
+        return { kind: "index", mediaType, index };
+    }
+    if (isImageManifestMediaType(mediaType)) {
+        const layers = json.layers ?? [];
+        if (!Array.isArray(layers))
+            throw invalid(what, "layers is not an array");
+        const manifest = {
+            schemaVersion: 2,
+            ...common(json, what),
+            config: manifest_parseDescriptor(json.config, `${what} config`),
+            layers: layers.map((d, i) => manifest_parseDescriptor(d, `${what} layers[${i}]`)),
+        };
+        return { kind: "manifest", mediaType, manifest };
+    }
+    throw new errors_OciError("UNSUPPORTED", `${what}: media type ${mediaType} is not an image manifest or index`);
+}
+/** Validates one descriptor: a media type, a well-formed digest, a non-negative integer size. */
+function manifest_parseDescriptor(value, what) {
+    if (!manifest_isRecord(value))
+        throw invalid(what, "descriptor is not an object");
+    const mediaType = value.mediaType;
+    const digest = value.digest;
+    const size = value.size;
+    if (typeof mediaType !== "string" || mediaType === "")
+        throw invalid(what, "descriptor without a mediaType");
+    if (typeof digest !== "string")
+        throw invalid(what, "descriptor without a digest");
+    try {
+        digest_parseDigest(digest);
+    }
+    catch (cause) {
+        throw new errors_OciError("MANIFEST_INVALID", `${what}: ${cause instanceof Error ? cause.message : "bad digest"}`, { cause });
+    }
+    if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 0)
+        throw invalid(what, `descriptor size ${JSON.stringify(size)} is not a non-negative integer`);
+    const descriptor = { mediaType, digest, size };
+    if (Array.isArray(value.urls))
+        descriptor.urls = value.urls.filter((u) => typeof u === "string");
+    if (manifest_isRecord(value.annotations))
+        descriptor.annotations = stringRecord(value.annotations);
+    if (typeof value.artifactType === "string")
+        descriptor.artifactType = value.artifactType;
+    if (value.platform !== undefined)
+        descriptor.platform = parsePlatformObject(value.platform, what);
+    return descriptor;
+}
+function parsePlatformObject(value, what) {
+    if (!manifest_isRecord(value) || typeof value.os !== "string" || typeof value.architecture !== "string")
+        throw invalid(what, "platform without os and architecture");
+    const platform = { os: value.os, architecture: value.architecture };
+    if (typeof value.variant === "string" && value.variant !== "")
+        platform.variant = value.variant;
+    if (typeof value["os.version"] === "string")
+        platform["os.version"] = value["os.version"];
+    if (Array.isArray(value["os.features"]))
+        platform["os.features"] = value["os.features"].filter((f) => typeof f === "string");
+    return platform;
+}
+/** `linux/arm64/v8`. */
+function formatPlatform(platform) {
+    return [platform.os, platform.architecture, platform.variant].filter((p) => p !== undefined && p !== "").join("/");
+}
+/** Parses `os/arch[/variant]`; throws REFERENCE_INVALID. */
+function parsePlatform(text) {
+    const [os, architecture, variant, ...extra] = text.split("/");
+    if (!os || !architecture || extra.length > 0 || variant === "") {
+        throw new OciError("REFERENCE_INVALID", `${JSON.stringify(text)} is not a platform; expected os/architecture[/variant], e.g. linux/amd64`);
+    }
+    return variant === undefined ? { os, architecture } : { os, architecture, variant };
+}
+/** Whether a descriptor's platform matches the wanted one (a missing wanted variant matches any). */
+function platformMatches(have, want) {
+    if (have === undefined)
+        return false;
+    if (have.os !== want.os || have.architecture !== want.architecture)
+        return false;
+    return want.variant === undefined || have.variant === want.variant;
+}
+/** The fields manifests and indexes share; the original bytes stay the source of truth. */
+function common(json, what) {
+    const out = {};
+    const mediaType = optionalString(json, "mediaType", what);
+    if (mediaType !== undefined)
+        out.mediaType = mediaType;
+    const artifactType = optionalString(json, "artifactType", what);
+    if (artifactType !== undefined)
+        out.artifactType = artifactType;
+    if (json.subject !== undefined)
+        out.subject = manifest_parseDescriptor(json.subject, `${what} subject`);
+    if (manifest_isRecord(json.annotations))
+        out.annotations = stringRecord(json.annotations);
+    return out;
+}
+function isKnown(mediaType) {
+    return isIndexMediaType(mediaType) || isImageManifestMediaType(mediaType);
+}
+function optionalString(json, key, what) {
+    const value = json[key];
+    if (value === undefined)
+        return undefined;
+    if (typeof value !== "string")
+        throw invalid(what, `${key} is not a string`);
+    return value;
+}
+function stringRecord(value) {
+    const out = {};
+    for (const [k, v] of Object.entries(value))
+        if (typeof v === "string")
+            out[k] = v;
+    return out;
+}
+function manifest_isRecord(value) {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function invalid(what, why) {
+    return new errors_OciError("MANIFEST_INVALID", `${what}: ${why}`);
+}
+//# sourceMappingURL=manifest.js.map
+;// CONCATENATED MODULE: ./packages/oci/dist/reference.js
+/**
+ * Image references as people write them: `host[:port]/repo[:tag][@sha256:hex]`, with Docker
+ * Hub's defaults (`alpine` is `docker.io/library/alpine:latest`). Grammar and defaults follow
+ * distribution's reference package:
+ * https://github.com/distribution/reference/blob/v0.6.0/reference.go
+ */
+
+
+const DOCKER_HUB = "docker.io";
+/** Where Docker Hub's Distribution API answers. */
+const DOCKER_HUB_API_HOST = "registry-1.docker.io";
+const MAX_NAME_LENGTH = 255;
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+const DOMAIN_COMPONENT = /^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])$/;
+const IPV6_HOST = /^\[[0-9a-fA-F:.]+\]$/;
+/** Parses a reference; throws REFERENCE_INVALID with the reason and the expected shape. */
+function reference_parseReference(text) {
+    const input = text.trim();
+    const fail = (why) => {
+        throw new errors_OciError("REFERENCE_INVALID", `${JSON.stringify(input.slice(0, 300))} is not an image reference: ${why}; expected host[:port]/repository[:tag][@sha256:<hex>]`);
+    };
+    if (input === "")
+        fail("it is empty");
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(input))
+        fail("drop the URL scheme (http:// or https://)");
+    let rest = input;
+    let digest;
+    const at = rest.indexOf("@");
+    if (at >= 0) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        try {
+            digest_parseDigest(digest);
+        }
+        catch {
+            fail(`${JSON.stringify(digest.slice(0, 140))} after @ is not a sha256:<64 hex> digest`);
+        }
+    }
+    let tag;
+    const lastSlash = rest.lastIndexOf("/");
+    const lastColon = rest.lastIndexOf(":");
+    if (lastColon > lastSlash) {
+        tag = rest.slice(lastColon + 1);
+        rest = rest.slice(0, lastColon);
+        if (!TAG.test(tag))
+            fail(`${JSON.stringify(tag.slice(0, 140))} is not a valid tag (letters, digits, _ . -, at most 128, not starting with . or -)`);
+    }
+    if (rest.length > MAX_NAME_LENGTH)
+        fail(`the name is longer than ${MAX_NAME_LENGTH} characters`);
+    const { registry, path } = splitRegistry(rest);
+    if (registry !== undefined)
+        validateHost(registry, fail);
+    const canonicalRegistry = canonicalRegistryName(registry ?? DOCKER_HUB);
+    let repository = path;
+    if (repository === "")
+        fail("the repository is empty");
+    for (const component of repository.split("/")) {
+        if (!PATH_COMPONENT.test(component)) {
+            fail(component === "" ? "the repository has an empty path component" : `${JSON.stringify(component)} is not a valid repository component (lower-case letters, digits, separators . _ __ -)`);
+        }
+    }
+    if (canonicalRegistry === DOCKER_HUB && !repository.includes("/"))
+        repository = `library/${repository}`;
+    const ref = { registry: canonicalRegistry, repository };
+    if (tag !== undefined)
+        ref.tag = tag;
+    if (digest !== undefined)
+        ref.digest = digest;
+    if (tag === undefined && digest === undefined)
+        ref.tag = "latest";
+    return ref;
+}
+/** `registry/repository[:tag][@digest]`, with Docker Hub spelled out. */
+function formatReference(ref) {
+    return `${reference_repositoryName(ref)}${ref.tag !== undefined ? `:${ref.tag}` : ""}${ref.digest !== undefined ? `@${ref.digest}` : ""}`;
+}
+/** `registry/repository`, the name an image's SBOM subject carries. */
+function reference_repositoryName(ref) {
+    return `${ref.registry}/${ref.repository}`;
+}
+/** What to ask the registry for: the digest when there is one, else the tag. */
+function reference_manifestReference(ref) {
+    const target = ref.digest ?? ref.tag;
+    if (target === undefined)
+        throw new OciError("REFERENCE_INVALID", `${formatReference(ref)} names neither a tag nor a digest`);
+    return target;
+}
+/** The host that serves the Distribution API for a registry name (`docker.io` → `registry-1.docker.io`). */
+function registryApiHost(registry) {
+    return registry === DOCKER_HUB ? DOCKER_HUB_API_HOST : registry;
+}
+/** `index.docker.io` and `registry-1.docker.io` are Docker Hub; hosts are case-insensitive. */
+function canonicalRegistryName(registry) {
+    const lower = registry.toLowerCase();
+    if (lower === "index.docker.io" || lower === DOCKER_HUB_API_HOST)
+        return DOCKER_HUB;
+    return lower;
+}
+/**
+ * The first component is a registry when it has a `.` or `:`, is `localhost`, or has upper-case
+ * letters (distribution's rule); otherwise the name is a Docker Hub repository.
+ */
+function splitRegistry(name) {
+    const slash = name.indexOf("/");
+    if (slash < 0)
+        return { path: name };
+    const first = name.slice(0, slash);
+    if (/[.:]/.test(first) || first === "localhost" || first !== first.toLowerCase()) {
+        return { registry: first, path: name.slice(slash + 1) };
+    }
+    return { path: name };
+}
+function validateHost(host, fail) {
+    let hostname = host;
+    const portMatch = /^(.*):([^:\]]*)$/.exec(host);
+    if (portMatch && !host.endsWith("]")) {
+        hostname = portMatch[1] ?? "";
+        const port = portMatch[2] ?? "";
+        if (!/^\d{1,5}$/.test(port) || Number(port) > 65535 || Number(port) === 0)
+            fail(`${JSON.stringify(port)} is not a port number`);
+    }
+    if (IPV6_HOST.test(hostname))
+        return;
+    if (hostname === "" || !hostname.split(".").every((c) => DOMAIN_COMPONENT.test(c)))
+        fail(`${JSON.stringify(host)} is not a valid registry host`);
+}
+//# sourceMappingURL=reference.js.map
+;// CONCATENATED MODULE: ./packages/oci/dist/auth.js
+/**
+ * Registry credentials, looked up the way the docker CLI does: `credHelpers[registry]`, else
+ * `credsStore`, else `auths[registry]` in `$DOCKER_CONFIG/config.json` (`~/.docker/config.json`);
+ * helpers run as `docker-credential-<name> get` with the server on stdin. For ghcr.io with
+ * nothing configured, `GITHUB_TOKEN` is used, as `docker login ghcr.io` in a workflow would.
+ * https://github.com/docker/cli/blob/v27.0.3/cli/config/configfile/file.go
+ * https://github.com/docker/docker-credential-helpers#development
+ */
+
+
+
+
+
+
+
+/** The server key Docker Hub credentials are stored under. */
+const DOCKER_HUB_SERVER = "https://index.docker.io/v1/";
+/** Credentials from the docker config, its helpers and GITHUB_TOKEN, in that order. Reads the config once per call. */
+function dockerCredentials(options = {}) {
+    const env = options.env ?? process.env;
+    const configDir = options.configDir ?? env.DOCKER_CONFIG ?? external_node_path_.join(env.HOME ?? external_node_os_.homedir(), ".docker");
+    const runHelper = options.runHelper ?? runCredentialHelper;
+    return async (registry) => {
+        const config = await readDockerConfig(external_node_path_.join(configDir, "config.json"));
+        const fromConfig = config ? await fromDockerConfig(config, registry, runHelper) : undefined;
+        if (fromConfig)
+            return fromConfig;
+        if (registry === "ghcr.io" && env.GITHUB_TOKEN)
+            return { username: env.GITHUB_ACTOR || "x-access-token", password: env.GITHUB_TOKEN };
+        return undefined;
+    };
+}
+/** Fixed credentials per registry (tests, or flags given on the command line). */
+function staticCredentials(byRegistry) {
+    return async (registry) => byRegistry[registry];
+}
+async function readDockerConfig(file) {
+    let text;
+    try {
+        text = await (0,promises_.readFile)(file, "utf8");
+    }
+    catch (cause) {
+        if (manifest_isRecord(cause) && cause.code === "ENOENT")
+            return undefined;
+        throw new errors_OciError("CREDENTIALS_UNAVAILABLE", `${file}: cannot be read; fix its permissions or set DOCKER_CONFIG`, { cause });
+    }
+    let json;
+    try {
+        json = JSON.parse(text);
+    }
+    catch (cause) {
+        throw new errors_OciError("CREDENTIALS_UNAVAILABLE", `${file}: not valid JSON; fix it or set DOCKER_CONFIG to another directory`, { cause });
+    }
+    if (!manifest_isRecord(json))
+        return undefined;
+    const config = {
+        auths: manifest_isRecord(json.auths) ? json.auths : {},
+        credHelpers: manifest_isRecord(json.credHelpers) ? json.credHelpers : {},
+    };
+    if (typeof json.credsStore === "string" && json.credsStore !== "")
+        config.credsStore = json.credsStore;
+    return config;
+}
+async function fromDockerConfig(config, registry, runHelper) {
+    const server = registry === DOCKER_HUB ? DOCKER_HUB_SERVER : registry;
+    const helper = lookup(config.credHelpers, registry);
+    if (typeof helper === "string" && helper !== "")
+        return fromHelper(helper, server, runHelper);
+    const entry = lookup(config.auths, registry);
+    if (config.credsStore) {
+        const stored = await fromHelper(config.credsStore, server, runHelper);
+        if (stored)
+            return stored;
+    }
+    return manifest_isRecord(entry) ? fromAuthEntry(entry, registry) : undefined;
+}
+/** The value under the key naming `registry`; keys may carry a scheme and path (`https://index.docker.io/v1/`). */
+function lookup(map, registry) {
+    if (registry in map)
+        return map[registry];
+    for (const [key, value] of Object.entries(map))
+        if (normalizeServerKey(key) === registry)
+            return value;
+    return undefined;
+}
+/** `https://index.docker.io/v1/` → `docker.io`; `http://localhost:5000/v2/` → `localhost:5000`. */
+function normalizeServerKey(key) {
+    const host = key.replace(/^[a-z]+:\/\//i, "").split("/")[0]?.toLowerCase() ?? "";
+    return host === "index.docker.io" || host === "registry-1.docker.io" ? DOCKER_HUB : host;
+}
+function fromAuthEntry(entry, registry) {
+    const credential = {};
+    if (typeof entry.auth === "string" && entry.auth !== "") {
+        const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
+        const colon = decoded.indexOf(":");
+        if (colon < 0)
+            throw new errors_OciError("CREDENTIALS_UNAVAILABLE", `docker config auths entry for ${registry}: auth is not base64 of user:password; run docker login ${registry} again`);
+        credential.username = decoded.slice(0, colon);
+        credential.password = decoded.slice(colon + 1);
+    }
+    else {
+        if (typeof entry.username === "string")
+            credential.username = entry.username;
+        if (typeof entry.password === "string")
+            credential.password = entry.password;
+    }
+    if (typeof entry.identitytoken === "string" && entry.identitytoken !== "")
+        credential.identityToken = entry.identitytoken;
+    if (typeof entry.registrytoken === "string" && entry.registrytoken !== "")
+        credential.registryToken = entry.registrytoken;
+    return Object.keys(credential).length > 0 ? credential : undefined;
+}
+async function fromHelper(helper, server, runHelper) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(helper)) {
+        throw new errors_OciError("CREDENTIALS_UNAVAILABLE", `credential helper name ${JSON.stringify(helper)} in the docker config is not a plain name`);
+    }
+    let output;
+    try {
+        output = await runHelper(helper, server);
+    }
+    catch (cause) {
+        const text = cause instanceof Error ? cause.message : String(cause);
+        // The helpers' own words for "nothing stored": anonymous access, not an error.
+        if (/credentials not found|not found in native keychain|no credentials/i.test(text))
+            return undefined;
+        throw new errors_OciError("CREDENTIALS_UNAVAILABLE", `docker-credential-${helper} get failed for ${server}: ${text.split("\n")[0]}; check the helper is installed and logged in`, { cause });
+    }
+    let json;
+    try {
+        json = JSON.parse(output);
+    }
+    catch (cause) {
+        throw new errors_OciError("CREDENTIALS_UNAVAILABLE", `docker-credential-${helper} get printed something other than JSON for ${server}`, { cause });
+    }
+    if (!manifest_isRecord(json) || typeof json.Secret !== "string" || json.Secret === "")
+        return undefined;
+    const username = typeof json.Username === "string" ? json.Username : "";
+    // A helper returns an identity token with the user name "<token>".
+    return username === "<token>" ? { identityToken: json.Secret } : { username, password: json.Secret };
+}
+const HELPER_TIMEOUT_MS = 30_000;
+/** Runs the helper from PATH, server on stdin; rejects with its stderr/stdout on failure. */
+function runCredentialHelper(helper, server) {
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_namespaceObject.execFile)(`docker-credential-${helper}`, ["get"], { timeout: HELPER_TIMEOUT_MS, maxBuffer: 1024 * 1024 }, (error, stdout, stderr) => {
+            if (error)
+                reject(new Error(`${String(stdout).trim() || String(stderr).trim() || error.message}`));
+            else
+                resolve(String(stdout));
+        });
+        child.stdin?.end(server);
+    });
+}
+//# sourceMappingURL=auth.js.map
+;// CONCATENATED MODULE: external "node:dns/promises"
+const external_node_dns_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns/promises");
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(77030);
+;// CONCATENATED MODULE: ./packages/oci/dist/hosts.js
+/**
+ * Which hosts the registry client may talk to, and how. Plain HTTP only to loopback hosts or
+ * hosts the user named as insecure; never to link-local or cloud metadata addresses
+ * (169.254.0.0/16, fe80::/10, AWS's fd00:ec2::254), whether a URL names them literally, in
+ * another notation (`http://2852039166/`, `::ffff:a9fe:a9fe`) or through a DNS name that
+ * resolves to them. Token realms and blob redirects come from the registry, so they are
+ * checked too.
+ */
+
+
+
+const FORBIDDEN = new external_node_net_.BlockList();
+FORBIDDEN.addSubnet("169.254.0.0", 16, "ipv4");
+FORBIDDEN.addSubnet("fe80::", 10, "ipv6");
+FORBIDDEN.addAddress("fd00:ec2::254", "ipv6");
+const LOOPBACK = new external_node_net_.BlockList();
+LOOPBACK.addSubnet("127.0.0.0", 8, "ipv4");
+LOOPBACK.addAddress("::1", "ipv6");
+/** Names of metadata services that resolve only inside a cloud; refused without asking DNS. */
+const METADATA_NAMES = new Set(["metadata", "metadata.google.internal", "metadata.goog", "metadata.azure.internal", "instance-data", "instance-data.ec2.internal"]);
+/** `hostname` without brackets or a trailing dot, lower case. */
+function bareHostname(hostname) {
+    return hostname.replace(/^\[|\]$/g, "").replace(/\.$/, "").toLowerCase();
+}
+/** Whether a host (`127.0.0.1:5000`, `localhost`, `[::1]:5000`) is the machine itself. */
+function isLoopbackHost(host) {
+    const name = bareHostname(hostnameOf(host));
+    if (name === "localhost")
+        return true;
+    const family = (0,external_node_net_.isIP)(name);
+    return family !== 0 && LOOPBACK.check(name, family === 4 ? "ipv4" : "ipv6");
+}
+/** Whether an IP address literal is link-local or a metadata address. */
+function isForbiddenAddress(address) {
+    const name = bareHostname(address);
+    const family = (0,external_node_net_.isIP)(name);
+    return family !== 0 && FORBIDDEN.check(name, family === 4 ? "ipv4" : "ipv6");
+}
+/** The host part of `host[:port]`, brackets kept for IPv6. */
+function hostnameOf(host) {
+    if (host.startsWith("["))
+        return host.slice(0, host.indexOf("]") + 1);
+    const colon = host.lastIndexOf(":");
+    return colon >= 0 && host.indexOf(":") === colon ? host.slice(0, colon) : host;
+}
+const DNS_CACHE_MS = 60_000;
+class HostPolicy {
+    insecure;
+    lookup;
+    resolved = new Map();
+    constructor(options = {}) {
+        this.insecure = new Set((options.insecure ?? []).map((h) => h.toLowerCase()));
+        this.lookup = options.lookup ?? defaultLookup;
+    }
+    /** Whether plain HTTP is allowed to this host (`host:port`). */
+    allowsPlainHttp(host) {
+        const lower = host.toLowerCase();
+        return isLoopbackHost(lower) || this.insecure.has(lower) || this.insecure.has(hostnameOf(lower));
+    }
+    /** `http://host` for loopback and insecure hosts, `https://host` otherwise. */
+    baseUrl(host) {
+        return `${this.allowsPlainHttp(host) ? "http" : "https"}://${host}`;
+    }
+    /** Throws HOST_REFUSED unless a request to `url` is allowed. `why` says who asked for it (realm, redirect). */
+    async assertAllowed(url, why) {
+        const where = `${url.protocol}//${url.host}`;
+        if (url.protocol !== "https:" && url.protocol !== "http:")
+            throw refused(`${why} ${where}: only http and https are spoken`);
+        if (url.username !== "" || url.password !== "")
+            throw refused(`${why} ${where}: credentials in URLs are not sent`);
+        if (url.protocol === "http:" && !this.allowsPlainHttp(url.host)) {
+            throw refused(`${why} ${where}: plain HTTP is used only for loopback registries or hosts named as insecure (--insecure-registry ${url.host})`);
+        }
+        const name = bareHostname(url.hostname);
+        if (isForbiddenAddress(name) || METADATA_NAMES.has(name))
+            throw refused(`${why} ${where}: link-local and cloud metadata addresses are never requested`);
+        if ((0,external_node_net_.isIP)(name) !== 0 || name === "localhost")
+            return;
+        const addresses = await this.resolve(name);
+        const bad = addresses.find(isForbiddenAddress);
+        if (bad !== undefined)
+            throw refused(`${why} ${where}: ${name} resolves to ${bad}, a link-local or metadata address, never requested`);
+    }
+    resolve(name) {
+        const now = Date.now();
+        const cached = this.resolved.get(name);
+        if (cached && now - cached.at < DNS_CACHE_MS)
+            return cached.addresses;
+        // An unresolvable name is left to fetch, which reports it with its retries and message.
+        const addresses = this.lookup(name).catch(() => []);
+        this.resolved.set(name, { at: now, addresses });
+        return addresses;
+    }
+}
+async function defaultLookup(hostname) {
+    const found = await (0,external_node_dns_promises_namespaceObject.lookup)(hostname, { all: true, verbatim: true });
+    return found.map((a) => a.address);
+}
+function refused(message) {
+    return new errors_OciError("HOST_REFUSED", `refusing request to ${message}`);
+}
+//# sourceMappingURL=hosts.js.map
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ./packages/oci/dist/layout.js
+/**
+ * An OCI image layout directory as an image store: `oci-layout`, `index.json` and
+ * `blobs/<alg>/<hex>`. Tags are the `org.opencontainers.image.ref.name` annotations of
+ * index.json's entries. Blobs are written to a temporary file, verified, then renamed into
+ * place, and index.json is replaced atomically, so a reader never sees a partial blob or index.
+ * https://github.com/opencontainers/image-spec/blob/v1.1.0/image-layout.md
+ */
+
+
+
+
+
+
+
+
+
+const LAYOUT_FILE = "oci-layout";
+const LAYOUT_VERSION = "1.0.0";
+class layout_OciLayout {
+    dir;
+    location;
+    /** index.json updates run one after another. */
+    indexWrites = Promise.resolve();
+    constructor(dir) {
+        this.dir = dir;
+        this.location = `oci-layout:${dir}`;
+    }
+    /** Whether `dir` holds an `oci-layout` file. */
+    static async isLayout(dir) {
+        return stat(path.join(dir, LAYOUT_FILE)).then((s) => s.isFile(), () => false);
+    }
+    /** Opens an existing layout; throws LAYOUT_INVALID when `dir` is not one. */
+    static async open(dir) {
+        const file = path.join(dir, LAYOUT_FILE);
+        const text = await readFile(file, "utf8").catch((cause) => {
+            throw new OciError("LAYOUT_INVALID", `${dir}: not an OCI image layout (no readable ${LAYOUT_FILE} file)`, { cause });
+        });
+        let json;
+        try {
+            json = JSON.parse(text);
+        }
+        catch (cause) {
+            throw new OciError("LAYOUT_INVALID", `${file}: not JSON`, { cause });
+        }
+        if (!isRecord(json) || typeof json.imageLayoutVersion !== "string")
+            throw new OciError("LAYOUT_INVALID", `${file}: no imageLayoutVersion`);
+        if (json.imageLayoutVersion.split(".")[0] !== "1")
+            throw new OciError("UNSUPPORTED", `${file}: imageLayoutVersion ${json.imageLayoutVersion} is not supported (1.x only)`);
+        return new layout_OciLayout(path.resolve(dir));
+    }
+    /** Opens the layout in `dir`, creating the directory, `oci-layout` and an empty index.json as needed. */
+    static async create(dir) {
+        await mkdir(path.join(dir, "blobs", "sha256"), { recursive: true });
+        if (!(await layout_OciLayout.isLayout(dir)))
+            await writeFile(path.join(dir, LAYOUT_FILE), `${JSON.stringify({ imageLayoutVersion: LAYOUT_VERSION })}\n`);
+        const index = path.join(dir, "index.json");
+        if (!(await stat(index).then(() => true, () => false)))
+            await writeAtomically(index, serializeIndex({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] }));
+        return layout_OciLayout.open(dir);
+    }
+    /** The layout's index.json. */
+    async readIndex() {
+        const file = path.join(this.dir, "index.json");
+        const bytes = await readFile(file).catch((cause) => {
+            throw new OciError("LAYOUT_INVALID", `${file}: cannot be read`, { cause });
+        });
+        const parsed = parseManifest(bytes, MediaType.ociIndex, file);
+        if (parsed.kind !== "index")
+            throw new OciError("LAYOUT_INVALID", `${file}: not an image index`);
+        return parsed.index;
+    }
+    /** Tags of the layout (`ref.name` annotations), in index order. */
+    async tags() {
+        const index = await this.readIndex();
+        return index.manifests.map((d) => d.annotations?.[REF_NAME_ANNOTATION]).filter((t) => t !== undefined);
+    }
+    async resolve(reference) {
+        const index = await this.readIndex();
+        if (reference === undefined || reference === "") {
+            const [only, ...more] = index.manifests;
+            if (only && more.length === 0)
+                return only;
+            throw new OciError("MANIFEST_UNKNOWN", `${this.location}: holds ${index.manifests.length} images; name one by tag (${describeTags(index)}) or digest`);
+        }
+        if (/^sha(256|512):/.test(reference)) {
+            parseDigest(reference);
+            const listed = index.manifests.find((d) => d.digest === reference);
+            if (listed)
+                return listed;
+            // A manifest that index.json does not list (a platform manifest of a listed index).
+            const bytes = await this.readBlobFile(reference, MAX_MANIFEST_BYTES).catch((cause) => {
+                if (cause instanceof OciError && cause.code === "BLOB_UNKNOWN")
+                    throw new OciError("MANIFEST_UNKNOWN", `${this.location}: no manifest ${reference}`, { cause });
+                throw cause;
+            });
+            const parsed = parseManifest(bytes, undefined, `manifest ${reference} in ${this.location}`);
+            return { mediaType: parsed.mediaType, digest: reference, size: bytes.length };
+        }
+        const found = index.manifests.find((d) => refNameMatches(d.annotations?.[REF_NAME_ANNOTATION], reference));
+        if (!found)
+            throw new OciError("MANIFEST_UNKNOWN", `${this.location}: no image tagged ${JSON.stringify(reference)} (tags: ${describeTags(index)})`);
+        return found;
+    }
+    async getManifest(reference) {
+        const descriptor = await this.resolve(reference);
+        const bytes = await this.readBlobFile(descriptor.digest, MAX_MANIFEST_BYTES);
+        verifyBytes(bytes, descriptor.digest, `manifest ${descriptor.digest} in ${this.location}`);
+        return { descriptor: { ...descriptor, size: bytes.length }, bytes };
+    }
+    async getBlob(blob) {
+        const file = this.blobPath(blob.digest);
+        const what = `blob ${blob.digest} in ${this.location}`;
+        const info = await stat(file).catch((cause) => {
+            throw new OciError("BLOB_UNKNOWN", `${this.location}: no blob ${blob.digest}`, { cause });
+        });
+        if (blob.size !== undefined && info.size !== blob.size) {
+            throw new OciError("SIZE_MISMATCH", `${what}: ${info.size} bytes on disk, its descriptor declares ${blob.size}`);
+        }
+        const verifier = new DigestVerifier(blob.digest, { size: info.size, what });
+        pipeline(createReadStream(file), verifier).catch(() => undefined);
+        return verifier;
+    }
+    async hasBlob(digest) {
+        return stat(this.blobPath(digest)).then((s) => s.isFile(), () => false);
+    }
+    async putBlob(blob, content) {
+        const file = this.blobPath(blob.digest);
+        if (await this.hasBlob(blob.digest))
+            return;
+        const what = `blob ${blob.digest} for ${this.location}`;
+        await mkdir(path.dirname(file), { recursive: true });
+        const temp = `${file}.${randomBytes(6).toString("hex")}.tmp`;
+        try {
+            if (content instanceof Uint8Array) {
+                if (content.length !== blob.size)
+                    throw new OciError("SIZE_MISMATCH", `${what}: ${content.length} bytes given, ${blob.size} declared`);
+                verifyBytes(content, blob.digest, what);
+                await writeFile(temp, content);
+            }
+            else {
+                await pipeline(content(), new DigestVerifier(blob.digest, { size: blob.size, what }), createWriteStream(temp));
+            }
+            await rename(temp, file);
+        }
+        catch (error) {
+            await rm(temp, { force: true });
+            throw error;
+        }
+    }
+    async putManifest(bytes, mediaType, tag) {
+        const parsed = parseManifest(bytes, mediaType, `manifest for ${this.location}`);
+        const descriptor = { mediaType: parsed.mediaType, digest: digestOf(bytes), size: bytes.length };
+        await this.putBlob(descriptor, bytes);
+        if (tag !== undefined)
+            await this.setTag(tag, descriptor);
+        return descriptor;
+    }
+    async tag(tag, digest) {
+        await this.setTag(tag, await this.resolve(digest));
+    }
+    /** Points `tag` at `descriptor` in index.json, replacing an entry with the same tag. */
+    setTag(tag, descriptor) {
+        if (!/^[\w][\w.-]{0,127}$/.test(tag))
+            return Promise.reject(new OciError("REFERENCE_INVALID", `${JSON.stringify(tag)} is not a valid tag`));
+        const write = this.indexWrites.then(async () => {
+            const index = await this.readIndex();
+            const entry = { mediaType: descriptor.mediaType, digest: descriptor.digest, size: descriptor.size };
+            if (descriptor.platform)
+                entry.platform = descriptor.platform;
+            entry.annotations = { ...(descriptor.annotations ?? {}), [REF_NAME_ANNOTATION]: tag };
+            const at = index.manifests.findIndex((d) => d.annotations?.[REF_NAME_ANNOTATION] === tag);
+            if (at >= 0)
+                index.manifests[at] = entry;
+            else
+                index.manifests.push(entry);
+            await writeAtomically(path.join(this.dir, "index.json"), serializeIndex(index));
+        });
+        this.indexWrites = write.catch(() => undefined);
+        return write;
+    }
+    blobPath(digest) {
+        const { algorithm, hex } = parseDigest(digest);
+        return path.join(this.dir, "blobs", algorithm, hex);
+    }
+    async readBlobFile(digest, maxBytes) {
+        const file = this.blobPath(digest);
+        const info = await stat(file).catch((cause) => {
+            throw new OciError("BLOB_UNKNOWN", `${this.location}: no blob ${digest}`, { cause });
+        });
+        if (info.size > maxBytes)
+            throw new OciError("MANIFEST_INVALID", `${this.location}: ${digest} is ${info.size} bytes, over the ${maxBytes}-byte manifest limit`);
+        return readFile(file);
+    }
+}
+/** A ref.name matches a tag exactly, or is a full reference ending in `:tag`. */
+function refNameMatches(refName, tag) {
+    if (refName === undefined)
+        return false;
+    return refName === tag || (refName.endsWith(`:${tag}`) && refName.lastIndexOf("/") < refName.length - tag.length - 1);
+}
+function describeTags(index) {
+    const tags = index.manifests.map((d) => d.annotations?.[REF_NAME_ANNOTATION]).filter((t) => t !== undefined);
+    return tags.length === 0 ? "none" : tags.slice(0, 10).join(", ") + (tags.length > 10 ? ", …" : "");
+}
+function serializeIndex(index) {
+    const out = { schemaVersion: 2, mediaType: index.mediaType ?? MediaType.ociIndex, manifests: index.manifests.map((d) => parseDescriptor(d, "index.json")) };
+    if (index.annotations)
+        out.annotations = index.annotations;
+    return `${JSON.stringify(out, null, 2)}\n`;
+}
+async function writeAtomically(file, text) {
+    const temp = `${file}.${randomBytes(6).toString("hex")}.tmp`;
+    await writeFile(temp, text);
+    await rename(temp, file);
+}
+//# sourceMappingURL=layout.js.map
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(37067);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+;// CONCATENATED MODULE: ./packages/oci/dist/node-http.js
+/**
+ * The registry client's HTTP on `node:http`/`node:https` with keep-alive agents, behind the
+ * `fetch` signature so `fetchWithRetry` keeps its retries, backoff and messages. Measured here,
+ * the global fetch (undici) costs ~40 ms for its first request and 3–5 ms for each later one on
+ * loopback, against 8 ms and 1.5 ms for node:http, and its web-stream bodies cost more CPU than
+ * hashing when blobs of hundreds of megabytes flow through (copies, GC).
+ *
+ * Differences from fetch, on purpose: redirects are never followed here (the transport follows
+ * them hop by hop); a body may also be a Node stream (sent as is, no web-stream round trip); a
+ * response's body is read lazily, and `rawBodyOf(response)` hands the `IncomingMessage` itself to
+ * a caller that pipes it (blob downloads) instead of reading through the web stream. A socket
+ * idle for `idleTimeoutMs` before the answer, or `bodyTimeoutMs` after it, is destroyed: a
+ * stalled stream fails with a retryable `ETIMEDOUT` instead of hanging.
+ */
+
+
+
+const agents = {
+    http: new external_node_http_.Agent({ keepAlive: true, maxSockets: 16 }),
+    https: new external_node_https_namespaceObject.Agent({ keepAlive: true, maxSockets: 16 }),
+};
+const raw = new WeakMap();
+/** The response's body as the Node stream it arrived on, when nobody read it through `body`. */
+function rawBodyOf(response) {
+    const message = raw.get(response);
+    raw.delete(response);
+    return message;
+}
+const IDLE_TIMEOUT_MS = 30_000;
+const BODY_TIMEOUT_MS = 300_000;
+/** One request on node:http(s); resolves with a `Response` when the headers arrive. */
+const nodeFetch = (input, init = {}) => {
+    const url = new URL(String(input));
+    const method = (init.method ?? "GET").toUpperCase();
+    const secure = url.protocol === "https:";
+    if (!secure && url.protocol !== "http:")
+        return Promise.reject(new TypeError(`nodeFetch: unsupported protocol ${url.protocol}`));
+    const body = toNodeBody(init.body);
+    const headers = headerRecord(init.headers);
+    if (typeof body === "string" || body instanceof Uint8Array)
+        headers["content-length"] ??= String(Buffer.byteLength(body));
+    else if (body === undefined && method !== "GET" && method !== "HEAD")
+        headers["content-length"] ??= "0";
+    const idle = init.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
+    const bodyIdle = init.bodyTimeoutMs ?? BODY_TIMEOUT_MS;
+    return new Promise((resolve, reject) => {
+        const signal = init.signal ?? undefined;
+        const request = (secure ? external_node_https_namespaceObject : external_node_http_).request(url, { method, headers, agent: secure ? agents.https : agents.http });
+        const fail = (error) => {
+            request.destroy(error instanceof Error ? error : new Error(String(error)));
+        };
+        const onAbort = () => fail(signal?.reason ?? new Error("aborted"));
+        if (signal?.aborted) {
+            onAbort();
+        }
+        else {
+            signal?.addEventListener("abort", onAbort, { once: true });
+        }
+        request.setTimeout(idle, () => fail(Object.assign(new Error(`socket idle for ${idle} ms`), { code: "ETIMEDOUT" })));
+        request.on("error", (error) => {
+            signal?.removeEventListener("abort", onAbort);
+            reject(error);
+        });
+        request.on("response", (message) => {
+            signal?.removeEventListener("abort", onAbort);
+            // Past the headers, a stall in the body is the caller's stream error, not a hang.
+            message.setTimeout(bodyIdle, () => message.destroy(Object.assign(new Error(`body idle for ${bodyIdle} ms`), { code: "ETIMEDOUT" })));
+            try {
+                resolve(toResponse(message, method));
+            }
+            catch (error) {
+                message.destroy();
+                reject(error);
+            }
+        });
+        if (body instanceof external_node_stream_.Readable) {
+            body.on("error", fail);
+            body.pipe(request);
+        }
+        else {
+            request.end(body);
+        }
+    });
+};
+function toNodeBody(body) {
+    if (body === undefined || body === null)
+        return undefined;
+    if (typeof body === "string" || body instanceof Uint8Array || body instanceof external_node_stream_.Readable)
+        return body;
+    if (body instanceof ArrayBuffer)
+        return new Uint8Array(body);
+    if (typeof body.getReader === "function")
+        return external_node_stream_.Readable.fromWeb(body);
+    throw new TypeError("nodeFetch: unsupported body type");
+}
+function headerRecord(headers) {
+    const out = {};
+    if (headers === undefined)
+        return out;
+    const entries = Array.isArray(headers) ? headers : typeof headers.forEach === "function" ? collect(headers) : Object.entries(headers);
+    for (const [name, value] of entries)
+        out[name.toLowerCase()] = value;
+    return out;
+}
+function collect(headers) {
+    const out = [];
+    headers.forEach((value, name) => out.push([name, value]));
+    return out;
+}
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+function toResponse(message, method) {
+    const status = message.statusCode ?? 0;
+    const pairs = [];
+    for (let i = 0; i + 1 < message.rawHeaders.length; i += 2)
+        pairs.push([message.rawHeaders[i], message.rawHeaders[i + 1]]);
+    const empty = method === "HEAD" || NULL_BODY.has(status);
+    if (empty)
+        message.resume();
+    const response = new Response(empty ? null : lazyBody(message), { status, statusText: message.statusMessage ?? "", headers: pairs });
+    if (!empty)
+        raw.set(response, message);
+    return response;
+}
+/**
+ * A web stream over the message that touches it only when read or cancelled (high-water mark 0:
+ * nothing is pulled ahead), so a caller may
+ * take the message itself (rawBodyOf). Cancelling drains it, which keeps the socket reusable.
+ */
+function lazyBody(message) {
+    let iterator;
+    return new ReadableStream({
+        async pull(controller) {
+            iterator ??= message[Symbol.asyncIterator]();
+            const { done, value } = await iterator.next();
+            if (done)
+                controller.close();
+            else
+                controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.length));
+        },
+        cancel() {
+            if (iterator !== undefined) {
+                void iterator.return?.();
+            }
+            else if (message.complete) {
+                message.resume();
+            }
+            else {
+                // Small bodies (errors, upload answers) are drained; a large one is cut.
+                const length = Number(message.headers["content-length"]);
+                if (Number.isFinite(length) && length <= 64 * 1024)
+                    message.resume();
+                else
+                    message.destroy();
+            }
+        },
+    }, { highWaterMark: 0 });
+}
+//# sourceMappingURL=node-http.js.map
+;// CONCATENATED MODULE: ./packages/oci/dist/token.js
+/**
+ * Answers a registry's 401 challenge with an `Authorization` header: for `Bearer`, a token
+ * from the challenge's realm for the scopes the request needs (anonymous, basic credentials, or
+ * an identity token exchanged by OAuth2 refresh); for `Basic`, the credentials themselves.
+ * Tokens are cached per registry and scope until shortly before they expire.
+ * https://distribution.github.io/distribution/spec/auth/token/
+ * https://distribution.github.io/distribution/spec/auth/oauth/
+ */
+
+
+
+/** Seconds a token lives when the token service does not say (the spec's default). */
+const DEFAULT_EXPIRES_IN = 60;
+/** Renew this long before expiry, so a token never expires in flight. */
+const EXPIRY_MARGIN_MS = 10_000;
+const CLIENT_ID = "peptide";
+class Authorizer {
+    options;
+    cache = new Map();
+    constructor(options) {
+        this.options = options;
+    }
+    /** A cached `Authorization` value for the registry and scope, if still fresh. */
+    cached(registry, scope) {
+        const hit = this.cache.get(`${registry} ${scope}`);
+        if (hit && hit.expiresAt > Date.now())
+            return hit.header;
+        return undefined;
+    }
+    /** Answers the challenges of a 401 for `scope` (`repository:team/app:pull,push`). */
+    async authorize(registry, scope, challenges) {
+        const bearer = challenges.find((c) => c.scheme === "bearer");
+        const basic = challenges.find((c) => c.scheme === "basic");
+        const credential = await this.options.credentials(registry);
+        let header;
+        let expiresAt = Number.POSITIVE_INFINITY;
+        if (bearer) {
+            const token = await this.fetchToken(registry, scope, bearer, credential);
+            header = `Bearer ${token.token}`;
+            expiresAt = Date.now() + token.expiresIn * 1000 - EXPIRY_MARGIN_MS;
+        }
+        else if (basic) {
+            if (credential?.username === undefined || credential.password === undefined)
+                throw loginNeeded(registry, "basic");
+            header = basicHeader(credential.username, credential.password);
+        }
+        else {
+            const schemes = challenges.map((c) => c.scheme).join(", ") || "none";
+            throw new errors_OciError("UNSUPPORTED", `${registry} asks for authentication with ${schemes}; only Bearer and Basic are supported`);
+        }
+        this.cache.set(`${registry} ${scope}`, { header, expiresAt });
+        return header;
+    }
+    /** Forgets what is cached for a registry and scope (after a rejected token). */
+    forget(registry, scope) {
+        this.cache.delete(`${registry} ${scope}`);
+    }
+    async fetchToken(registry, scope, challenge, credential) {
+        if (credential?.registryToken)
+            return { token: credential.registryToken, expiresIn: DEFAULT_EXPIRES_IN };
+        const realm = challenge.params.realm;
+        if (!realm)
+            throw new errors_OciError("REGISTRY_ERROR", `${registry} sent a Bearer challenge without a realm`);
+        let url;
+        try {
+            url = new URL(realm);
+        }
+        catch (cause) {
+            throw new errors_OciError("REGISTRY_ERROR", `${registry} sent a Bearer realm that is not a URL: ${JSON.stringify(realm.slice(0, 200))}`, { cause });
+        }
+        await this.options.policy.assertAllowed(url, `token realm of ${registry}`);
+        const scopes = [...new Set([scope, ...(challenge.params.scope ?? "").split(" ").filter((s) => s !== "")])];
+        const service = challenge.params.service;
+        const headers = { "user-agent": this.options.userAgent, accept: "application/json" };
+        let init;
+        if (credential?.identityToken) {
+            const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: credential.identityToken, client_id: CLIENT_ID });
+            if (service)
+                form.set("service", service);
+            form.set("scope", scopes.join(" "));
+            init = { method: "POST", headers: { ...headers, "content-type": "application/x-www-form-urlencoded" }, body: form.toString() };
+        }
+        else {
+            if (service)
+                url.searchParams.set("service", service);
+            for (const s of scopes)
+                url.searchParams.append("scope", s);
+            if (credential?.username !== undefined && credential.password !== undefined)
+                headers.authorization = basicHeader(credential.username, credential.password);
+            init = { method: "GET", headers };
+        }
+        let response;
+        try {
+            response = await (0,dist/* fetchWithRetry */.J5)(url, { ...init, redirect: "error" }, this.options.retry);
+        }
+        catch (cause) {
+            if (cause instanceof dist/* HttpError */.j$ && cause.code === "AUTH_FAILED") {
+                throw credential ? new errors_OciError("AUTH_FAILED", `the token service of ${registry} rejected the credentials for ${scope}; run docker login ${registry} again`, { cause }) : loginNeeded(registry, "bearer", cause);
+            }
+            throw cause;
+        }
+        return parseTokenResponse(await response.text(), registry);
+    }
+}
+function parseTokenResponse(text, registry) {
+    let json;
+    try {
+        json = JSON.parse(text);
+    }
+    catch (cause) {
+        throw new errors_OciError("REGISTRY_ERROR", `the token service of ${registry} answered something other than JSON`, { cause });
+    }
+    const token = manifest_isRecord(json) ? (typeof json.token === "string" && json.token !== "" ? json.token : json.access_token) : undefined;
+    if (typeof token !== "string" || token === "")
+        throw new errors_OciError("REGISTRY_ERROR", `the token service of ${registry} answered without a token`);
+    const expires = manifest_isRecord(json) ? json.expires_in : undefined;
+    const expiresIn = typeof expires === "number" && expires > 0 ? expires : DEFAULT_EXPIRES_IN;
+    return { token, expiresIn };
+}
+function basicHeader(username, password) {
+    return `Basic ${Buffer.from(`${username}:${password}`, "utf8").toString("base64")}`;
+}
+function loginNeeded(registry, scheme, cause) {
+    const ghcr = registry === "ghcr.io" ? " or set GITHUB_TOKEN" : "";
+    return new errors_OciError("AUTH_FAILED", `${registry} requires credentials (${scheme}) and none were found; run docker login ${registry}${ghcr}`, { cause });
+}
+//# sourceMappingURL=token.js.map
+;// CONCATENATED MODULE: ./packages/oci/dist/challenge.js
+/**
+ * `WWW-Authenticate` challenges (RFC 7235 §4.1): `Bearer realm="…",service="…",scope="…"` from a
+ * registry's 401, or `Basic realm="…"`. Several challenges may share one header.
+ * https://distribution.github.io/distribution/spec/auth/token/
+ */
+/** Parses every challenge of a header; unknown syntax is skipped, never thrown. */
+function parseChallenges(header) {
+    const challenges = [];
+    let i = 0;
+    let current;
+    const skip = (pattern) => {
+        while (i < header.length && pattern.test(header.charAt(i)))
+            i++;
+    };
+    while (i < header.length) {
+        skip(/[\s,]/);
+        const token = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+/.exec(header.slice(i))?.[0];
+        if (token === undefined) {
+            i++;
+            continue;
+        }
+        i += token.length;
+        skip(/\s/);
+        if (header.charAt(i) === "=" && current !== undefined && !/^=+\s*(,|$)/.test(header.slice(i))) {
+            i++;
+            skip(/\s/);
+            current.params[token.toLowerCase()] = readValue();
+            continue;
+        }
+        if (header.charAt(i) === "=") {
+            // token68 (`Basic dXNlcg==`): no parameters to keep
+            skip(/=/);
+            continue;
+        }
+        current = { scheme: token.toLowerCase(), params: {} };
+        challenges.push(current);
+    }
+    return challenges;
+    function readValue() {
+        if (header.charAt(i) !== '"') {
+            const value = /^[^\s,]*/.exec(header.slice(i))?.[0] ?? "";
+            i += value.length;
+            return value;
+        }
+        i++;
+        let value = "";
+        while (i < header.length && header.charAt(i) !== '"') {
+            if (header.charAt(i) === "\\" && i + 1 < header.length)
+                i++;
+            value += header.charAt(i);
+            i++;
+        }
+        i++;
+        return value;
+    }
+}
+//# sourceMappingURL=challenge.js.map
+;// CONCATENATED MODULE: ./packages/oci/dist/transport.js
+
+
+
+
+
+const MAX_REDIRECTS = 5;
+class RegistryTransport {
+    policy;
+    authorizer;
+    retry;
+    userAgent;
+    /** Repositories (`registry/name`) known to have (true) or lack (false) the referrers API, asked once per client. */
+    referrersApi = new Map();
+    constructor(policy, authorizer, retry, userAgent) {
+        this.policy = policy;
+        this.authorizer = authorizer;
+        this.retry = retry;
+        this.userAgent = userAgent;
+    }
+    /** Sends the request; resolves with a 2xx response, or throws (HttpError, OciError). */
+    async send(request) {
+        await this.policy.assertAllowed(request.url, `registry ${request.registry}`);
+        let authorization = this.authorizer.cached(request.registry, request.scope);
+        let answered = false;
+        for (;;) {
+            const challenge = {};
+            try {
+                const response = await this.fetchOnce(request, request.url, authorization, challenge);
+                const follows = request.followRedirects !== false && (request.method === "GET" || request.method === "HEAD");
+                return follows ? await this.follow(request, response) : response;
+            }
+            catch (error) {
+                if (!(error instanceof dist/* HttpError */.j$) || error.status !== 401 || answered)
+                    throw this.explain(error, request, authorization !== undefined);
+                if (authorization !== undefined)
+                    this.authorizer.forget(request.registry, request.scope);
+                const challenges = parseChallenges(challenge.header ?? "");
+                if (challenges.length === 0)
+                    throw new errors_OciError("AUTH_FAILED", `${request.registry} answered 401 to ${request.method} ${request.url.pathname} without a WWW-Authenticate challenge`, { cause: error });
+                authorization = await this.authorizer.authorize(request.registry, request.scope, challenges);
+                answered = true;
+            }
+        }
+    }
+    async fetchOnce(request, url, authorization, challenge) {
+        const headers = { "user-agent": this.userAgent, ...request.headers };
+        if (authorization !== undefined)
+            headers.authorization = authorization;
+        const body = request.body;
+        const init = { method: request.method, headers, redirect: "manual" };
+        if (typeof body === "string" || body instanceof Uint8Array)
+            init.body = body;
+        const injected = this.retry.fetch;
+        const idleTimeoutMs = this.retry.timeoutMs;
+        const fetchAttempt = async (input, attemptInit) => {
+            let response;
+            if (injected === undefined) {
+                // node:http takes a Node stream as it is.
+                const withBody = { ...attemptInit };
+                if (typeof body === "function")
+                    withBody.body = body();
+                if (idleTimeoutMs !== undefined)
+                    withBody.idleTimeoutMs = idleTimeoutMs;
+                response = await nodeFetch(input instanceof URL ? input : String(input), withBody);
+            }
+            else {
+                const withBody = { ...attemptInit };
+                if (typeof body === "function") {
+                    withBody.body = external_node_stream_.Readable.toWeb(body());
+                    withBody.duplex = "half";
+                }
+                response = await injected(input, withBody);
+            }
+            if (response.status === 401)
+                challenge.header = response.headers.get("www-authenticate") ?? "";
+            return response;
+        };
+        const options = { ...this.retry, fetch: fetchAttempt };
+        if (request.retries !== undefined)
+            options.retries = request.retries;
+        if (request.timeoutMs !== undefined)
+            options.timeoutMs = request.timeoutMs;
+        return (0,dist/* fetchWithRetry */.J5)(url, init, options);
+    }
+    /** Follows redirects hop by hop; the registry's Authorization goes only to its own origin. */
+    async follow(request, first) {
+        let response = first;
+        let url = request.url;
+        for (let hop = 0; response.status >= 300 && response.status < 400; hop++) {
+            const location = response.headers.get("location");
+            await response.body?.cancel().catch(() => undefined);
+            if (location === null || hop >= MAX_REDIRECTS) {
+                throw new errors_OciError("REGISTRY_ERROR", `${request.method} ${request.url.pathname} on ${request.registry}: ${location === null ? `${response.status} without a Location` : `more than ${MAX_REDIRECTS} redirects`}`);
+            }
+            const next = new URL(location, url);
+            await this.policy.assertAllowed(next, `redirect from ${request.registry}`);
+            const sameOrigin = next.origin === request.url.origin;
+            const method = request.method === "HEAD" ? "HEAD" : "GET";
+            const authorization = sameOrigin ? this.authorizer.cached(request.registry, request.scope) : undefined;
+            response = await this.fetchOnce({ ...request, method, body: undefined, headers: sameOrigin ? request.headers : {} }, next, authorization, {});
+            url = next;
+        }
+        return response;
+    }
+    /** Rewords 401/403 for a registry: who to log in to. Other errors pass through. */
+    explain(error, request, sentCredentials) {
+        if (!(error instanceof dist/* HttpError */.j$) || (error.status !== 401 && error.status !== 403))
+            return error;
+        const action = request.scope.endsWith(",push") ? "push to" : "pull from";
+        const repository = scopeRepository(request.scope);
+        const hint = sentCredentials
+            ? `the token for ${request.registry} lacks access to ${action} ${repository}; run docker login ${request.registry} with an account that has it`
+            : `no credentials for ${request.registry}; run docker login ${request.registry}`;
+        return new errors_OciError("AUTH_FAILED", `${request.method} ${request.url.pathname} on ${request.registry}: ${error.status}; ${hint}`, { cause: error });
+    }
+}
+function scopeRepository(scope) {
+    return scope.split(":")[1] ?? scope;
+}
+//# sourceMappingURL=transport.js.map
+;// CONCATENATED MODULE: ./packages/oci/dist/registry.js
+/**
+ * A Distribution API v2 client, minimal: manifests and indexes by GET/HEAD with every OCI and
+ * Docker media type in `Accept`, blobs by HEAD and streamed GET, monolithic upload, manifest
+ * PUT and tagging. Each repository is an ImageStore. Transport concerns (auth, retries, host
+ * policy, redirects) live in transport.ts.
+ * https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+const DEFAULT_USER_AGENT = "peptide-oci/0.1";
+class registry_RegistryClient {
+    policy;
+    transport;
+    constructor(options = {}) {
+        this.policy = new HostPolicy({ insecure: options.insecure ?? [], ...(options.lookup ? { lookup: options.lookup } : {}) });
+        const retry = options.retry ?? {};
+        const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+        const authorizer = new Authorizer({ credentials: options.credentials ?? dockerCredentials(), policy: this.policy, retry, userAgent });
+        this.transport = new RegistryTransport(this.policy, authorizer, retry, userAgent);
+    }
+    /** The store for one repository of a registry. */
+    repository(registry, repository) {
+        return new registry_RegistryRepository(this.transport, this.policy, canonicalRegistryName(registry), repository);
+    }
+    /** The store a reference names (its tag or digest is not part of the store). */
+    store(ref) {
+        return this.repository(ref.registry, ref.repository);
+    }
+    /** `GET /v2/`: whether the registry speaks the API, authenticating if it asks. */
+    async ping(registry) {
+        const name = canonicalRegistryName(registry);
+        const url = new URL("/v2/", this.policy.baseUrl(registryApiHost(name)));
+        const response = await this.transport.send({ registry: name, scope: "registry:catalog:*", method: "GET", url });
+        await response.body?.cancel().catch(() => undefined);
+    }
+}
+class registry_RegistryRepository {
+    transport;
+    registry;
+    repository;
+    location;
+    base;
+    constructor(transport, policy, registry, repository) {
+        this.transport = transport;
+        this.registry = registry;
+        this.repository = repository;
+        this.location = `${registry}/${repository}`;
+        this.base = `${policy.baseUrl(registryApiHost(registry))}/v2/${repository}`;
+    }
+    async resolve(reference) {
+        const target = this.requireReference(reference);
+        const response = await this.manifestRequest("HEAD", target);
+        const digest = response.headers.get("docker-content-digest");
+        const mediaType = mediaTypeOf(response);
+        const size = Number(response.headers.get("content-length"));
+        if (digest && isManifestMediaType(mediaType) && Number.isSafeInteger(size) && size > 0) {
+            if (isDigestReference(target) && digest !== target)
+                throw registry_mismatch(this.location, target, digest);
+            digest_parseDigest(digest);
+            return { mediaType, digest, size };
+        }
+        // Some registries omit the digest on HEAD: fetch the manifest and hash it.
+        return (await this.getManifest(target)).descriptor;
+    }
+    async getManifest(reference) {
+        const target = this.requireReference(reference);
+        const response = await this.manifestRequest("GET", target);
+        const what = `manifest ${target} of ${this.location}`;
+        const bytes = await readLimited(response, manifest_MAX_MANIFEST_BYTES, what);
+        const declared = response.headers.get("docker-content-digest");
+        if (isDigestReference(target))
+            digest_verifyBytes(bytes, target, what);
+        else if (declared)
+            digest_verifyBytes(bytes, declared, what);
+        const digest = isDigestReference(target) ? target : digest_digestOf(bytes);
+        const headerType = mediaTypeOf(response);
+        const mediaType = isManifestMediaType(headerType) ? headerType : manifest_parseManifest(bytes, undefined, what).mediaType;
+        return { descriptor: { mediaType, digest, size: bytes.length }, bytes };
+    }
+    async getBlob(blob) {
+        const what = `blob ${blob.digest} of ${this.location}`;
+        const response = await this.blobRequest("GET", blob.digest);
+        const length = response.headers.get("content-length");
+        if (blob.size !== undefined && length !== null && Number(length) !== blob.size) {
+            await response.body?.cancel().catch(() => undefined);
+            throw new errors_OciError("SIZE_MISMATCH", `${what}: the registry sends ${length} bytes, its descriptor declares ${blob.size}`);
+        }
+        if (!response.body)
+            throw new errors_OciError("REGISTRY_ERROR", `${what}: empty response`);
+        const verifier = new digest_DigestVerifier(blob.digest, { what, ...(blob.size !== undefined ? { size: blob.size } : {}) });
+        // On node:http the message itself flows into the verifier, with no web stream between.
+        const body = rawBodyOf(response) ?? external_node_stream_.Readable.fromWeb(response.body);
+        (0,external_node_stream_.pipeline)(body, verifier, () => undefined);
+        return verifier;
+    }
+    async hasBlob(digest) {
+        try {
+            const response = await this.blobRequest("HEAD", digest);
+            await response.body?.cancel().catch(() => undefined);
+            return true;
+        }
+        catch (error) {
+            if (error instanceof errors_OciError && error.code === "BLOB_UNKNOWN")
+                return false;
+            throw error;
+        }
+    }
+    async putBlob(blob, content) {
+        digest_parseDigest(blob.digest);
+        const what = `blob ${blob.digest} for ${this.location}`;
+        if (content instanceof Uint8Array) {
+            if (content.length !== blob.size)
+                throw new errors_OciError("SIZE_MISMATCH", `${what}: ${content.length} bytes given, ${blob.size} declared`);
+            digest_verifyBytes(content, blob.digest, what);
+        }
+        if (await this.hasBlob(blob.digest))
+            return;
+        const started = await this.send("POST", new URL(`${this.base}/blobs/uploads/`), "pull,push", { "content-length": "0" });
+        await started.body?.cancel().catch(() => undefined);
+        const location = started.headers.get("location");
+        if (started.status !== 202 || location === null)
+            throw new errors_OciError("REGISTRY_ERROR", `${what}: upload start answered ${started.status} without a Location`);
+        const url = new URL(location, this.base);
+        url.searchParams.set("digest", blob.digest);
+        // The stream of the latest attempt, checked as it is sent: a mismatch aborts the upload.
+        const attempt = {};
+        const body = content instanceof Uint8Array ? content : () => {
+            const verifier = new digest_DigestVerifier(blob.digest, { size: blob.size, what });
+            attempt.verifier = verifier;
+            return content().on("error", (error) => verifier.destroy(error)).pipe(verifier);
+        };
+        let done;
+        try {
+            done = await this.send("PUT", url, "pull,push", { "content-type": "application/octet-stream", "content-length": String(blob.size) }, body);
+        }
+        catch (error) {
+            if (attempt.verifier?.errored)
+                throw attempt.verifier.errored;
+            // A PUT whose answer was lost may have completed: its replay finds the session closed
+            // (BLOB_UPLOAD_UNKNOWN). The blob being there, whole and under its digest, is success.
+            if (await this.hasBlob(blob.digest).catch(() => false))
+                return;
+            throw error;
+        }
+        await done.body?.cancel().catch(() => undefined);
+        const stored = done.headers.get("docker-content-digest");
+        if (stored !== null && stored !== blob.digest)
+            throw registry_mismatch(this.location, blob.digest, stored);
+    }
+    async putManifest(bytes, mediaType, tag) {
+        const parsed = manifest_parseManifest(bytes, mediaType, `manifest for ${this.location}`);
+        const digest = digest_digestOf(bytes);
+        const response = await this.send("PUT", new URL(`${this.base}/manifests/${tag ?? digest}`), "pull,push", { "content-type": parsed.mediaType }, bytes);
+        await response.body?.cancel().catch(() => undefined);
+        const stored = response.headers.get("docker-content-digest");
+        if (stored !== null && stored !== digest)
+            throw registry_mismatch(this.location, digest, stored);
+        return { mediaType: parsed.mediaType, digest, size: bytes.length };
+    }
+    async tag(tag, digest) {
+        const { descriptor, bytes } = await this.getManifest(digest);
+        await this.putManifest(bytes, descriptor.mediaType, tag);
+    }
+    /**
+     * One authenticated GET or HEAD of a path under `/v2/<repository>/`, for API calls kept in
+     * their own files (referrers.ts). Resolves with a 2xx response or throws as every call does.
+     */
+    apiRequest(method, apiPath, headers = {}) {
+        return this.send(method, new URL(`${this.base}/${apiPath}`), "pull", headers);
+    }
+    /**
+     * One authenticated request with push access, for the upload protocols kept in their own files
+     * (mount.ts, upload-chunked.ts). `target` is a path under `/v2/<repository>/` or an upload
+     * `Location` already resolved with uploadUrl; `extraScope` is another scope the token must
+     * carry (the source repository of a cross-repository mount); `options` bound this request's
+     * retries and wait for an answer (a streamed body is sent once). Resolves with a 2xx or throws.
+     */
+    uploadRequest(method, target, headers = {}, body, extraScope, options = {}) {
+        const url = typeof target === "string" ? new URL(`${this.base}/${target}`) : target;
+        const scope = `repository:${this.repository}:pull,push${extraScope === undefined ? "" : ` ${extraScope}`}`;
+        const request = { registry: this.registry, scope, method, url, headers, followRedirects: false, ...options };
+        if (body !== undefined)
+            request.body = body;
+        return this.transport.send(request);
+    }
+    /**
+     * Whether the referrers API answers for this repository, when a request of this client found
+     * out (a registry that has it never answers 404 on the route), else undefined. Kept per
+     * repository: a registry may answer 404 for a repository that does not exist yet.
+     */
+    get referrersApi() {
+        return this.transport.referrersApi.get(this.location);
+    }
+    /** Records what a referrers request found (referrers.ts). */
+    noteReferrersApi(present) {
+        this.transport.referrersApi.set(this.location, present);
+    }
+    /** An upload session's `Location` header as an absolute URL (it may be relative to the API base). */
+    uploadUrl(location) {
+        return new URL(location, `${this.base}/`);
+    }
+    requireReference(reference) {
+        if (reference === undefined || reference === "")
+            throw new errors_OciError("REFERENCE_INVALID", `${this.location}: name a tag or a digest`);
+        if (!isDigestReference(reference) && !/^[\w][\w.-]{0,127}$/.test(reference))
+            throw new errors_OciError("REFERENCE_INVALID", `${JSON.stringify(reference)} is neither a tag nor a digest`);
+        return reference;
+    }
+    async manifestRequest(method, reference) {
+        try {
+            return await this.send(method, new URL(`${this.base}/manifests/${reference}`), "pull", { accept: MANIFEST_ACCEPT });
+        }
+        catch (error) {
+            if (error instanceof dist/* HttpError */.j$ && error.status === 404)
+                throw new errors_OciError("MANIFEST_UNKNOWN", `${this.location}: no manifest ${reference}`, { cause: error });
+            throw error;
+        }
+    }
+    async blobRequest(method, digest) {
+        digest_parseDigest(digest);
+        try {
+            return await this.send(method, new URL(`${this.base}/blobs/${digest}`), "pull");
+        }
+        catch (error) {
+            if (error instanceof dist/* HttpError */.j$ && error.status === 404)
+                throw new errors_OciError("BLOB_UNKNOWN", `${this.location}: no blob ${digest}`, { cause: error });
+            throw error;
+        }
+    }
+    send(method, url, actions, headers = {}, body) {
+        const request = { registry: this.registry, scope: `repository:${this.repository}:${actions}`, method, url, headers };
+        if (body !== undefined)
+            request.body = body;
+        return this.transport.send(request);
+    }
+}
+function isDigestReference(reference) {
+    return /^sha(256|512):/.test(reference);
+}
+function mediaTypeOf(response) {
+    return (response.headers.get("content-type") ?? "").split(";")[0]?.trim() ?? "";
+}
+function registry_mismatch(location, expected, actual) {
+    return new errors_OciError("DIGEST_MISMATCH", `${location}: the registry reports digest ${actual}, expected ${expected}`);
+}
+/** The body, refusing more than `max` bytes (a hostile registry cannot exhaust memory). */
+async function readLimited(response, max, what) {
+    const declared = Number(response.headers.get("content-length"));
+    if (Number.isFinite(declared) && declared > max) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new errors_OciError("MANIFEST_INVALID", `${what}: ${declared} bytes is over the ${max}-byte limit`);
+    }
+    if (!response.body)
+        return Buffer.alloc(0);
+    const chunks = [];
+    let total = 0;
+    const reader = response.body.getReader();
+    for (;;) {
+        const { done, value } = await reader.read();
+        if (done)
+            break;
+        total += value.length;
+        if (total > max) {
+            await reader.cancel().catch(() => undefined);
+            throw new errors_OciError("MANIFEST_INVALID", `${what}: over the ${max}-byte limit`);
+        }
+        chunks.push(Buffer.from(value));
+    }
+    return Buffer.concat(chunks);
+}
+//# sourceMappingURL=registry.js.map
+;// CONCATENATED MODULE: ./packages/oci/dist/open.js
+/**
+ * From what a person types to a store: `oci:<dir>[:tag]`, a layout directory (`<dir>` or
+ * `<dir>:<tag>`), or a registry reference (`host/repo:tag`, `host/repo@sha256:…`).
+ */
+
+
+
+
+
+async function openImage(target, options = {}) {
+    const cwd = options.cwd ?? process.cwd();
+    const layout = await layoutTarget(target, cwd);
+    if (layout) {
+        const store = await OciLayout.open(layout.dir);
+        const opened = { store, name: path.basename(layout.dir) };
+        if (layout.reference !== undefined)
+            opened.reference = layout.reference;
+        return opened;
+    }
+    const ref = parseReference(target);
+    const client = options.client ?? new RegistryClient(options);
+    return { store: client.store(ref), reference: manifestReference(ref), name: repositoryName(ref), ref };
+}
+/**
+ * `oci:dir[:ref]` always; otherwise a path that is a layout directory, with an optional `:tag` or
+ * `@digest`. A name whose first part is a registry host (`ghcr.io/…`, `localhost:5000/…`) is the
+ * registry even when a directory of that name exists: a checkout must not be able to stand in
+ * for a registry (write `oci:` or `./` for such a directory).
+ */
+async function layoutTarget(target, cwd) {
+    if (target.startsWith("oci:"))
+        return splitLayout(target.slice(4), cwd, true);
+    if (looksLikeRegistry(target))
+        return undefined;
+    return splitLayout(target, cwd, false);
+}
+/** `host/…` where host has a dot or a port or is localhost, not written as a path (`./`, `/`). */
+function looksLikeRegistry(text) {
+    const first = text.split("/")[0] ?? "";
+    return text.includes("/") && !/^[./\\]/.test(text) && (first.includes(".") || first.includes(":") || first === "localhost");
+}
+async function splitLayout(text, cwd, forced) {
+    const whole = path.resolve(cwd, text);
+    if (forced || (await OciLayout.isLayout(whole))) {
+        if (await isDirectory(whole))
+            return { dir: whole };
+    }
+    const at = text.lastIndexOf("@");
+    const colon = text.lastIndexOf(":");
+    const cut = at > 0 ? at : colon > 0 && colon > text.lastIndexOf("/") ? colon : -1;
+    if (cut > 0) {
+        const dir = path.resolve(cwd, text.slice(0, cut));
+        if (forced || (await OciLayout.isLayout(dir)))
+            return { dir, reference: text.slice(cut + 1) };
+    }
+    return forced ? { dir: whole } : undefined;
+}
+async function isDirectory(dir) {
+    return stat(dir).then((s) => s.isDirectory(), () => false);
+}
+//# sourceMappingURL=open.js.map
+;// CONCATENATED MODULE: ./packages/oci/dist/store.js
+
+/** Reads a whole blob into memory, refusing more than `maxBytes` (configs, small documents). */
+async function store_readBlobBytes(store, blob, maxBytes) {
+    if (blob.size !== undefined && blob.size > maxBytes) {
+        throw new errors_OciError("SIZE_MISMATCH", `blob ${blob.digest} in ${store.location}: ${blob.size} bytes is over the ${maxBytes}-byte limit for this kind of blob`);
+    }
+    const stream = await store.getBlob(blob);
+    const chunks = [];
+    let total = 0;
+    for await (const chunk of stream) {
+        const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+        total += buffer.length;
+        if (total > maxBytes) {
+            stream.destroy();
+            throw new errors_OciError("SIZE_MISMATCH", `blob ${blob.digest} in ${store.location}: over the ${maxBytes}-byte limit for this kind of blob`);
+        }
+        chunks.push(buffer);
+    }
+    return Buffer.concat(chunks);
+}
+//# sourceMappingURL=store.js.map
+;// CONCATENATED MODULE: ./packages/oci/dist/referrers.js
+/**
+ * OCI 1.1 referrers: manifests whose `subject` names another manifest (signatures, SBOMs,
+ * attestations). Listed through the referrers API (`GET /v2/<name>/referrers/<digest>`) where the
+ * registry has it, else through the referrers tag schema: the tag `sha256-<hex>` holds an image
+ * index of the referrer descriptors, kept up to date by the client that pushes (read, add,
+ * write, check). The tag schema works on any ImageStore, an OCI layout included.
+ * https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#listing-referrers
+ * https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#referrers-tag-schema
+ */
+
+
+
+
+
+
+/** `sha256:ab…` → `sha256-ab…`, cut to the 128 characters a tag may have. */
+function referrersTag(digest) {
+    const { algorithm, hex } = digest_parseDigest(digest);
+    return `${algorithm}-${hex}`.slice(0, 128);
+}
+/**
+ * The referrers API's answer for `digest`, or undefined when the registry has no referrers API
+ * (404 on the route, as distribution 2.8 answers).
+ */
+async function referrersFromApi(repository, digest, artifactType) {
+    digest_parseDigest(digest);
+    // A repository without the API is asked once per client, not once per subject.
+    if (repository.referrersApi === false)
+        return undefined;
+    const query = artifactType === undefined ? "" : `?artifactType=${encodeURIComponent(artifactType)}`;
+    let response;
+    try {
+        response = await repository.apiRequest("GET", `referrers/${digest}${query}`, { accept: media_types_MediaType.ociIndex });
+    }
+    catch (error) {
+        if (error instanceof dist/* HttpError */.j$ && (error.status === 404 || error.status === 405)) {
+            repository.noteReferrersApi(false);
+            return undefined;
+        }
+        throw error;
+    }
+    const type = (response.headers.get("content-type") ?? "").split(";")[0]?.trim();
+    if (type !== media_types_MediaType.ociIndex) {
+        await response.body?.cancel().catch(() => undefined);
+        repository.noteReferrersApi(false);
+        return undefined;
+    }
+    repository.noteReferrersApi(true);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    const parsed = manifest_parseManifest(bytes, media_types_MediaType.ociIndex, `referrers of ${digest} in ${repository.location}`);
+    if (parsed.kind !== "index")
+        throw new errors_OciError("REGISTRY_ERROR", `referrers of ${digest} in ${repository.location}: not an image index`);
+    const all = parsed.index.manifests;
+    // The filter is optional for a registry (OCI-Filters-Applied says whether it ran): apply it here too.
+    return artifactType === undefined ? all : all.filter((d) => d.artifactType === artifactType);
+}
+/** The referrers the tag schema records for `digest` (an empty list when the tag does not exist). */
+async function referrersFromTag(store, digest, artifactType) {
+    const index = await readReferrersIndex(store, digest);
+    return artifactType === undefined ? index.manifests : index.manifests.filter((d) => d.artifactType === artifactType);
+}
+/** Referrers of `digest`: the API when the store is a registry that has one, else the tag schema. */
+async function referrers_listReferrers(store, digest, options = {}) {
+    if (store instanceof registry_RegistryRepository) {
+        const viaApi = await referrersFromApi(store, digest, options.artifactType);
+        if (viaApi !== undefined)
+            return { method: "referrers-api", referrers: viaApi };
+    }
+    return { method: "referrers-tag", referrers: await referrersFromTag(store, digest, options.artifactType) };
+}
+/**
+ * Stores a referrer manifest (its blobs must be stored first) and makes it findable from its
+ * subject: nothing more where the registry has the referrers API, else it is added to the
+ * subject's `sha256-<hex>` index (see addToReferrersTag; `settleMs` bounds the wait before the
+ * read-back, default 100 ms, scaled down on a registry that answers faster; `attempts` is the
+ * rounds, default 3).
+ */
+async function pushReferrer(store, manifest, options = {}) {
+    const [pushed] = await referrers_pushReferrers(store, [manifest], options);
+    return pushed;
+}
+/**
+ * pushReferrer for several referrer manifests at once (their blobs stored first): the manifests
+ * go up together, and each subject's `sha256-<hex>` index is updated once for all of its new
+ * referrers (one read, write and read-back instead of one per referrer). Results are in the
+ * order of `manifests`, and each index lists its new referrers in that order.
+ */
+async function referrers_pushReferrers(store, manifests, options = {}) {
+    const parsed = manifests.map((manifest) => {
+        const p = parseManifest(manifest, undefined, `referrer for ${store.location}`);
+        const body = p.kind === "manifest" ? p.manifest : p.index;
+        if (body.subject === undefined)
+            throw new OciError("MANIFEST_INVALID", `referrer for ${store.location}: it has no subject`);
+        const artifactType = body.artifactType ?? (p.kind === "manifest" ? p.manifest.config.mediaType : undefined);
+        return { manifest, mediaType: p.mediaType, subject: body.subject.digest, artifactType, annotations: body.annotations };
+    });
+    const descriptors = await Promise.all(parsed.map(async (p) => {
+        const stored = await store.putManifest(p.manifest, p.mediaType);
+        const descriptor = { mediaType: stored.mediaType, digest: stored.digest, size: stored.size };
+        if (p.artifactType !== undefined)
+            descriptor.artifactType = p.artifactType;
+        if (p.annotations !== undefined && Object.keys(p.annotations).length > 0)
+            descriptor.annotations = p.annotations;
+        return descriptor;
+    }));
+    const subjects = [...new Set(parsed.map((p) => p.subject))];
+    const methods = new Map();
+    const attempts = Math.max(1, options.attempts ?? 3);
+    await Promise.all(subjects.map(async (subject) => {
+        if (store instanceof RegistryRepository && (await referrersFromApi(store, subject)) !== undefined) {
+            methods.set(subject, "referrers-api");
+            return;
+        }
+        const mine = descriptors.filter((_, i) => parsed[i]?.subject === subject);
+        const key = `${store.location}\u0000${subject}`;
+        await serialized(key, () => addToReferrersTag(store, subject, mine, attempts, options.settleMs ?? 100));
+        methods.set(subject, "referrers-tag");
+    }));
+    return descriptors.map((descriptor, i) => ({ descriptor, method: methods.get(parsed[i]?.subject ?? "") ?? "referrers-tag" }));
+}
+/** The settle wait is this many times our own read-and-write of the index, within [SETTLE_FLOOR_MS, settleMs]. */
+const SETTLE_FACTOR = 4;
+const SETTLE_FLOOR_MS = 10;
+/**
+ * Read, add, write, then read back after a short jittered wait: a writer elsewhere that read the
+ * index before our write and wrote after it has dropped our descriptors, and we add them again.
+ * Writers in this process take turns per subject (no loss); across processes the tag schema has
+ * no compare-and-swap (the spec says as much), so this narrows the window without closing it.
+ *
+ * Such a writer's window (its read to its write) is about as long as our own read and write of
+ * the same index, so the wait is scaled to that (4×, at least 10 ms) and bounded by `settleMs`:
+ * on a slow registry it is `settleMs` as before, on a fast one it shrinks with the window.
+ */
+async function addToReferrersTag(store, digest, descriptors, attempts, settleMs) {
+    const missing = (index) => descriptors.filter((d) => !index.manifests.some((m) => m.digest === d.digest));
+    let lost = descriptors;
+    for (let attempt = 0; attempt < attempts; attempt++) {
+        const started = performance.now();
+        const index = await readReferrersIndex(store, digest);
+        const add = missing(index);
+        if (add.length > 0)
+            await writeReferrersIndex(store, digest, { ...index, manifests: [...index.manifests, ...add] });
+        const settle = Math.min(settleMs, Math.max(SETTLE_FLOOR_MS, SETTLE_FACTOR * (performance.now() - started)));
+        if (settleMs > 0)
+            await new Promise((resolve) => setTimeout(resolve, settle / 2 + Math.random() * settle));
+        lost = missing(await readReferrersIndex(store, digest));
+        if (lost.length === 0)
+            return;
+    }
+    throw new OciError("REGISTRY_ERROR", `${store.location}: the referrers tag ${referrersTag(digest)} kept losing ${lost.map((d) => d.digest).join(", ")} to concurrent writers`);
+}
+const turns = new Map();
+/** Runs `fn` after every earlier call with the same key has settled. */
+async function serialized(key, fn) {
+    const before = turns.get(key) ?? Promise.resolve();
+    const mine = before.then(fn, fn);
+    const settled = mine.catch(() => undefined);
+    turns.set(key, settled);
+    try {
+        return await mine;
+    }
+    finally {
+        if (turns.get(key) === settled)
+            turns.delete(key);
+    }
+}
+async function readReferrersIndex(store, digest) {
+    const tag = referrersTag(digest);
+    let content;
+    try {
+        content = await store.getManifest(tag);
+    }
+    catch (error) {
+        if (error instanceof errors_OciError && error.code === "MANIFEST_UNKNOWN")
+            return emptyIndex();
+        throw error;
+    }
+    const parsed = manifest_parseManifest(content.bytes, content.descriptor.mediaType, `referrers tag ${tag} of ${store.location}`);
+    if (parsed.kind !== "index")
+        throw new errors_OciError("MANIFEST_INVALID", `referrers tag ${tag} of ${store.location}: not an image index`);
+    return parsed.index;
+}
+async function writeReferrersIndex(store, digest, index) {
+    const json = { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: index.manifests };
+    if (index.annotations !== undefined)
+        json.annotations = index.annotations;
+    const bytes = Buffer.from(JSON.stringify(json));
+    if (bytes.length > MAX_MANIFEST_BYTES)
+        throw new OciError("MANIFEST_INVALID", `referrers tag ${referrersTag(digest)} of ${store.location}: over the ${MAX_MANIFEST_BYTES}-byte limit`);
+    await store.putManifest(bytes, MediaType.ociIndex, referrersTag(digest));
+}
+function emptyIndex() {
+    return { schemaVersion: 2, mediaType: media_types_MediaType.ociIndex, manifests: [] };
+}
+//# sourceMappingURL=referrers.js.map
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(38522);
+;// CONCATENATED MODULE: ./packages/oci/dist/build-image.js
+/**
+ * An OCI image of a directory, built with no container engine: one layer (a tar written here,
+ * gzipped by node:zlib), a config with the layer's diff_id, and a manifest. The build is
+ * reproducible: entries sorted by name, owner root, fixed modes (0644, 0755 for executables and
+ * directories) and a fixed time (`created`, default the Unix epoch) everywhere, so the same files
+ * always give the same digest. Files are read into memory: this is for small trees (a service's
+ * sources and lockfile), not for a root filesystem.
+ * https://github.com/opencontainers/image-spec/blob/v1.1.0/layer.md
+ */
+
+
+
+
+
+
+async function buildImageFromDirectory(dir, options = {}) {
+    const destination = (options.destination ?? "app").replace(/^\/+|\/+$/g, "");
+    const created = options.created ?? new Date(0);
+    const platform = options.platform ?? { os: "linux", architecture: "amd64" };
+    const entries = new Map();
+    const addParents = (name) => {
+        const parts = name.split("/");
+        for (let i = 1; i < parts.length; i++) {
+            const parent = parts.slice(0, i).join("/");
+            if (parent !== "" && !entries.has(parent))
+                entries.set(parent, { kind: "dir", name: parent });
+        }
+    };
+    for (const relative of options.include ?? ["."]) {
+        const source = path.resolve(dir, relative);
+        if (path.relative(dir, source).startsWith(".."))
+            throw new OciError("REFERENCE_INVALID", `${relative}: outside ${dir}`);
+        for (const entry of await walk(dir, source)) {
+            const name = [destination, entry.name].filter((p) => p !== "").join("/");
+            if (name === "")
+                continue;
+            addParents(name);
+            entries.set(name, { ...entry, name });
+        }
+    }
+    if (destination !== "") {
+        addParents(`${destination}/x`);
+    }
+    const sorted = [...entries.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const tar = tarOf(sorted, Math.floor(created.getTime() / 1000));
+    const diffId = digestOf(tar);
+    const layerBytes = gzipSync(tar, { level: 9 });
+    const layer = { descriptor: { mediaType: MediaType.ociLayerGzip, digest: digestOf(layerBytes), size: layerBytes.length }, bytes: layerBytes, diffId };
+    const configJson = {
+        created: created.toISOString(),
+        architecture: platform.architecture,
+        os: platform.os,
+        ...(platform.variant ? { variant: platform.variant } : {}),
+        config: { Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"], ...(destination ? { WorkingDir: `/${destination}` } : {}), ...options.config },
+        rootfs: { type: "layers", diff_ids: [diffId] },
+        history: [{ created: created.toISOString(), created_by: `peptide: copy ${[...(options.include ?? ["."])].sort().join(" ")} to /${destination}` }],
+    };
+    const configBytes = Buffer.from(JSON.stringify(configJson));
+    const config = { descriptor: { mediaType: MediaType.ociConfig, digest: digestOf(configBytes), size: configBytes.length }, bytes: configBytes };
+    const manifestJson = {
+        schemaVersion: 2,
+        mediaType: MediaType.ociManifest,
+        config: config.descriptor,
+        layers: [layer.descriptor],
+        ...(options.annotations ? { annotations: options.annotations } : {}),
+    };
+    const manifest = Buffer.from(JSON.stringify(manifestJson));
+    return {
+        descriptor: { mediaType: MediaType.ociManifest, digest: digestOf(manifest), size: manifest.length, platform },
+        manifest,
+        config,
+        layer,
+        files: sorted.filter((e) => e.kind === "file").length,
+        size: manifest.length + configBytes.length + layerBytes.length,
+    };
+}
+/** Writes the layer and config, then the manifest (tagged when `tag` is given). */
+async function writeDirectoryImage(store, image, tag) {
+    for (const blob of [image.config, image.layer])
+        await store.putBlob({ digest: blob.descriptor.digest, size: blob.descriptor.size }, blob.bytes);
+    return store.putManifest(image.manifest, image.descriptor.mediaType, tag);
+}
+/** Entries under `source`, named relative to `root` with `/`; symlinks are kept as links, never followed. */
+async function walk(root, source) {
+    const info = await lstat(source).catch((cause) => {
+        throw new OciError("BLOB_UNKNOWN", `${source}: cannot be read`, { cause });
+    });
+    const name = path.relative(root, source).split(path.sep).join("/");
+    if (info.isSymbolicLink())
+        return [{ kind: "symlink", name, target: await readlink(source) }];
+    if (info.isFile())
+        return [{ kind: "file", name, mode: info.mode & 0o111 ? 0o755 : 0o644, content: await readFile(source) }];
+    if (!info.isDirectory())
+        return [];
+    const out = name === "" ? [] : [{ kind: "dir", name }];
+    for (const child of (await readdir(source)).sort())
+        out.push(...(await walk(root, path.join(source, child))));
+    return out;
+}
+/** A POSIX tar (ustar, with a PAX record for names over the ustar limits), ending in two zero blocks. */
+function tarOf(entries, mtime) {
+    const blocks = [];
+    for (const entry of entries) {
+        const name = entry.kind === "dir" ? `${entry.name}/` : entry.name;
+        const linkname = entry.kind === "symlink" ? entry.target : "";
+        const content = entry.kind === "file" ? entry.content : Buffer.alloc(0);
+        const pax = {};
+        const split = splitName(name);
+        if (split === undefined)
+            pax.path = name;
+        if (Buffer.byteLength(linkname) > 100)
+            pax.linkpath = linkname;
+        if (Object.keys(pax).length > 0) {
+            const body = Buffer.from(Object.entries(pax).map(([key, value]) => paxRecord(key, value)).join(""));
+            blocks.push(header({ name: "PaxHeader", prefix: "", mode: 0o644, size: body.length, mtime, type: "x", linkname: "" }), pad(body));
+        }
+        const short = split ?? { name: name.slice(-100), prefix: "" };
+        const mode = entry.kind === "file" ? entry.mode : entry.kind === "dir" ? 0o755 : 0o777;
+        const type = entry.kind === "file" ? "0" : entry.kind === "dir" ? "5" : "2";
+        blocks.push(header({ ...short, mode, size: content.length, mtime, type, linkname: linkname.slice(0, 100) }));
+        if (content.length > 0)
+            blocks.push(pad(content));
+    }
+    blocks.push(Buffer.alloc(1024));
+    return Buffer.concat(blocks);
+}
+/** ustar's name (100 bytes) and prefix (155 bytes) split at a `/`, or undefined when it does not fit. */
+function splitName(name) {
+    if (Buffer.byteLength(name) <= 100)
+        return { name, prefix: "" };
+    for (let i = name.indexOf("/"); i > 0; i = name.indexOf("/", i + 1)) {
+        const prefix = name.slice(0, i);
+        const rest = name.slice(i + 1);
+        if (Buffer.byteLength(prefix) <= 155 && Buffer.byteLength(rest) <= 100 && rest !== "")
+            return { name: rest, prefix };
+    }
+    return undefined;
+}
+/** `<length> <key>=<value>\n`, the length counting itself. */
+function paxRecord(key, value) {
+    const body = ` ${key}=${value}\n`;
+    let length = Buffer.byteLength(body) + 1;
+    while (String(length).length + Buffer.byteLength(body) !== length)
+        length++;
+    return `${length}${body}`;
+}
+function header(h) {
+    const block = Buffer.alloc(512);
+    const text = (value, offset, length) => block.write(value, offset, length, "utf8");
+    const octal = (value, offset, length) => text(`${value.toString(8).padStart(length - 1, "0")}\0`, offset, length);
+    text(h.name, 0, 100);
+    octal(h.mode, 100, 8);
+    octal(0, 108, 8);
+    octal(0, 116, 8);
+    octal(h.size, 124, 12);
+    octal(h.mtime, 136, 12);
+    block.fill(0x20, 148, 156);
+    text(h.type, 156, 1);
+    text(h.linkname, 157, 100);
+    text("ustar\0", 257, 6);
+    text("00", 263, 2);
+    text("root", 265, 32);
+    text("root", 297, 32);
+    octal(0, 329, 8);
+    octal(0, 337, 8);
+    text(h.prefix, 345, 155);
+    let sum = 0;
+    for (const byte of block)
+        sum += byte;
+    text(`${sum.toString(8).padStart(6, "0")}\0 `, 148, 8);
+    return block;
+}
+function pad(content) {
+    const rest = content.length % 512;
+    return rest === 0 ? content : Buffer.concat([content, Buffer.alloc(512 - rest)]);
+}
+//# sourceMappingURL=build-image.js.map
+;// CONCATENATED MODULE: ./packages/oci/dist/mount.js
+/**
+ * Cross-repository blob mount: `POST /v2/<to>/blobs/uploads/?mount=<digest>&from=<repo>`. A 201
+ * means the registry linked the blob it already holds into the target repository (no bytes
+ * move); a 202 means it did not (another registry, no access to the source, mounting disabled)
+ * and opened an upload session instead, which is cancelled here: the caller uploads.
+ * https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#mounting-a-blob-from-another-repository
+ */
+
+
+/** Mounts `digest` from `fromRepository` (same registry) into `target`; false when not mounted. */
+async function mount_mountBlob(target, digest, fromRepository) {
+    parseDigest(digest);
+    const query = `blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(fromRepository)}`;
+    const response = await target.uploadRequest("POST", query, { "content-length": "0" }, undefined, `repository:${fromRepository}:pull`);
+    await response.body?.cancel().catch(() => undefined);
+    if (response.status === 201) {
+        const stored = response.headers.get("docker-content-digest");
+        if (stored !== null && stored !== digest) {
+            throw new OciError("DIGEST_MISMATCH", `${target.location}: mounting ${digest} from ${fromRepository} gave digest ${stored}`);
+        }
+        return true;
+    }
+    if (response.status === 202) {
+        const location = response.headers.get("location");
+        if (location !== null)
+            await cancelUpload(target, location);
+        return false;
+    }
+    throw new OciError("REGISTRY_ERROR", `${target.location}: mounting ${digest} from ${fromRepository} answered ${response.status}`);
+}
+/** Best effort: an abandoned session would otherwise wait for the registry's upload purge. */
+async function cancelUpload(target, location) {
+    try {
+        const response = await target.uploadRequest("DELETE", target.uploadUrl(location));
+        await response.body?.cancel().catch(() => undefined);
+    }
+    catch {
+        // the session expires on its own
+    }
+}
+//# sourceMappingURL=mount.js.map
+;// CONCATENATED MODULE: ./packages/oci/dist/upload-chunked.js
+
+
+
+const upload_chunked_DEFAULT_CHUNK_SIZE = (/* unused pure expression or super */ null && (16 * 1024 * 1024));
+/** Uploads a blob in chunks; resolves with the bytes sent in the session that completed. */
+async function upload_chunked_uploadBlobChunked(target, blob, open, options = {}) {
+    parseDigest(blob.digest);
+    const chunkSize = Math.max(1, options.chunkSize ?? upload_chunked_DEFAULT_CHUNK_SIZE);
+    const sessions = Math.max(1, options.sessions ?? 3);
+    for (let session = 1;; session++) {
+        try {
+            return await uploadSession(target, blob, open, chunkSize, options.verify !== false);
+        }
+        catch (error) {
+            if (session >= sessions || !upload_chunked_transient(error))
+                throw error;
+            if (await target.hasBlob(blob.digest).catch(() => false))
+                return 0;
+        }
+    }
+}
+async function uploadSession(target, blob, open, chunkSize, verify) {
+    const what = `blob ${blob.digest} for ${target.location}`;
+    const state = { location: await startUpload(target, what), offset: 0 };
+    const source = await open();
+    let verifier = source;
+    if (verify) {
+        const checking = new DigestVerifier(blob.digest, { size: blob.size, what });
+        source.on("error", (error) => checking.destroy(error));
+        verifier = source.pipe(checking);
+    }
+    let inflight = Promise.resolve();
+    const queue = async (chunk) => {
+        await inflight;
+        const start = state.offset;
+        state.offset += chunk.length;
+        inflight = sendChunk(target, state, chunk, start, what);
+        inflight.catch(() => undefined);
+    };
+    try {
+        let pending = [];
+        let pendingBytes = 0;
+        for await (const data of verifier) {
+            const buffer = data;
+            pending.push(buffer);
+            pendingBytes += buffer.length;
+            while (pendingBytes >= chunkSize) {
+                const all = Buffer.concat(pending);
+                await queue(all.subarray(0, chunkSize));
+                const rest = all.subarray(chunkSize);
+                pending = rest.length > 0 ? [rest] : [];
+                pendingBytes = rest.length;
+            }
+        }
+        // The stream ended without a digest or size error: the content is the blob.
+        if (pendingBytes > 0)
+            await queue(Buffer.concat(pending));
+        await inflight;
+    }
+    catch (error) {
+        source.destroy();
+        verifier.destroy();
+        await inflight.catch(() => undefined);
+        throw error;
+    }
+    const close = new URL(state.location);
+    close.searchParams.set("digest", blob.digest);
+    const done = await target.uploadRequest("PUT", close, { "content-length": "0" });
+    await done.body?.cancel().catch(() => undefined);
+    const stored = done.headers.get("docker-content-digest");
+    if (stored !== null && stored !== blob.digest)
+        throw new OciError("DIGEST_MISMATCH", `${what}: the registry reports digest ${stored}`);
+    return state.offset;
+}
+/**
+ * Monolithic upload of a blob held in memory (small ones): `POST`, then `PUT ?digest=` with the
+ * bytes, checked against the digest first and by the registry on the PUT. Replayable on retries.
+ */
+async function upload_chunked_uploadBlobMonolithic(target, blob, bytes) {
+    const what = `blob ${blob.digest} for ${target.location}`;
+    if (bytes.length !== blob.size)
+        throw new OciError("SIZE_MISMATCH", `${what}: ${bytes.length} bytes given, ${blob.size} declared`);
+    verifyBytes(bytes, blob.digest, what);
+    const url = await startUpload(target, what);
+    url.searchParams.set("digest", blob.digest);
+    const done = await target.uploadRequest("PUT", url, { "content-type": "application/octet-stream", "content-length": String(bytes.length) }, bytes);
+    await done.body?.cancel().catch(() => undefined);
+    const stored = done.headers.get("docker-content-digest");
+    if (stored !== null && stored !== blob.digest)
+        throw new OciError("DIGEST_MISMATCH", `${what}: the registry reports digest ${stored}`);
+}
+/** `POST /v2/<name>/blobs/uploads/` → the session's URL. */
+async function startUpload(target, what) {
+    const started = await target.uploadRequest("POST", "blobs/uploads/", { "content-length": "0" });
+    await started.body?.cancel().catch(() => undefined);
+    const location = started.headers.get("location");
+    if (started.status !== 202 || location === null)
+        throw new OciError("REGISTRY_ERROR", `${what}: upload start answered ${started.status} without a Location`);
+    return target.uploadUrl(location);
+}
+/** One PATCH; on a lost answer, asks the session where it is and accepts a chunk that landed. */
+async function sendChunk(target, state, chunk, start, what) {
+    const end = start + chunk.length - 1;
+    const headers = { "content-type": "application/octet-stream", "content-length": String(chunk.length), "content-range": `${start}-${end}` };
+    let response;
+    try {
+        response = await target.uploadRequest("PATCH", state.location, headers, chunk);
+    }
+    catch (error) {
+        const received = await sessionOffset(target, state.location).catch(() => undefined);
+        if (received === undefined || received.offset !== end + 1)
+            throw error;
+        state.location = received.location;
+        return;
+    }
+    await response.body?.cancel().catch(() => undefined);
+    const next = response.headers.get("location");
+    if (next === null)
+        throw new OciError("REGISTRY_ERROR", `${what}: PATCH answered ${response.status} without a Location`);
+    const range = parseRange(response.headers.get("range"));
+    if (range !== undefined && range !== end + 1)
+        throw new OciError("REGISTRY_ERROR", `${what}: the registry holds ${range} bytes after the chunk ending at ${end + 1}`);
+    state.location = target.uploadUrl(next);
+}
+/** `GET <location>`: 204 with `Range: 0-<last>`, the bytes the session holds. */
+async function sessionOffset(target, location) {
+    const response = await target.uploadRequest("GET", location);
+    await response.body?.cancel().catch(() => undefined);
+    const offset = parseRange(response.headers.get("range")) ?? 0;
+    const next = response.headers.get("location");
+    return { offset, location: next === null ? location : target.uploadUrl(next) };
+}
+/** `Range: 0-<last>` → the bytes the session holds (last + 1); callers compare it with an exact end. */
+function parseRange(header) {
+    const match = /^(?:bytes=)?0-(\d+)$/.exec(header?.trim() ?? "");
+    return match ? Number(match[1]) + 1 : undefined;
+}
+/**
+ * Failures a fresh session may get past: the network, server errors, and a session the registry
+ * lost or no longer accepts (404, 400 or 416 after a chunk whose answer was lost). Not: refused
+ * credentials, or content that is not the blob.
+ */
+function upload_chunked_transient(error) {
+    if (error instanceof HttpError)
+        return error.code !== "AUTH_FAILED";
+    return error instanceof PeptideError && error.code === "REGISTRY_ERROR";
+}
+//# sourceMappingURL=upload-chunked.js.map
+;// CONCATENATED MODULE: ./packages/oci/dist/blob-stream.js
+
+
+
+
+/** Streams `blob` from `from` into `to`; resolves with the bytes sent in the session that completed (0 when it was there). */
+async function blob_stream_streamBlob(from, to, blob, options = {}) {
+    parseDigest(blob.digest);
+    const sessions = Math.max(1, options.sessions ?? 3);
+    for (let session = 1;; session++) {
+        try {
+            return await streamSession(from, to, blob, session === 1 ? options.present : undefined);
+        }
+        catch (error) {
+            if (session >= sessions || !blob_stream_transient(error))
+                throw error;
+            if (await to.hasBlob(blob.digest).catch(() => false))
+                return 0;
+        }
+    }
+}
+async function streamSession(from, to, blob, present) {
+    const what = `blob ${blob.digest} for ${to.location}`;
+    const [opened, downloaded, there] = await Promise.allSettled([blob_stream_startUpload(to, what), from.getBlob(blob), present ?? Promise.resolve(false)]);
+    if (there.status === "fulfilled" && there.value) {
+        if (downloaded.status === "fulfilled")
+            downloaded.value.destroy();
+        if (opened.status === "fulfilled")
+            await blob_stream_cancelUpload(to, opened.value);
+        return 0;
+    }
+    if (opened.status === "rejected" || downloaded.status === "rejected") {
+        if (downloaded.status === "fulfilled")
+            downloaded.value.destroy();
+        if (opened.status === "fulfilled")
+            await blob_stream_cancelUpload(to, opened.value);
+        throw opened.status === "rejected" ? opened.reason : downloaded.reason;
+    }
+    const location = opened.value;
+    const source = downloaded.value;
+    // A registry's blob stream checks the digest and size as it flows (one hash, not two); any
+    // other stream gets that check here. The close waits on it.
+    let checked;
+    if (source instanceof DigestVerifier && source.expected === blob.digest) {
+        checked = source;
+    }
+    else {
+        const verifier = new DigestVerifier(blob.digest, { size: blob.size, what });
+        source.on("error", (error) => verifier.destroy(error));
+        checked = source.pipe(verifier);
+    }
+    const body = checked;
+    const sent = finished(checked, { writable: false });
+    sent.catch(() => undefined);
+    let next;
+    try {
+        let used = false;
+        const response = await to.uploadRequest("PATCH", location, { "content-type": "application/octet-stream", "content-length": String(blob.size) }, () => {
+            if (used)
+                throw new OciError("REGISTRY_ERROR", `${what}: the stream cannot be sent twice`);
+            used = true;
+            return body;
+        }, undefined, { retries: 0, timeoutMs: 2 ** 31 - 1 });
+        await response.body?.cancel().catch(() => undefined);
+        // The whole body went and ended without a digest or size error: only then is it closed.
+        await sent;
+        const after = response.headers.get("location");
+        if (after === null)
+            throw new OciError("REGISTRY_ERROR", `${what}: PATCH answered ${response.status} without a Location`);
+        next = to.uploadUrl(after);
+    }
+    catch (error) {
+        const streamError = checked.errored;
+        source.destroy();
+        checked.destroy();
+        await blob_stream_cancelUpload(to, location);
+        // Content that is not the blob says so; a cut stream is a network failure, coded as one.
+        throw coded(streamError instanceof PeptideError ? streamError : error, what);
+    }
+    next.searchParams.set("digest", blob.digest);
+    const done = await to.uploadRequest("PUT", next, { "content-length": "0" });
+    await done.body?.cancel().catch(() => undefined);
+    const stored = done.headers.get("docker-content-digest");
+    if (stored !== null && stored !== blob.digest)
+        throw new OciError("DIGEST_MISMATCH", `${what}: the registry reports digest ${stored}`);
+    return blob.size;
+}
+/** `POST /v2/<name>/blobs/uploads/` → the session's URL. */
+async function blob_stream_startUpload(target, what) {
+    const started = await target.uploadRequest("POST", "blobs/uploads/", { "content-length": "0" });
+    await started.body?.cancel().catch(() => undefined);
+    const location = started.headers.get("location");
+    if (started.status !== 202 || location === null)
+        throw new OciError("REGISTRY_ERROR", `${what}: upload start answered ${started.status} without a Location`);
+    return target.uploadUrl(location);
+}
+/** Best effort: an abandoned session would otherwise wait for the registry's upload purge. */
+async function blob_stream_cancelUpload(target, location) {
+    try {
+        const response = await target.uploadRequest("DELETE", location, {}, undefined, undefined, { retries: 0 });
+        await response.body?.cancel().catch(() => undefined);
+    }
+    catch {
+        // the session expires on its own
+    }
+}
+/** A coded error: PeptideErrors as they are, anything else (a reset or stalled stream) as NETWORK_UNREACHABLE. */
+function coded(error, what) {
+    if (error instanceof PeptideError)
+        return error;
+    const reason = error instanceof Error ? (error.code ?? error.message) : String(error);
+    return new HttpError("NETWORK_UNREACHABLE", `${what}: the stream broke off (${reason})`, undefined, { cause: error });
+}
+/** Failures a fresh session may get past: the network, server errors, a lost session. Not: credentials, wrong content. */
+function blob_stream_transient(error) {
+    if (error instanceof HttpError)
+        return error.code !== "AUTH_FAILED";
+    return error instanceof PeptideError && error.code === "REGISTRY_ERROR";
+}
+//# sourceMappingURL=blob-stream.js.map
+;// CONCATENATED MODULE: ./packages/oci/dist/copy.js
+/**
+ * Copies an image by digest from one ImageStore to another: every platform manifest of an index
+ * and their blobs, then the referrers of the copied manifests (signatures, SBOMs, attestations),
+ * and only then the tag, so a tag never names an incomplete image.
+ *
+ * Blobs already at the target are skipped (HEAD); between repositories of one registry they are
+ * mounted (no bytes move); otherwise they stream from source to target, verified as they flow:
+ * registry to registry in one upload per blob (blob-stream.ts), from a layout in chunks. Tags
+ * are immutable unless `allowOverwrite`. A copy that finds everything in place writes nothing
+ * and says so (`alreadyComplete`).
+ */
+
+
+
+
+
+
+
+
+
+
+/** Mounts sent at once for one manifest when the caller sets no concurrency. */
+const MOUNTS_AT_ONCE = 8;
+/** Referrers of referrers (a signature over an SBOM) are followed this deep. */
+const MAX_REFERRER_DEPTH = 3;
+async function copyImage(options) {
+    return new ImageCopy(options).run();
+}
+class ImageCopy {
+    options;
+    from;
+    to;
+    result;
+    manifestsWritten = 0;
+    /** Manifests handled in this copy (an index's children may repeat across referrers). */
+    done = new Set();
+    /** Referrer listings by store and subject, started as early as possible. */
+    listings = new Map();
+    presence = new Map();
+    manifests = new Map();
+    blobs = new Map();
+    constructor(options) {
+        this.options = options;
+        this.from = options.from.store;
+        this.to = options.to.store;
+        this.result = { digest: options.from.digest, copiedBlobs: 0, mountedBlobs: 0, skippedBlobs: 0, bytesUploaded: 0, referrers: [], tagged: false, alreadyComplete: false };
+    }
+    async run() {
+        const { digest } = this.options.from;
+        const tag = this.options.to.tag;
+        // Reads that do not depend on each other go out together: the source manifest, the target
+        // tag, and the referrers of the subject on both sides.
+        if (this.options.referrers !== false) {
+            // As soon as the subject's referrers are known, their manifests and presence at the target
+            // are asked for, while the image itself is copied.
+            this.listed(this.from, digest).then((listed) => {
+                for (const r of listed) {
+                    quiet(this.sourceManifest(r.digest));
+                    quiet(this.hasManifest(r.digest));
+                }
+            }, () => undefined);
+            this.listed(this.to, digest).catch(() => undefined);
+        }
+        const [root] = await Promise.all([this.from.getManifest(digest), tag === undefined ? undefined : this.checkTag(tag, digest), this.hasManifest(digest)]);
+        const { subjects } = await this.copyManifest(root.descriptor.digest, root.bytes, root.descriptor.mediaType);
+        if (this.options.referrers !== false)
+            await this.copyReferrers(subjects, 0);
+        if (tag !== undefined) {
+            // Checked again: a tag written by someone else while we copied is not overwritten either.
+            const current = await this.checkTag(tag, digest);
+            if (current !== digest) {
+                await this.to.putManifest(root.bytes, root.descriptor.mediaType, tag);
+                this.result.tagged = true;
+            }
+            this.options.onProgress?.({ kind: "tag", tag, digest, action: this.result.tagged ? "tagged" : "unchanged" });
+        }
+        const r = this.result;
+        r.alreadyComplete = r.copiedBlobs + r.mountedBlobs === 0 && this.manifestsWritten === 0 && !r.tagged && r.referrers.every((x) => x.status === "present");
+        return r;
+    }
+    /** The digest the tag names at the target, or undefined; throws TAG_IMMUTABLE when it names another. */
+    async checkTag(tag, digest) {
+        let current;
+        try {
+            current = (await this.to.resolve(tag)).digest;
+        }
+        catch (error) {
+            if (error instanceof OciError && error.code === "MANIFEST_UNKNOWN")
+                return undefined;
+            throw error;
+        }
+        if (current !== digest && this.options.allowOverwrite !== true) {
+            throw new OciError("TAG_IMMUTABLE", `${this.to.location}: tag ${tag} names ${current}, not ${digest}; tags are immutable, promote under a new tag or allow overwriting`);
+        }
+        return current;
+    }
+    /**
+     * Copies a manifest or index with everything it references (children before parents, blobs
+     * before manifests) and returns the digests copied, subjects whose referrers follow.
+     */
+    async copyManifest(digest, bytes, mediaType, options = {}) {
+        if (this.done.has(digest))
+            return { subjects: [], wrote: false };
+        this.done.add(digest);
+        const parsed = parseManifest(bytes, mediaType, `manifest ${digest} of ${this.from.location}`);
+        const subjects = [];
+        let wrote = false;
+        // A manifest the target lacks is new there: its blobs are mounted without asking first.
+        const present = await this.hasManifest(digest);
+        if (parsed.kind === "index") {
+            for (const child of parsed.index.manifests) {
+                const content = await this.from.getManifest(child.digest);
+                const copied = await this.copyManifest(child.digest, content.bytes, content.descriptor.mediaType);
+                subjects.push(...copied.subjects);
+                wrote ||= copied.wrote;
+            }
+        }
+        else {
+            // Largest first: the big layers stream side by side from the start, a small config after.
+            const blobs = uniqueByDigest([parsed.manifest.config, ...parsed.manifest.layers]).sort((a, b) => b.size - a.size);
+            // Mounts move no bytes: unless the caller bounds it, a manifest's mounts go out at once.
+            const limit = this.options.concurrency ?? (this.mountable() && !present ? MOUNTS_AT_ONCE : 4);
+            await eachLimit(blobs, limit, (blob) => this.copyBlob(blob, !present));
+        }
+        if (present) {
+            this.options.onProgress?.({ kind: "manifest", digest, action: "skipped" });
+        }
+        else if (options.put === false) {
+            // The caller stores it (pushReferrers).
+            this.manifestsWritten++;
+            wrote = true;
+        }
+        else {
+            await this.to.putManifest(bytes, parsed.mediaType);
+            this.manifestsWritten++;
+            wrote = true;
+            this.options.onProgress?.({ kind: "manifest", digest, action: "copied" });
+        }
+        return { subjects: [digest, ...subjects], wrote };
+    }
+    /** A referrer manifest of the source, read once per copy. */
+    sourceManifest(digest) {
+        let content = this.manifests.get(digest);
+        if (content === undefined) {
+            content = this.from.getManifest(digest);
+            this.manifests.set(digest, content);
+        }
+        return content;
+    }
+    /** Whether the target holds the manifest, asked once per copy (before this copy wrote it). */
+    hasManifest(digest) {
+        let known = this.presence.get(digest);
+        if (known === undefined) {
+            known = this.askManifest(digest);
+            this.presence.set(digest, known);
+        }
+        return known;
+    }
+    async askManifest(digest) {
+        try {
+            await this.to.resolve(digest);
+            return true;
+        }
+        catch (error) {
+            if (error instanceof OciError && error.code === "MANIFEST_UNKNOWN")
+                return false;
+            throw error;
+        }
+    }
+    /** Source and target are repositories of one registry: blobs are mounted, not sent. */
+    mountable() {
+        const { from, to } = this;
+        return from instanceof RegistryRepository && to instanceof RegistryRepository && from.registry === to.registry && from.repository !== to.repository;
+    }
+    /**
+     * Each blob once per copy: referrers copied side by side share blobs (the empty config). A
+     * later manifest naming it finds it there (skipped) once the first copy of it is done.
+     */
+    async copyBlob(blob, fresh) {
+        const copying = this.blobs.get(blob.digest);
+        if (copying === undefined) {
+            const first = this.copyBlobOnce(blob, fresh);
+            this.blobs.set(blob.digest, first);
+            return first;
+        }
+        await copying;
+        this.result.skippedBlobs++;
+        this.options.onProgress?.({ kind: "blob", digest: blob.digest, size: blob.size, action: "skipped" });
+    }
+    /** `fresh`: the manifest is new at the target, so a mount goes first (no HEAD). */
+    async copyBlobOnce(blob, fresh) {
+        const report = (action) => this.options.onProgress?.({ kind: "blob", digest: blob.digest, size: blob.size, action });
+        const { from, to } = this;
+        const mountable = this.mountable();
+        const chunkSize = this.options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+        // Registry to registry: the download flows into one upload, checked on the way; whether the
+        // target has the blob is asked beside the upload's start, not before it.
+        if (!mountable && from instanceof RegistryRepository && to instanceof RegistryRepository && blob.size > chunkSize) {
+            const present = quiet(to.hasBlob(blob.digest));
+            await this.landed(streamBlob(from, to, blob, { present }), blob);
+            if (await present.catch(() => false)) {
+                this.result.skippedBlobs++;
+                return report("skipped");
+            }
+            this.result.copiedBlobs++;
+            this.result.bytesUploaded += blob.size;
+            return report("copied");
+        }
+        if (!(mountable && fresh) && (await to.hasBlob(blob.digest))) {
+            this.result.skippedBlobs++;
+            return report("skipped");
+        }
+        if (mountable && from instanceof RegistryRepository && to instanceof RegistryRepository && (await mountBlob(to, blob.digest, from.repository))) {
+            this.result.mountedBlobs++;
+            return report("mounted");
+        }
+        const open = () => from.getBlob({ digest: blob.digest, size: blob.size });
+        await this.landed((async () => {
+            if (to instanceof RegistryRepository && from instanceof RegistryRepository && blob.size > chunkSize) {
+                // Not mounted after all (the registry declined): streamed like a copy between registries.
+                await streamBlob(from, to, blob);
+            }
+            else if (to instanceof RegistryRepository && blob.size > chunkSize) {
+                // The source's stream is a verifying one: no second hash on the way up.
+                await uploadBlobChunked(to, blob, open, { chunkSize, verify: false });
+            }
+            else if (to instanceof RegistryRepository) {
+                await uploadBlobMonolithic(to, blob, await readBlobBytes(from, blob, chunkSize));
+            }
+            else {
+                await to.putBlob(blob, () => deferred(open));
+            }
+        })(), blob);
+        this.result.copiedBlobs++;
+        this.result.bytesUploaded += blob.size;
+        report("copied");
+    }
+    /** Waits for an upload; one whose last answer was lost may have landed all the same. */
+    async landed(upload, blob) {
+        try {
+            await upload;
+        }
+        catch (error) {
+            if (!(await this.to.hasBlob(blob.digest).catch(() => false)))
+                throw error;
+        }
+    }
+    /** The referrers of `subject` in `store`, listed once per copy. */
+    listed(store, subject) {
+        const key = `${store === this.from ? "from" : "to"} ${subject}`;
+        let listing = this.listings.get(key);
+        if (listing === undefined) {
+            listing = listReferrers(store, subject).then((l) => l.referrers);
+            this.listings.set(key, listing);
+        }
+        return listing;
+    }
+    async copyReferrers(subjects, depth) {
+        if (depth >= MAX_REFERRER_DEPTH)
+            return;
+        const listings = await Promise.all(subjects.map(async (subject) => ({ subject, listed: await this.listed(this.from, subject) })));
+        const nested = [];
+        for (const { subject, listed } of listings) {
+            if (listed.length === 0)
+                continue;
+            const present = new Set((await this.listed(this.to, subject)).map((d) => d.digest));
+            // Their own referrers are listed while they are copied.
+            if (depth + 1 < MAX_REFERRER_DEPTH)
+                for (const r of listed)
+                    this.listed(this.from, r.digest).catch(() => undefined);
+            const todo = uniqueByDigest(listed.filter((r) => !this.done.has(r.digest)));
+            // Each referrer's manifest, and whether the target has it, are asked for all at once.
+            const contents = new Map(todo.map((r) => [r.digest, quiet(this.sourceManifest(r.digest))]));
+            for (const r of todo)
+                quiet(this.hasManifest(r.digest));
+            // Their blobs (and manifests the target's list has already) are copied side by side...
+            const copies = await mapLimit(todo, this.options.concurrency ?? 4, async (referrer) => {
+                const content = await contents.get(referrer.digest);
+                const copied = await this.copyManifest(referrer.digest, content.bytes, content.descriptor.mediaType, { put: present.has(referrer.digest) });
+                return { content, ...copied };
+            });
+            // ...and the ones it lacks are stored and added to the subject's list together.
+            const toPush = todo.map((r, i) => ({ r, copy: copies[i] })).filter(({ r }) => !present.has(r.digest));
+            const pushed = toPush.length === 0 ? [] : await pushReferrers(this.to, toPush.map(({ copy }) => copy.content.bytes), { settleMs: this.options.referrerSettleMs ?? 0 });
+            const methods = new Map(toPush.map(({ r }, i) => [r.digest, pushed[i]?.method]));
+            todo.forEach((referrer, i) => {
+                const copy = copies[i];
+                const entry = { digest: referrer.digest, subject, status: "present" };
+                if (referrer.artifactType !== undefined)
+                    entry.artifactType = referrer.artifactType;
+                const method = methods.get(referrer.digest);
+                if (!present.has(referrer.digest)) {
+                    entry.status = "copied";
+                    if (method !== undefined)
+                        entry.method = method;
+                }
+                else if (copy.wrote) {
+                    entry.status = "copied";
+                }
+                this.result.referrers.push(entry);
+                this.options.onProgress?.({ kind: "referrer", digest: referrer.digest, subject, action: entry.status === "copied" ? "copied" : "skipped" });
+                nested.push(...copy.subjects);
+            });
+        }
+        if (nested.length > 0)
+            await this.copyReferrers(nested, depth + 1);
+    }
+}
+/** A stream that is the one `open` resolves to, for APIs that take a synchronous stream factory. */
+function deferred(open) {
+    const out = new PassThrough({ highWaterMark: 1024 * 1024 });
+    open().then((source) => pipeline(source, out, () => undefined), (error) => out.destroy(error instanceof Error ? error : new Error(String(error))));
+    return out;
+}
+/** The same promise, with its rejection marked handled (it is awaited later, or not needed). */
+function quiet(promise) {
+    promise.catch(() => undefined);
+    return promise;
+}
+function uniqueByDigest(blobs) {
+    const seen = new Set();
+    return blobs.filter((b) => !seen.has(b.digest) && seen.add(b.digest));
+}
+//# sourceMappingURL=copy.js.map
+;// CONCATENATED MODULE: ./packages/oci/dist/file-artifact.js
+/**
+ * Files that are not images (a release tarball, a checksums file) as an OCI 1.1 artifact, so
+ * they are signed, attested, promoted and traced through the same path as an image:
+ *
+ *   { schemaVersion: 2, mediaType: application/vnd.oci.image.manifest.v1+json,
+ *     artifactType: <type>, config: <the empty descriptor>,
+ *     layers: [{ mediaType, digest, size, annotations: { org.opencontainers.image.title: <file name> } }] }
+ *
+ * as the OCI image spec's artifact guidance and `oras push` write them. Files are streamed from
+ * disk (hashed once, uploaded as a stream), never held whole in memory. Reading back checks each
+ * file's digest as it streams and refuses names that would leave the output directory.
+ */
+
+
+
+
+
+
+
+
+
+/** The annotation naming a file in an artifact (as `oras` writes it). */
+const TITLE_ANNOTATION = "org.opencontainers.image.title";
+/** The artifact type of a release's files, when none is given. */
+const RELEASE_ARTIFACT_TYPE = "application/vnd.peptide.release.v1";
+const EMPTY_CONFIG = Buffer.from("{}");
+const EMPTY = { mediaType: media_types_MediaType.ociEmpty, digest: digest_digestOf(EMPTY_CONFIG), size: EMPTY_CONFIG.length };
+/** Hashes each file and lays out the artifact manifest; nothing is written yet. */
+async function buildFileArtifact(files, options = {}) {
+    if (files.length === 0)
+        throw new OciError("REFERENCE_INVALID", "an artifact needs at least one file");
+    const seen = new Set();
+    const out = [];
+    for (const file of files) {
+        const info = await lstat(file).catch((cause) => {
+            throw new OciError("BLOB_UNKNOWN", `${file}: cannot be read`, { cause });
+        });
+        if (!info.isFile())
+            throw new OciError("BLOB_UNKNOWN", `${file}: not a regular file (directories and symlinks are not packed; give the files)`);
+        const title = path.basename(file);
+        if (seen.has(title))
+            throw new OciError("REFERENCE_INVALID", `${file}: another file is also named ${title}; names in an artifact are unique`);
+        seen.add(title);
+        const hash = createHash("sha256");
+        await pipeline(createReadStream(file), hash);
+        out.push({ path: file, descriptor: { mediaType: file_artifact_mediaTypeOf(title), digest: `sha256:${hash.digest("hex")}`, size: info.size, annotations: { [TITLE_ANNOTATION]: title } } });
+    }
+    const manifestJson = {
+        schemaVersion: 2,
+        mediaType: MediaType.ociManifest,
+        artifactType: options.artifactType ?? RELEASE_ARTIFACT_TYPE,
+        config: EMPTY,
+        layers: out.map((f) => f.descriptor),
+        ...(options.annotations && Object.keys(options.annotations).length > 0 ? { annotations: options.annotations } : {}),
+    };
+    const manifest = Buffer.from(JSON.stringify(manifestJson));
+    return { descriptor: { mediaType: MediaType.ociManifest, digest: digestOf(manifest), size: manifest.length, artifactType: manifestJson.artifactType }, manifest, files: out };
+}
+/** Uploads the files (streamed, each checked against its digest), then the manifest, tagged last when `tag` is given. */
+async function pushFileArtifact(store, artifact, tag) {
+    await store.putBlob(EMPTY, EMPTY_CONFIG);
+    for (const file of artifact.files)
+        await store.putBlob(file.descriptor, () => createReadStream(file.path));
+    const stored = await store.putManifest(artifact.manifest, artifact.descriptor.mediaType);
+    if (tag !== undefined)
+        await store.tag(tag, stored.digest);
+    return { ...stored, ...(artifact.descriptor.artifactType ? { artifactType: artifact.descriptor.artifactType } : {}) };
+}
+/**
+ * Writes the files of the artifact `digest` into `dir`, each verified as it streams and renamed
+ * into place only when whole. A title that is not a plain file name (a path, `..`) is refused.
+ */
+async function pullFileArtifact(store, digest, dir) {
+    const content = await store.getManifest(digest);
+    const parsed = parseManifest(content.bytes, content.descriptor.mediaType, `${store.location}@${digest}`);
+    if (parsed.kind !== "manifest")
+        throw new OciError("MANIFEST_INVALID", `${store.location}@${digest} is an index, not a file artifact`);
+    const layers = parsed.manifest.layers;
+    const names = layers.map((layer) => {
+        const title = layer.annotations?.[TITLE_ANNOTATION];
+        // eslint-disable-next-line no-control-regex
+        if (title === undefined || title.trim() === "" || title === "." || title === ".." || title !== path.basename(title) || /[\\/\u0000-\u001f\u007f]/.test(title)) {
+            throw new OciError("MANIFEST_INVALID", `${store.location}@${digest}: layer ${layer.digest} is named ${JSON.stringify(title ?? null)}, not a plain file name; nothing was written`);
+        }
+        return title;
+    });
+    if (new Set(names).size !== names.length)
+        throw new OciError("MANIFEST_INVALID", `${store.location}@${digest}: two files share a name; nothing was written`);
+    await mkdir(dir, { recursive: true }).catch((cause) => {
+        throw new OciError("BLOB_UNKNOWN", `${dir}: cannot be created as the output directory (${cause.code ?? "error"})`, { cause });
+    });
+    const written = [];
+    for (const [i, layer] of layers.entries()) {
+        const name = names[i];
+        const target = path.join(dir, name);
+        const partial = `${target}.partial-${process.pid}`;
+        try {
+            await pipeline(await store.getBlob(layer), createWriteStream(partial, { flags: "wx" }));
+            await rename(partial, target);
+        }
+        catch (error) {
+            await rm(partial, { force: true });
+            const code = error.code;
+            // A file-system refusal (a directory in the way, no space) in one line; registry errors as they are.
+            if (typeof code === "string" && /^E[A-Z]+$/.test(code) && !(error instanceof OciError)) {
+                throw new OciError("BLOB_UNKNOWN", `${target}: cannot be written (${code}); nothing else was written after it`, { cause: error });
+            }
+            throw error;
+        }
+        written.push({ name, path: target, descriptor: layer });
+    }
+    return written;
+}
+function file_artifact_mediaTypeOf(name) {
+    // Not the image layer types: a tool that unpacks layers must not take a tarball for a filesystem.
+    if (/\.(tgz|gz)$/i.test(name))
+        return "application/gzip";
+    if (/\.tar$/i.test(name))
+        return "application/x-tar";
+    if (/\.json$/i.test(name))
+        return "application/json";
+    return "application/octet-stream";
+}
+//# sourceMappingURL=file-artifact.js.map
+;// CONCATENATED MODULE: ./packages/oci/dist/index.js
+/**
+ * OCI images: references, digests, manifests, an OCI image layout directory and a Distribution
+ * API v2 client, both behind one ImageStore interface.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
 
 
 

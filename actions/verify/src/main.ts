@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { log, setOutput, writeSummary } from "@peptide/action-kit";
-import { defaultTufCacheDir, loadTrustedRoot, policyFromJSON, readPolicyFile, verifyBundles, type Artifact, type ArtifactVerificationReport, type TrustedRootSource } from "@peptide/attest";
+import { loadTrustedRoot, policyFromJSON, readPolicyFile, verifyBundles, type Artifact, type ArtifactVerificationReport, type TrustedRootSource } from "@peptide/attest";
 import { findBundles } from "./bundles.js";
 import { reportMarkdown } from "./summary.js";
 
@@ -10,11 +10,8 @@ export interface VerifyInputs {
   subjectDigest: string | undefined;
   subjectName: string | undefined;
   bundle: string | undefined;
-  /** A trusted_root.json (nothing fetched); without it, TUF: the public-good repository or tufMirror. */
-  trustedRoot: string | undefined;
-  tufMirror: string | undefined;
-  /** The TUF mirror's initial root.json (first use of a private mirror). */
-  tufRoot: string | undefined;
+  /** A trusted_root.json (nothing fetched), or TUF: the public-good repository or a mirror. */
+  trustedRoot: TrustedRootSource;
   policyFile: string | undefined;
   /** Policy fields from inputs, flag spelling. */
   policyInputs: Record<string, string | string[]>;
@@ -28,16 +25,7 @@ export interface VerifyInputs {
 export async function run(inputs: VerifyInputs): Promise<ArtifactVerificationReport> {
   const fromFile = inputs.policyFile === undefined ? {} : await readPolicyFile(path.resolve(inputs.workspace, inputs.policyFile), inputs.policyFile);
   const policy = policyFromJSON({ ...fromFile, ...inputs.policyInputs }, inputs.policyFile ?? "inputs");
-  const source: TrustedRootSource =
-    inputs.trustedRoot !== undefined
-      ? { kind: "file", path: path.resolve(inputs.workspace, inputs.trustedRoot) }
-      : {
-          kind: "tuf",
-          mirrorUrl: inputs.tufMirror,
-          rootPath: inputs.tufRoot === undefined ? undefined : path.resolve(inputs.workspace, inputs.tufRoot),
-          cacheDir: defaultTufCacheDir(inputs.env ?? process.env),
-        };
-  const trustedRoot = await loadTrustedRoot(source);
+  const trustedRoot = await loadTrustedRoot(inputs.trustedRoot);
   const { bundles, from } = await findBundles(inputs);
   const artifact: Artifact = inputs.subjectPath !== undefined ? { path: path.resolve(inputs.workspace, inputs.subjectPath) } : { sha256: (inputs.subjectDigest ?? "").replace(/^sha256:/, "") };
   const subject = inputs.subjectPath ?? inputs.subjectDigest ?? "";
