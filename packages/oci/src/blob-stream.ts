@@ -18,6 +18,7 @@ import { HttpError, PeptideError } from "@peptide/core";
 import { DigestVerifier, parseDigest } from "./digest.js";
 import { OciError } from "./errors.js";
 import type { RegistryRepository } from "./registry.js";
+import { cancelUpload, closeUpload, startUpload } from "./upload-session.js";
 import type { ImageStore } from "./store.js";
 
 export interface StreamBlobOptions {
@@ -96,31 +97,8 @@ async function streamSession(from: ImageStore, to: RegistryRepository, blob: { d
     // Content that is not the blob says so; a cut stream is a network failure, coded as one.
     throw coded(streamError instanceof PeptideError ? streamError : error, what);
   }
-  next.searchParams.set("digest", blob.digest);
-  const done = await to.uploadRequest("PUT", next, { "content-length": "0" });
-  await done.body?.cancel().catch(() => undefined);
-  const stored = done.headers.get("docker-content-digest");
-  if (stored !== null && stored !== blob.digest) throw new OciError("DIGEST_MISMATCH", `${what}: the registry reports digest ${stored}`);
+  await closeUpload(to, next, blob.digest, what);
   return blob.size;
-}
-
-/** `POST /v2/<name>/blobs/uploads/` → the session's URL. */
-async function startUpload(target: RegistryRepository, what: string): Promise<URL> {
-  const started = await target.uploadRequest("POST", "blobs/uploads/", { "content-length": "0" });
-  await started.body?.cancel().catch(() => undefined);
-  const location = started.headers.get("location");
-  if (started.status !== 202 || location === null) throw new OciError("REGISTRY_ERROR", `${what}: upload start answered ${started.status} without a Location`);
-  return target.uploadUrl(location);
-}
-
-/** Best effort: an abandoned session would otherwise wait for the registry's upload purge. */
-async function cancelUpload(target: RegistryRepository, location: URL): Promise<void> {
-  try {
-    const response = await target.uploadRequest("DELETE", location, {}, undefined, undefined, { retries: 0 });
-    await response.body?.cancel().catch(() => undefined);
-  } catch {
-    // the session expires on its own
-  }
 }
 
 /** A coded error: PeptideErrors as they are, anything else (a reset or stalled stream) as NETWORK_UNREACHABLE. */

@@ -16,6 +16,7 @@ import { HttpError, PeptideError } from "@peptide/core";
 import { DigestVerifier, parseDigest, verifyBytes } from "./digest.js";
 import { OciError } from "./errors.js";
 import type { RegistryRepository } from "./registry.js";
+import { closeUpload, startUpload } from "./upload-session.js";
 
 export const DEFAULT_CHUNK_SIZE = 16 * 1024 * 1024;
 
@@ -95,12 +96,7 @@ async function uploadSession(target: RegistryRepository, blob: { digest: string;
     throw error;
   }
 
-  const close = new URL(state.location);
-  close.searchParams.set("digest", blob.digest);
-  const done = await target.uploadRequest("PUT", close, { "content-length": "0" });
-  await done.body?.cancel().catch(() => undefined);
-  const stored = done.headers.get("docker-content-digest");
-  if (stored !== null && stored !== blob.digest) throw new OciError("DIGEST_MISMATCH", `${what}: the registry reports digest ${stored}`);
+  await closeUpload(target, state.location, blob.digest, what);
   return state.offset;
 }
 
@@ -112,21 +108,7 @@ export async function uploadBlobMonolithic(target: RegistryRepository, blob: { d
   const what = `blob ${blob.digest} for ${target.location}`;
   if (bytes.length !== blob.size) throw new OciError("SIZE_MISMATCH", `${what}: ${bytes.length} bytes given, ${blob.size} declared`);
   verifyBytes(bytes, blob.digest, what);
-  const url = await startUpload(target, what);
-  url.searchParams.set("digest", blob.digest);
-  const done = await target.uploadRequest("PUT", url, { "content-type": "application/octet-stream", "content-length": String(bytes.length) }, bytes);
-  await done.body?.cancel().catch(() => undefined);
-  const stored = done.headers.get("docker-content-digest");
-  if (stored !== null && stored !== blob.digest) throw new OciError("DIGEST_MISMATCH", `${what}: the registry reports digest ${stored}`);
-}
-
-/** `POST /v2/<name>/blobs/uploads/` → the session's URL. */
-async function startUpload(target: RegistryRepository, what: string): Promise<URL> {
-  const started = await target.uploadRequest("POST", "blobs/uploads/", { "content-length": "0" });
-  await started.body?.cancel().catch(() => undefined);
-  const location = started.headers.get("location");
-  if (started.status !== 202 || location === null) throw new OciError("REGISTRY_ERROR", `${what}: upload start answered ${started.status} without a Location`);
-  return target.uploadUrl(location);
+  await closeUpload(target, await startUpload(target, what), blob.digest, what, bytes);
 }
 
 /** One PATCH; on a lost answer, asks the session where it is and accepts a chunk that landed. */
