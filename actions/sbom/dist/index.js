@@ -39320,7 +39320,7 @@ function isPositiveInteger(value) {
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _peptide_action_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9568);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5932);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2917);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7722);
 
 
 
@@ -39356,7 +39356,7 @@ function readInputs(env = process.env) {
 
 /***/ }),
 
-/***/ 2917:
+/***/ 7722:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -47613,13 +47613,13 @@ async function mount_mountBlob(target, digest, fromRepository) {
     if (response.status === 202) {
         const location = response.headers.get("location");
         if (location !== null)
-            await cancelUpload(target, location);
+            await mount_cancelUpload(target, location);
         return false;
     }
     throw new OciError("REGISTRY_ERROR", `${target.location}: mounting ${digest} from ${fromRepository} answered ${response.status}`);
 }
 /** Best effort: an abandoned session would otherwise wait for the registry's upload purge. */
-async function cancelUpload(target, location) {
+async function mount_cancelUpload(target, location) {
     try {
         const response = await target.uploadRequest("DELETE", target.uploadUrl(location));
         await response.body?.cancel().catch(() => undefined);
@@ -47629,7 +47629,49 @@ async function cancelUpload(target, location) {
     }
 }
 //# sourceMappingURL=mount.js.map
+;// CONCATENATED MODULE: ./packages/oci/dist/upload-session.js
+/**
+ * The steps of a blob upload session every upload path shares (chunked, streamed between
+ * registries): open it, close it with the digest the registry must check, or abandon it.
+ * https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pushing-blobs
+ */
+
+/** `POST /v2/<name>/blobs/uploads/` → the session's URL. */
+async function upload_session_startUpload(target, what) {
+    const started = await target.uploadRequest("POST", "blobs/uploads/", { "content-length": "0" });
+    await started.body?.cancel().catch(() => undefined);
+    const location = started.headers.get("location");
+    if (started.status !== 202 || location === null)
+        throw new OciError("REGISTRY_ERROR", `${what}: upload start answered ${started.status} without a Location`);
+    return target.uploadUrl(location);
+}
+/**
+ * `PUT <session>?digest=…`, with the last bytes (a monolithic upload sends them all here) or none:
+ * the registry checks the digest of everything it received.
+ */
+async function upload_session_closeUpload(target, location, digest, what, bytes) {
+    const close = new URL(location);
+    close.searchParams.set("digest", digest);
+    const headers = bytes === undefined ? { "content-length": "0" } : { "content-type": "application/octet-stream", "content-length": String(bytes.length) };
+    const done = await target.uploadRequest("PUT", close, headers, bytes);
+    await done.body?.cancel().catch(() => undefined);
+    const stored = done.headers.get("docker-content-digest");
+    if (stored !== null && stored !== digest)
+        throw new OciError("DIGEST_MISMATCH", `${what}: the registry reports digest ${stored}`);
+}
+/** Best effort: an abandoned session would otherwise wait for the registry's upload purge. */
+async function upload_session_cancelUpload(target, location) {
+    try {
+        const response = await target.uploadRequest("DELETE", location, {}, undefined, undefined, { retries: 0 });
+        await response.body?.cancel().catch(() => undefined);
+    }
+    catch {
+        // the session expires on its own
+    }
+}
+//# sourceMappingURL=upload-session.js.map
 ;// CONCATENATED MODULE: ./packages/oci/dist/upload-chunked.js
+
 
 
 
@@ -47695,13 +47737,7 @@ async function uploadSession(target, blob, open, chunkSize, verify) {
         await inflight.catch(() => undefined);
         throw error;
     }
-    const close = new URL(state.location);
-    close.searchParams.set("digest", blob.digest);
-    const done = await target.uploadRequest("PUT", close, { "content-length": "0" });
-    await done.body?.cancel().catch(() => undefined);
-    const stored = done.headers.get("docker-content-digest");
-    if (stored !== null && stored !== blob.digest)
-        throw new OciError("DIGEST_MISMATCH", `${what}: the registry reports digest ${stored}`);
+    await closeUpload(target, state.location, blob.digest, what);
     return state.offset;
 }
 /**
@@ -47713,22 +47749,7 @@ async function upload_chunked_uploadBlobMonolithic(target, blob, bytes) {
     if (bytes.length !== blob.size)
         throw new OciError("SIZE_MISMATCH", `${what}: ${bytes.length} bytes given, ${blob.size} declared`);
     verifyBytes(bytes, blob.digest, what);
-    const url = await startUpload(target, what);
-    url.searchParams.set("digest", blob.digest);
-    const done = await target.uploadRequest("PUT", url, { "content-type": "application/octet-stream", "content-length": String(bytes.length) }, bytes);
-    await done.body?.cancel().catch(() => undefined);
-    const stored = done.headers.get("docker-content-digest");
-    if (stored !== null && stored !== blob.digest)
-        throw new OciError("DIGEST_MISMATCH", `${what}: the registry reports digest ${stored}`);
-}
-/** `POST /v2/<name>/blobs/uploads/` → the session's URL. */
-async function startUpload(target, what) {
-    const started = await target.uploadRequest("POST", "blobs/uploads/", { "content-length": "0" });
-    await started.body?.cancel().catch(() => undefined);
-    const location = started.headers.get("location");
-    if (started.status !== 202 || location === null)
-        throw new OciError("REGISTRY_ERROR", `${what}: upload start answered ${started.status} without a Location`);
-    return target.uploadUrl(location);
+    await closeUpload(target, await startUpload(target, what), blob.digest, what, bytes);
 }
 /** One PATCH; on a lost answer, asks the session where it is and accepts a chunk that landed. */
 async function sendChunk(target, state, chunk, start, what) {
@@ -47783,6 +47804,7 @@ function upload_chunked_transient(error) {
 
 
 
+
 /** Streams `blob` from `from` into `to`; resolves with the bytes sent in the session that completed (0 when it was there). */
 async function blob_stream_streamBlob(from, to, blob, options = {}) {
     parseDigest(blob.digest);
@@ -47801,19 +47823,19 @@ async function blob_stream_streamBlob(from, to, blob, options = {}) {
 }
 async function streamSession(from, to, blob, present) {
     const what = `blob ${blob.digest} for ${to.location}`;
-    const [opened, downloaded, there] = await Promise.allSettled([blob_stream_startUpload(to, what), from.getBlob(blob), present ?? Promise.resolve(false)]);
+    const [opened, downloaded, there] = await Promise.allSettled([startUpload(to, what), from.getBlob(blob), present ?? Promise.resolve(false)]);
     if (there.status === "fulfilled" && there.value) {
         if (downloaded.status === "fulfilled")
             downloaded.value.destroy();
         if (opened.status === "fulfilled")
-            await blob_stream_cancelUpload(to, opened.value);
+            await cancelUpload(to, opened.value);
         return 0;
     }
     if (opened.status === "rejected" || downloaded.status === "rejected") {
         if (downloaded.status === "fulfilled")
             downloaded.value.destroy();
         if (opened.status === "fulfilled")
-            await blob_stream_cancelUpload(to, opened.value);
+            await cancelUpload(to, opened.value);
         throw opened.status === "rejected" ? opened.reason : downloaded.reason;
     }
     const location = opened.value;
@@ -47853,36 +47875,12 @@ async function streamSession(from, to, blob, present) {
         const streamError = checked.errored;
         source.destroy();
         checked.destroy();
-        await blob_stream_cancelUpload(to, location);
+        await cancelUpload(to, location);
         // Content that is not the blob says so; a cut stream is a network failure, coded as one.
         throw coded(streamError instanceof PeptideError ? streamError : error, what);
     }
-    next.searchParams.set("digest", blob.digest);
-    const done = await to.uploadRequest("PUT", next, { "content-length": "0" });
-    await done.body?.cancel().catch(() => undefined);
-    const stored = done.headers.get("docker-content-digest");
-    if (stored !== null && stored !== blob.digest)
-        throw new OciError("DIGEST_MISMATCH", `${what}: the registry reports digest ${stored}`);
+    await closeUpload(to, next, blob.digest, what);
     return blob.size;
-}
-/** `POST /v2/<name>/blobs/uploads/` → the session's URL. */
-async function blob_stream_startUpload(target, what) {
-    const started = await target.uploadRequest("POST", "blobs/uploads/", { "content-length": "0" });
-    await started.body?.cancel().catch(() => undefined);
-    const location = started.headers.get("location");
-    if (started.status !== 202 || location === null)
-        throw new OciError("REGISTRY_ERROR", `${what}: upload start answered ${started.status} without a Location`);
-    return target.uploadUrl(location);
-}
-/** Best effort: an abandoned session would otherwise wait for the registry's upload purge. */
-async function blob_stream_cancelUpload(target, location) {
-    try {
-        const response = await target.uploadRequest("DELETE", location, {}, undefined, undefined, { retries: 0 });
-        await response.body?.cancel().catch(() => undefined);
-    }
-    catch {
-        // the session expires on its own
-    }
 }
 /** A coded error: PeptideErrors as they are, anything else (a reset or stalled stream) as NETWORK_UNREACHABLE. */
 function coded(error, what) {

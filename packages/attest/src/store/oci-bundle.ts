@@ -17,6 +17,7 @@ import {
   digestOf,
   listReferrers,
   MediaType,
+  OciError,
   parseManifest,
   pushReferrer,
   readBlobBytes,
@@ -142,7 +143,11 @@ async function resolveSubject(store: ImageStore, digest: string): Promise<Descri
     const resolved = await store.resolve(digest);
     return { mediaType: resolved.mediaType, digest: resolved.digest, size: resolved.size };
   } catch (cause) {
-    throw new StoreError("STORE_INPUT", `${store.location}: no image ${digest} to attach the bundle to: ${(cause as Error).message}`, { cause });
+    // Only a missing image is the caller's to fix; an unreachable or failing registry is the registry's.
+    if (cause instanceof OciError && cause.code === "MANIFEST_UNKNOWN") {
+      throw new StoreError("STORE_INPUT", `${store.location}: no image ${digest} to attach the bundle to: ${cause.message}`, { cause });
+    }
+    throw new StoreError("STORE_REGISTRY", `${store.location}: cannot read image ${digest} to attach the bundle to: ${(cause as Error).message}`, { cause });
   }
 }
 

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MediaType, OciLayout, RegistryClient, parseManifest, referrersTag } from "@peptide/oci";
-import { buildImage, buildIndex, startFakeAttestationsApi, startRegistry, writeImage, type LoopbackRegistry } from "@peptide/testkit";
+import { buildImage, buildIndex, startFakeAttestationsApi, startFaultProxy, startRegistry, writeImage, type LoopbackRegistry } from "@peptide/testkit";
 import { attachBundle, fetchAttachedBundles, listBundleReferrers, OCI_EMPTY_DESCRIPTOR, SIGSTORE_BUNDLE_ARTIFACT_TYPE, uploadToGitHub, type SigstoreBundle } from "../../src/index.js";
 
 const fast = { retries: 1, baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 5000 };
@@ -77,6 +77,16 @@ describe("bundles in an OCI registry (docker-registry: no referrers API, tag sch
   it("refuses a digest that is not in the repository", async () => {
     const store = new RegistryClient({ retry: fast }).repository(registry.host, "team/none");
     await expect(attachBundle(store, `sha256:${"0".repeat(64)}`, fakeBundle("x", "0".repeat(64)))).rejects.toMatchObject({ code: "STORE_INPUT" });
+  });
+
+  it("names a registry that cannot be read a registry failure, not a missing image", async () => {
+    const failing = await startFaultProxy({ target: registry.url, error500Rate: 1, seed: 1 });
+    try {
+      const store = new RegistryClient({ retry: fast }).repository(failing.host, "team/app");
+      await expect(attachBundle(store, `sha256:${"0".repeat(64)}`, fakeBundle("x", "0".repeat(64)))).rejects.toMatchObject({ code: "STORE_REGISTRY", message: expect.stringMatching(/cannot read image .* 500/) });
+    } finally {
+      await failing.close();
+    }
   });
 });
 
