@@ -35187,11 +35187,9 @@ function readSubjectInputs() {
     return subjects;
 }
 //# sourceMappingURL=subject-inputs.js.map
-// EXTERNAL MODULE: ./packages/attest/dist/verify/index.js + 2 modules
-var verify = __nccwpck_require__(61732);
+// EXTERNAL MODULE: ./packages/attest/dist/verify/index.js + 3 modules
+var verify = __nccwpck_require__(78687);
 ;// CONCATENATED MODULE: ./packages/action-kit/dist/attest/verify-inputs.js
-
-
 
 
 /** The policy inputs, named as the CLI flags (and as policyFromJSON reads them). */
@@ -35215,16 +35213,7 @@ function readPolicyInputs() {
  * repository, cached. Paths are relative to `workspace`. A file and TUF inputs together are refused.
  */
 function readTrustedRootInputs(workspace, env) {
-    const file = stringInput("trusted-root");
-    const mirrorUrl = stringInput("tuf-mirror");
-    const rootFile = stringInput("tuf-root");
-    if (file !== undefined) {
-        if (mirrorUrl !== undefined || rootFile !== undefined) {
-            throw new InputError("INPUT_INVALID", '"trusted-root" is a trusted root already; "tuf-mirror" and "tuf-root" are for fetching one through TUF, give one or the other');
-        }
-        return { kind: "file", path: path.resolve(workspace, file) };
-    }
-    return { kind: "tuf", mirrorUrl, rootPath: rootFile === undefined ? undefined : path.resolve(workspace, rootFile), cacheDir: defaultTufCacheDir(env) };
+    return chooseTrustedRoot({ file: stringInput("trusted-root"), mirrorUrl: stringInput("tuf-mirror"), rootFile: stringInput("tuf-root") }, { base: workspace, env, names: { file: '"trusted-root"', mirror: '"tuf-mirror"', root: '"tuf-root"' } });
 }
 //# sourceMappingURL=verify-inputs.js.map
 ;// CONCATENATED MODULE: ./packages/action-kit/dist/attest/index.js
@@ -38330,7 +38319,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   BY: () => (/* reexport */ writeBundles)
 });
 
-// UNUSED EXPORTS: BUNDLE_FILE_SUFFIX, BUNDLE_V03_MEDIA_TYPE, DEFAULT_JSONL_NAME, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, DIGEST_CHUNK_BYTES, FULCIO_EXTENSIONS, GITHUB_ACTIONS_ISSUER, INSTANCES, IN_TOTO_PAYLOAD_TYPE, MAX_BUNDLE_BYTES, OCI_EMPTY_DESCRIPTOR, OCI_EMPTY_JSON, OidcError, PEPTIDE_BUILD_TYPE, POLICY_FIELDS, PROMOTION_PREDICATE_TYPE, SIGNING_CONFIG_MEDIA_TYPE, SIGSTORE_AUDIENCE, SIGSTORE_BUNDLE_ARTIFACT_TYPE, SLSA_PROVENANCE_V1, SignError, StoreError, TrustRoot, artifactManifest, assertPolicy, bundleFileName, candidateKeys, constrainsSigner, contextFromRunner, contextOf, decodeJwt, defaultTufCacheDir, environmentPolicyFields, expandBraces, expandGlob, fetchAttachedBundles, fetchIssuerKeys, findPromotions, formatArtifactReportText, formatReportText, formatTraceText, gatherFacts, githubClaims, githubDeploymentReview, githubIssuer, githubReviewFromEnv, globMatcher, identityProviderFrom, imageSubject, isGlob, isImageReference, isLockfileName, issuerMatches, listBundleReferrers, loadTrustedRoot, lockfileDigests, markdownText, matchesRepository, matchesSignerWorkflow, mermaidText, parseChecksums, policyFromJSON, predicateTypeOf, promote, provenancePredicate, provenanceStatement, readAttachedBundles, readBuildWorkflow, readChecksumsFile, readPolicyFile, readSigningCertificate, refGlob, resolveEndpoints, runUrlFromEnv, sbomDescriptor, sha256File, sha256Hex, sha256Of, sha256Stream, signBlob, signStatements, signingConfigEndpoints, splitWorkflowRef, statementOf, traceChain, traceImage, traceMarkdown, traceMermaid, verifyAttestation, verifyBundle, verifyBundles, verifyGitHubToken, verifyIdToken, workspaceCommit
+// UNUSED EXPORTS: BUNDLE_FILE_SUFFIX, BUNDLE_V03_MEDIA_TYPE, DEFAULT_JSONL_NAME, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, DIGEST_CHUNK_BYTES, FULCIO_EXTENSIONS, GITHUB_ACTIONS_ISSUER, INSTANCES, IN_TOTO_PAYLOAD_TYPE, MAX_BUNDLE_BYTES, OCI_EMPTY_DESCRIPTOR, OCI_EMPTY_JSON, OidcError, PEPTIDE_BUILD_TYPE, POLICY_FIELDS, PROMOTION_PREDICATE_TYPE, SIGNING_CONFIG_MEDIA_TYPE, SIGSTORE_AUDIENCE, SIGSTORE_BUNDLE_ARTIFACT_TYPE, SLSA_PROVENANCE_V1, SignError, StoreError, TrustRoot, artifactManifest, assertPolicy, bundleFileName, candidateKeys, chooseTrustedRoot, constrainsSigner, contextFromRunner, contextOf, decodeJwt, defaultTufCacheDir, environmentPolicyFields, expandBraces, expandGlob, fetchAttachedBundles, fetchIssuerKeys, findPromotions, formatArtifactReportText, formatReportText, formatTraceText, gatherFacts, githubClaims, githubDeploymentReview, githubIssuer, githubReviewFromEnv, globMatcher, identityProviderFrom, imageSubject, isGlob, isImageReference, isLockfileName, issuerMatches, listBundleReferrers, loadTrustedRoot, lockfileDigests, markdownText, matchesRepository, matchesSignerWorkflow, mermaidText, parseChecksums, policyFromJSON, predicateTypeOf, promote, provenancePredicate, provenanceStatement, readAttachedBundles, readBuildWorkflow, readChecksumsFile, readPolicyFile, readSigningCertificate, refGlob, resolveEndpoints, runUrlFromEnv, sbomDescriptor, sha256File, sha256Hex, sha256Of, sha256Stream, signBlob, signStatements, signingConfigEndpoints, splitWorkflowRef, statementOf, traceChain, traceImage, traceMarkdown, traceMermaid, verifyAttestation, verifyBundle, verifyBundles, verifyGitHubToken, verifyIdToken, workspaceCommit
 
 // EXTERNAL MODULE: ./packages/attest/dist/types.js
 var types = __nccwpck_require__(2457);
@@ -39667,8 +39656,8 @@ function statementOf(subjects, predicate) {
 
 
 //# sourceMappingURL=index.js.map
-// EXTERNAL MODULE: ./packages/attest/dist/verify/index.js + 2 modules
-var verify = __nccwpck_require__(61732);
+// EXTERNAL MODULE: ./packages/attest/dist/verify/index.js + 3 modules
+var verify = __nccwpck_require__(78687);
 // EXTERNAL MODULE: ./packages/attest/dist/sign/errors.js
 var sign_errors = __nccwpck_require__(27377);
 ;// CONCATENATED MODULE: ./packages/attest/dist/sign/bundle-files.js
@@ -41466,11 +41455,11 @@ function decodeFulcioExtensions(extensions) {
 
 /***/ }),
 
-/***/ 61732:
+/***/ 78687:
 /***/ ((__unused_webpack___webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 
-// UNUSED EXPORTS: FULCIO_EXTENSIONS, POLICY_FIELDS, TrustRoot, assertPolicy, constrainsSigner, defaultTufCacheDir, formatArtifactReportText, formatReportText, loadTrustedRoot, matchesRepository, matchesSignerWorkflow, policyFromJSON, readPolicyFile, readSigningCertificate, refGlob, sha256Of, verifyAttestation, verifyBundle, verifyBundles
+// UNUSED EXPORTS: FULCIO_EXTENSIONS, POLICY_FIELDS, TrustRoot, assertPolicy, chooseTrustedRoot, constrainsSigner, defaultTufCacheDir, formatArtifactReportText, formatReportText, loadTrustedRoot, matchesRepository, matchesSignerWorkflow, policyFromJSON, readPolicyFile, readSigningCertificate, refGlob, sha256Of, verifyAttestation, verifyBundle, verifyBundles
 
 // EXTERNAL MODULE: ./packages/attest/dist/verify/artifact.js
 var artifact = __nccwpck_require__(27360);
@@ -41482,8 +41471,34 @@ var fulcio_extensions = __nccwpck_require__(90533);
 var policy = __nccwpck_require__(39196);
 // EXTERNAL MODULE: ./packages/attest/dist/verify/trusted-root.js
 var trusted_root = __nccwpck_require__(28036);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
+// EXTERNAL MODULE: ./packages/core/dist/index.js + 4 modules
+var dist = __nccwpck_require__(57775);
 // EXTERNAL MODULE: ./packages/attest/dist/verify/tuf-cache.js
 var tuf_cache = __nccwpck_require__(38020);
+;// CONCATENATED MODULE: ./packages/attest/dist/verify/trusted-root-choice.js
+
+
+
+/**
+ * Where the trusted root comes from, as the CLI flags and the actions' inputs choose it: a file
+ * (air-gapped: nothing is fetched), else TUF from a mirror (with its initial root.json on first
+ * use) or Sigstore's public-good repository, cached. A file with TUF settings is refused, in the
+ * caller's spelling of the three (`names`). Paths are resolved against `base`.
+ */
+function chooseTrustedRoot(given, options) {
+    const { file, mirrorUrl, rootFile } = given;
+    const { names } = options;
+    if (file !== undefined) {
+        if (mirrorUrl !== undefined || rootFile !== undefined) {
+            throw new InputError("INPUT_INVALID", `${names.file} is a trusted root already; ${names.mirror} and ${names.root} are for fetching one through TUF, give one or the other`);
+        }
+        return { kind: "file", path: path.resolve(options.base, file) };
+    }
+    return { kind: "tuf", mirrorUrl, rootPath: rootFile === undefined ? undefined : path.resolve(options.base, rootFile), cacheDir: defaultTufCacheDir(options.env) };
+}
+//# sourceMappingURL=trusted-root-choice.js.map
 // EXTERNAL MODULE: ./packages/attest/dist/verify/verify-bundle.js + 3 modules
 var verify_bundle = __nccwpck_require__(1744);
 ;// CONCATENATED MODULE: ./packages/attest/dist/verify/verify-artifact.js
@@ -41531,8 +41546,6 @@ function isMessageSignature(bundle) {
 //# sourceMappingURL=verify-artifact.js.map
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(51455);
-// EXTERNAL MODULE: ./packages/core/dist/index.js + 4 modules
-var dist = __nccwpck_require__(57775);
 ;// CONCATENATED MODULE: ./packages/attest/dist/verify/policy-file.js
 
 
@@ -41574,6 +41587,7 @@ async function readPolicyFile(file, shown) {
 }
 //# sourceMappingURL=policy-file.js.map
 ;// CONCATENATED MODULE: ./packages/attest/dist/verify/index.js
+
 
 
 

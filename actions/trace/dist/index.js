@@ -34895,7 +34895,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _peptide_action_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(27532);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(25456);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(58064);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(98931);
 
 
 
@@ -34931,7 +34931,7 @@ function readInputs(env = process.env) {
 
 /***/ }),
 
-/***/ 58064:
+/***/ 98931:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36762,6 +36762,28 @@ async function loadTrustedRoot(source) {
 //# sourceMappingURL=trusted-root.js.map
 // EXTERNAL MODULE: ./packages/attest/dist/verify/tuf-cache.js
 var tuf_cache = __nccwpck_require__(38020);
+;// CONCATENATED MODULE: ./packages/attest/dist/verify/trusted-root-choice.js
+
+
+
+/**
+ * Where the trusted root comes from, as the CLI flags and the actions' inputs choose it: a file
+ * (air-gapped: nothing is fetched), else TUF from a mirror (with its initial root.json on first
+ * use) or Sigstore's public-good repository, cached. A file with TUF settings is refused, in the
+ * caller's spelling of the three (`names`). Paths are resolved against `base`.
+ */
+function trusted_root_choice_chooseTrustedRoot(given, options) {
+    const { file, mirrorUrl, rootFile } = given;
+    const { names } = options;
+    if (file !== undefined) {
+        if (mirrorUrl !== undefined || rootFile !== undefined) {
+            throw new InputError("INPUT_INVALID", `${names.file} is a trusted root already; ${names.mirror} and ${names.root} are for fetching one through TUF, give one or the other`);
+        }
+        return { kind: "file", path: path.resolve(options.base, file) };
+    }
+    return { kind: "tuf", mirrorUrl, rootPath: rootFile === undefined ? undefined : path.resolve(options.base, rootFile), cacheDir: defaultTufCacheDir(options.env) };
+}
+//# sourceMappingURL=trusted-root-choice.js.map
 // EXTERNAL MODULE: ./node_modules/@sigstore/bundle/dist/index.js
 var bundle_dist = __nccwpck_require__(61040);
 ;// CONCATENATED MODULE: ./packages/attest/dist/verify/identity-checks.js
@@ -37303,6 +37325,7 @@ async function readPolicyFile(file, shown) {
 }
 //# sourceMappingURL=policy-file.js.map
 ;// CONCATENATED MODULE: ./packages/attest/dist/verify/index.js
+
 
 
 
@@ -41569,8 +41592,6 @@ function readSubjectInputs() {
 ;// CONCATENATED MODULE: ./packages/action-kit/dist/attest/verify-inputs.js
 
 
-
-
 /** The policy inputs, named as the CLI flags (and as policyFromJSON reads them). */
 const POLICY_INPUTS = (/* unused pure expression or super */ null && (POLICY_FIELDS));
 /** The identity inputs and `predicate-type` (one a line) as policy fields, flag spelling; empty ones left out. */
@@ -41592,16 +41613,7 @@ function readPolicyInputs() {
  * repository, cached. Paths are relative to `workspace`. A file and TUF inputs together are refused.
  */
 function readTrustedRootInputs(workspace, env) {
-    const file = stringInput("trusted-root");
-    const mirrorUrl = stringInput("tuf-mirror");
-    const rootFile = stringInput("tuf-root");
-    if (file !== undefined) {
-        if (mirrorUrl !== undefined || rootFile !== undefined) {
-            throw new InputError("INPUT_INVALID", '"trusted-root" is a trusted root already; "tuf-mirror" and "tuf-root" are for fetching one through TUF, give one or the other');
-        }
-        return { kind: "file", path: path.resolve(workspace, file) };
-    }
-    return { kind: "tuf", mirrorUrl, rootPath: rootFile === undefined ? undefined : path.resolve(workspace, rootFile), cacheDir: defaultTufCacheDir(env) };
+    return chooseTrustedRoot({ file: stringInput("trusted-root"), mirrorUrl: stringInput("tuf-mirror"), rootFile: stringInput("tuf-root") }, { base: workspace, env, names: { file: '"trusted-root"', mirror: '"tuf-mirror"', root: '"tuf-root"' } });
 }
 //# sourceMappingURL=verify-inputs.js.map
 ;// CONCATENATED MODULE: ./packages/action-kit/dist/attest/index.js

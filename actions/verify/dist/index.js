@@ -35072,11 +35072,9 @@ function readSubjectInputs() {
     return subjects;
 }
 //# sourceMappingURL=subject-inputs.js.map
-// EXTERNAL MODULE: ./packages/attest/dist/verify/index.js + 2 modules
-var verify = __nccwpck_require__(61732);
+// EXTERNAL MODULE: ./packages/attest/dist/verify/index.js + 3 modules
+var verify = __nccwpck_require__(78687);
 ;// CONCATENATED MODULE: ./packages/action-kit/dist/attest/verify-inputs.js
-
-
 
 
 /** The policy inputs, named as the CLI flags (and as policyFromJSON reads them). */
@@ -35100,16 +35098,7 @@ function readPolicyInputs() {
  * repository, cached. Paths are relative to `workspace`. A file and TUF inputs together are refused.
  */
 function readTrustedRootInputs(workspace, env) {
-    const file = (0,dist/* stringInput */.Uj)("trusted-root");
-    const mirrorUrl = (0,dist/* stringInput */.Uj)("tuf-mirror");
-    const rootFile = (0,dist/* stringInput */.Uj)("tuf-root");
-    if (file !== undefined) {
-        if (mirrorUrl !== undefined || rootFile !== undefined) {
-            throw new core_dist/* InputError */.dz("INPUT_INVALID", '"trusted-root" is a trusted root already; "tuf-mirror" and "tuf-root" are for fetching one through TUF, give one or the other');
-        }
-        return { kind: "file", path: external_node_path_.resolve(workspace, file) };
-    }
-    return { kind: "tuf", mirrorUrl, rootPath: rootFile === undefined ? undefined : external_node_path_.resolve(workspace, rootFile), cacheDir: (0,verify/* defaultTufCacheDir */.aA)(env) };
+    return (0,verify/* chooseTrustedRoot */.xf)({ file: (0,dist/* stringInput */.Uj)("trusted-root"), mirrorUrl: (0,dist/* stringInput */.Uj)("tuf-mirror"), rootFile: (0,dist/* stringInput */.Uj)("tuf-root") }, { base: workspace, env, names: { file: '"trusted-root"', mirror: '"tuf-mirror"', root: '"tuf-root"' } });
 }
 //# sourceMappingURL=verify-inputs.js.map
 ;// CONCATENATED MODULE: ./packages/action-kit/dist/attest/index.js
@@ -38378,7 +38367,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   tA: () => (/* reexport */ verify/* verifyBundles */.tA)
 });
 
-// UNUSED EXPORTS: BUNDLE_FILE_SUFFIX, BUNDLE_V03_MEDIA_TYPE, DEFAULT_JSONL_NAME, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, DIGEST_CHUNK_BYTES, FULCIO_EXTENSIONS, GITHUB_ACTIONS_ISSUER, INSTANCES, IN_TOTO_PAYLOAD_TYPE, IN_TOTO_STATEMENT_V1, MAX_BUNDLE_BYTES, OCI_EMPTY_DESCRIPTOR, OCI_EMPTY_JSON, OidcError, PEPTIDE_BUILD_TYPE, POLICY_FIELDS, PROMOTION_PREDICATE_TYPE, SIGNING_CONFIG_MEDIA_TYPE, SIGSTORE_AUDIENCE, SIGSTORE_BUNDLE_ARTIFACT_TYPE, SLSA_PROVENANCE_V1, SignError, StoreError, TrustRoot, artifactManifest, assertPolicy, attachBundle, bundleFileName, candidateKeys, collectSubjects, constrainsSigner, contextFromRunner, contextOf, createSigningSession, decodeJwt, defaultTufCacheDir, environmentPolicyFields, expandBraces, expandGlob, fetchIssuerKeys, findPromotions, formatArtifactReportText, formatReportText, formatTraceText, gatherFacts, githubClaims, githubDeploymentReview, githubIssuer, githubReviewFromEnv, globMatcher, identityProviderFrom, imageSubject, isGlob, isImageReference, isLockfileName, issuerMatches, listBundleReferrers, lockfileDigests, markdownText, matchesRepository, matchesSignerWorkflow, mermaidText, parseChecksums, predicateTypeOf, promote, provenancePredicate, provenanceStatement, readAttachedBundles, readBuildWorkflow, readChecksumsFile, readSigningCertificate, refGlob, requestIdToken, resolveEndpoints, runUrlFromEnv, sbomDescriptor, sha256File, sha256Hex, sha256Of, sha256Stream, signBlob, signStatements, signingConfigEndpoints, splitWorkflowRef, statementOf, traceChain, traceImage, traceMarkdown, traceMermaid, uploadToGitHub, verifyAttestation, verifyBundle, verifyGitHubToken, verifyIdToken, workspaceCommit, writeBundles
+// UNUSED EXPORTS: BUNDLE_FILE_SUFFIX, BUNDLE_V03_MEDIA_TYPE, DEFAULT_JSONL_NAME, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, DIGEST_CHUNK_BYTES, FULCIO_EXTENSIONS, GITHUB_ACTIONS_ISSUER, INSTANCES, IN_TOTO_PAYLOAD_TYPE, IN_TOTO_STATEMENT_V1, MAX_BUNDLE_BYTES, OCI_EMPTY_DESCRIPTOR, OCI_EMPTY_JSON, OidcError, PEPTIDE_BUILD_TYPE, POLICY_FIELDS, PROMOTION_PREDICATE_TYPE, SIGNING_CONFIG_MEDIA_TYPE, SIGSTORE_AUDIENCE, SIGSTORE_BUNDLE_ARTIFACT_TYPE, SLSA_PROVENANCE_V1, SignError, StoreError, TrustRoot, artifactManifest, assertPolicy, attachBundle, bundleFileName, candidateKeys, chooseTrustedRoot, collectSubjects, constrainsSigner, contextFromRunner, contextOf, createSigningSession, decodeJwt, defaultTufCacheDir, environmentPolicyFields, expandBraces, expandGlob, fetchIssuerKeys, findPromotions, formatArtifactReportText, formatReportText, formatTraceText, gatherFacts, githubClaims, githubDeploymentReview, githubIssuer, githubReviewFromEnv, globMatcher, identityProviderFrom, imageSubject, isGlob, isImageReference, isLockfileName, issuerMatches, listBundleReferrers, lockfileDigests, markdownText, matchesRepository, matchesSignerWorkflow, mermaidText, parseChecksums, predicateTypeOf, promote, provenancePredicate, provenanceStatement, readAttachedBundles, readBuildWorkflow, readChecksumsFile, readSigningCertificate, refGlob, requestIdToken, resolveEndpoints, runUrlFromEnv, sbomDescriptor, sha256File, sha256Hex, sha256Of, sha256Stream, signBlob, signStatements, signingConfigEndpoints, splitWorkflowRef, statementOf, traceChain, traceImage, traceMarkdown, traceMermaid, uploadToGitHub, verifyAttestation, verifyBundle, verifyGitHubToken, verifyIdToken, workspaceCommit, writeBundles
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(51455);
@@ -39713,8 +39702,8 @@ function statementOf(subjects, predicate) {
 
 
 //# sourceMappingURL=index.js.map
-// EXTERNAL MODULE: ./packages/attest/dist/verify/index.js + 2 modules
-var verify = __nccwpck_require__(61732);
+// EXTERNAL MODULE: ./packages/attest/dist/verify/index.js + 3 modules
+var verify = __nccwpck_require__(78687);
 // EXTERNAL MODULE: ./packages/attest/dist/sign/errors.js
 var sign_errors = __nccwpck_require__(27377);
 ;// CONCATENATED MODULE: ./packages/attest/dist/sign/bundle-files.js
@@ -41528,21 +41517,21 @@ function decodeFulcioExtensions(extensions) {
 
 /***/ }),
 
-/***/ 61732:
+/***/ 78687:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   lA: () => (/* reexport */ POLICY_FIELDS),
-  aA: () => (/* reexport */ tuf_cache/* defaultTufCacheDir */.a),
+  xf: () => (/* reexport */ chooseTrustedRoot),
   KE: () => (/* reexport */ trusted_root/* loadTrustedRoot */.KE),
   LT: () => (/* reexport */ policy/* policyFromJSON */.LT),
   BK: () => (/* reexport */ readPolicyFile),
   tA: () => (/* reexport */ verifyBundles)
 });
 
-// UNUSED EXPORTS: FULCIO_EXTENSIONS, TrustRoot, assertPolicy, constrainsSigner, formatArtifactReportText, formatReportText, matchesRepository, matchesSignerWorkflow, readSigningCertificate, refGlob, sha256Of, verifyAttestation, verifyBundle
+// UNUSED EXPORTS: FULCIO_EXTENSIONS, TrustRoot, assertPolicy, constrainsSigner, defaultTufCacheDir, formatArtifactReportText, formatReportText, matchesRepository, matchesSignerWorkflow, readSigningCertificate, refGlob, sha256Of, verifyAttestation, verifyBundle
 
 // EXTERNAL MODULE: ./packages/attest/dist/verify/artifact.js
 var verify_artifact = __nccwpck_require__(27360);
@@ -41554,8 +41543,34 @@ var fulcio_extensions = __nccwpck_require__(90533);
 var policy = __nccwpck_require__(39196);
 // EXTERNAL MODULE: ./packages/attest/dist/verify/trusted-root.js
 var trusted_root = __nccwpck_require__(28036);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
+// EXTERNAL MODULE: ./packages/core/dist/index.js + 4 modules
+var dist = __nccwpck_require__(57775);
 // EXTERNAL MODULE: ./packages/attest/dist/verify/tuf-cache.js
 var tuf_cache = __nccwpck_require__(38020);
+;// CONCATENATED MODULE: ./packages/attest/dist/verify/trusted-root-choice.js
+
+
+
+/**
+ * Where the trusted root comes from, as the CLI flags and the actions' inputs choose it: a file
+ * (air-gapped: nothing is fetched), else TUF from a mirror (with its initial root.json on first
+ * use) or Sigstore's public-good repository, cached. A file with TUF settings is refused, in the
+ * caller's spelling of the three (`names`). Paths are resolved against `base`.
+ */
+function chooseTrustedRoot(given, options) {
+    const { file, mirrorUrl, rootFile } = given;
+    const { names } = options;
+    if (file !== undefined) {
+        if (mirrorUrl !== undefined || rootFile !== undefined) {
+            throw new dist/* InputError */.dz("INPUT_INVALID", `${names.file} is a trusted root already; ${names.mirror} and ${names.root} are for fetching one through TUF, give one or the other`);
+        }
+        return { kind: "file", path: external_node_path_.resolve(options.base, file) };
+    }
+    return { kind: "tuf", mirrorUrl, rootPath: rootFile === undefined ? undefined : external_node_path_.resolve(options.base, rootFile), cacheDir: (0,tuf_cache/* defaultTufCacheDir */.a)(options.env) };
+}
+//# sourceMappingURL=trusted-root-choice.js.map
 // EXTERNAL MODULE: ./packages/attest/dist/verify/report.js
 var report = __nccwpck_require__(64600);
 // EXTERNAL MODULE: ./packages/attest/dist/verify/verify-bundle.js + 3 modules
@@ -41605,8 +41620,6 @@ function isMessageSignature(bundle) {
 //# sourceMappingURL=verify-artifact.js.map
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(51455);
-// EXTERNAL MODULE: ./packages/core/dist/index.js + 4 modules
-var dist = __nccwpck_require__(57775);
 ;// CONCATENATED MODULE: ./packages/attest/dist/verify/policy-file.js
 
 
@@ -41648,6 +41661,7 @@ async function readPolicyFile(file, shown) {
 }
 //# sourceMappingURL=policy-file.js.map
 ;// CONCATENATED MODULE: ./packages/attest/dist/verify/index.js
+
 
 
 

@@ -1,6 +1,4 @@
-import path from "node:path";
-import { InputError } from "@peptide/core";
-import { defaultTufCacheDir, POLICY_FIELDS, type TrustedRootSource } from "@peptide/attest/verify";
+import { chooseTrustedRoot, POLICY_FIELDS, type TrustedRootSource } from "@peptide/attest/verify";
 import { stringInput } from "../index.js";
 
 /** The policy inputs, named as the CLI flags (and as policyFromJSON reads them). */
@@ -24,14 +22,8 @@ export function readPolicyInputs(): Record<string, string | string[]> {
  * repository, cached. Paths are relative to `workspace`. A file and TUF inputs together are refused.
  */
 export function readTrustedRootInputs(workspace: string, env: NodeJS.ProcessEnv): TrustedRootSource {
-  const file = stringInput("trusted-root");
-  const mirrorUrl = stringInput("tuf-mirror");
-  const rootFile = stringInput("tuf-root");
-  if (file !== undefined) {
-    if (mirrorUrl !== undefined || rootFile !== undefined) {
-      throw new InputError("INPUT_INVALID", '"trusted-root" is a trusted root already; "tuf-mirror" and "tuf-root" are for fetching one through TUF, give one or the other');
-    }
-    return { kind: "file", path: path.resolve(workspace, file) };
-  }
-  return { kind: "tuf", mirrorUrl, rootPath: rootFile === undefined ? undefined : path.resolve(workspace, rootFile), cacheDir: defaultTufCacheDir(env) };
+  return chooseTrustedRoot(
+    { file: stringInput("trusted-root"), mirrorUrl: stringInput("tuf-mirror"), rootFile: stringInput("tuf-root") },
+    { base: workspace, env, names: { file: '"trusted-root"', mirror: '"tuf-mirror"', root: '"tuf-root"' } },
+  );
 }

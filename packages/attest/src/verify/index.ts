@@ -6,6 +6,7 @@ export { matchesRepository, matchesSignerWorkflow, refGlob } from "./matchers.js
 export { assertPolicy, constrainsSigner, policyFromJSON, type VerificationPolicy } from "./policy.js";
 export type { ArtifactVerificationReport, Check, CheckName, SignerIdentity, StatementSummary, VerificationReport } from "./report.js";
 export { loadTrustedRoot, TrustRoot, type TrustedRootSource } from "./trusted-root.js";
+export { chooseTrustedRoot } from "./trusted-root-choice.js";
 export { defaultTufCacheDir } from "./tuf-cache.js";
 export { verifyBundles } from "./verify-artifact.js";
 export { verifyAttestation, verifyBundle, type VerifyOptions } from "./verify-bundle.js";
